@@ -1,0 +1,757 @@
+/*
+ * harness.c - the benchmark main every binary shares (see harness.h).
+ *
+ * For each kernel: prepare the job, compute the sequential reference (untimed) and check it
+ * by an independent method, run the warm-up repetitions, then `reps` rounds in each of
+ * which every worker count runs once, in an order shuffled per round from the seed (so a
+ * machine that warms up or throttles cannot pass for scaling). Every repetition is timed
+ * end to end, split into phases, and its result compared bit for bit with the reference.
+ * Results go to a CSV written atomically: a temporary file beside the target, renamed into
+ * place only when complete.
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include "build_info.h"
+#include "options.h"
+#include "rng.h"
+#include "stats.h"
+#include "timer.h"
+#include "topo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CV_WARN 0.03
+#define SHORT_WARN 0.010
+#define DEFAULT_REPS 10
+#define DEFAULT_WARMUP 1
+#define DEFAULT_SEED 42
+
+static const char *prog = "bench";
+
+/* The temporary output file, removed if a signal ends the run (async-signal-safe). */
+static char tmp_path[PATH_MAX];
+static volatile sig_atomic_t tmp_live;
+
+static void on_signal(int sig)
+{
+    if (tmp_live)
+        unlink(tmp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see --help)\n");
+    va_end(ap);
+    return CB_EXIT_USAGE;
+}
+
+static void print_help(const struct cb_model *m)
+{
+    printf("Usage: %s [OPTION]...\n", prog);
+    printf("Model '%s': %s.\n\n", m->name, m->description);
+    printf("Runs CPU-bound kernels under this model, times repeated runs, verifies every\n"
+           "result against the sequential one, and writes a CSV (stdout by default).\n\n");
+    printf("Options:\n"
+           "  -k, --kernel NAME     kernel to run; repeat or comma-separate for several\n"
+           "                        (default: primes,randsum,matmul)\n"
+           "  -n, --size N          problem size for every kernel, or KERNEL=N for one;\n"
+           "                        N takes k/M/G suffixes or an exponent (1e7)\n");
+    if (!(m->flags & CB_MODEL_SERIAL))
+        printf("  -w, --workers LIST    worker counts: 1,2,4  1-8  1-16:2  1-64:x2  all  2xall\n"
+               "                        (`all` = the PUs this process may use; default all)\n");
+    if (m->flags & CB_MODEL_SCHEDULE)
+        printf("  -s, --schedule NAME   static (one block per worker, default), cyclic,\n"
+               "                        dynamic or guided\n"
+               "  -c, --chunk N         chunk size for cyclic, dynamic, guided (minimum)\n");
+    printf("  -r, --reps N          measured repetitions per configuration (default %d)\n"
+           "      --warmup N        discarded warm-up repetitions (default %d, at least 1)\n"
+           "      --seed N          seed of the inputs and of the run order (default %d)\n"
+           "      --sequential-order  run configurations in order instead of shuffled\n"
+           "                        across rounds\n"
+           "  -o, --output FILE     write the CSV to FILE (atomically) instead of stdout\n"
+           "      --raw             add one row per repetition (row=raw)\n"
+           "  -q, --quiet           no progress or summary lines on stderr\n"
+           "  -h, --help            this text\n"
+           "  -V, --version         version and build\n\n",
+           DEFAULT_REPS, DEFAULT_WARMUP, DEFAULT_SEED);
+    printf("Kernels (default size in brackets):\n");
+    for (size_t i = 0; cb_kernels[i]; i++)
+        printf("  %-8s %s [%llu]\n           size: %s\n", cb_kernels[i]->name,
+               cb_kernels[i]->description, (unsigned long long)cb_kernels[i]->default_size,
+               cb_kernels[i]->size_meaning);
+    printf("\nExit status: 0 success, 1 system error, 2 bad command line, 3 a result failed\n"
+           "verification, 4 a worker failed or timed out.\n");
+}
+
+/* Add the kernels named in a comma-separated list. */
+static int add_kernels(struct cb_options *o, const char *arg)
+{
+    char buf[256];
+    if (strlen(arg) >= sizeof buf)
+        return usage_error("--kernel: list too long");
+    strcpy(buf, arg);
+    if (!*buf)
+        return usage_error("--kernel: empty kernel name");
+    char *save = NULL;
+    for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+        const struct cb_kernel *k = cb_kernel_find(name);
+        if (!k)
+            return usage_error("--kernel '%s': unknown kernel (primes, randsum, matmul, empty)",
+                               name);
+        int dup = 0;
+        for (size_t i = 0; i < o->nkernels; i++)
+            dup |= o->kernels[i] == k;
+        if (dup)
+            continue;
+        if (o->nkernels >= CB_MAX_KERNELS)
+            return usage_error("--kernel: too many kernels");
+        o->kernels[o->nkernels++] = k;
+    }
+    return 0;
+}
+
+struct size_arg {
+    const char *text;
+};
+
+/* Apply the --size arguments once the kernels are known. */
+static int apply_sizes(struct cb_options *o, const struct size_arg *sizes, size_t nsizes,
+                       const struct cb_topo *topo)
+{
+    for (size_t i = 0; i < o->nkernels; i++)
+        o->sizes[i] = o->kernels[i]->default_size;
+    for (size_t s = 0; s < nsizes; s++) {
+        const char *text = sizes[s].text, *eq = strchr(text, '=');
+        const struct cb_kernel *only = NULL;
+        const char *num = text;
+        if (eq) {
+            char name[64];
+            size_t len = (size_t)(eq - text);
+            if (len >= sizeof name)
+                return usage_error("--size '%s': unknown kernel", text);
+            memcpy(name, text, len);
+            name[len] = '\0';
+            only = cb_kernel_find(name);
+            if (!only)
+                return usage_error("--size '%s': unknown kernel '%s'", text, name);
+            num = eq + 1;
+        }
+        uint64_t v;
+        if (cb_parse_u64(num, &v) < 0)
+            return usage_error("--size '%s': not a size (digits, with k/M/G or 1e7)", text);
+        int hit = 0;
+        for (size_t i = 0; i < o->nkernels; i++) {
+            if (only && o->kernels[i] != only)
+                continue;
+            hit = 1;
+            o->sizes[i] = v;
+        }
+        if (only && !hit)
+            return usage_error("--size '%s': kernel %s is not selected", text, only->name);
+    }
+    for (size_t i = 0; i < o->nkernels; i++) {
+        const struct cb_kernel *k = o->kernels[i];
+        uint64_t v = o->sizes[i];
+        if (v < k->min_size || v > k->max_size)
+            return usage_error("--size %llu: out of range for %s (%llu to %llu)",
+                               (unsigned long long)v, k->name,
+                               (unsigned long long)k->min_size,
+                               (unsigned long long)k->max_size);
+        if (k->memory) {
+            uint64_t need = k->memory(v);
+            if (topo->memory && need > topo->memory / 10 * 8)
+                return usage_error("--size %llu: %s needs %.1f GiB, more than 80%% of this "
+                                   "machine's %.1f GiB",
+                                   (unsigned long long)v, k->name, (double)need / (1u << 30),
+                                   (double)topo->memory / (1u << 30));
+        }
+    }
+    return 0;
+}
+
+/* Make sure the output can be written, before any work: create the temporary file. */
+static int prepare_output(const char *path)
+{
+    struct stat st;
+    if (!*path)
+        return usage_error("--output: empty file name");
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return usage_error("--output '%s': is a directory", path);
+    char dirbuf[PATH_MAX], basebuf[PATH_MAX];
+    if (strlen(path) >= sizeof dirbuf)
+        return usage_error("--output: path too long");
+    strcpy(dirbuf, path);
+    strcpy(basebuf, path);
+    const char *dir = dirname(dirbuf), *base = basename(basebuf);
+    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof tmp_path)
+        return usage_error("--output: path too long");
+    int fd = mkstemp(tmp_path);
+    if (fd < 0)
+        return usage_error("--output '%s': cannot write there: %s", path, strerror(errno));
+    close(fd);
+    tmp_live = 1;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, const struct cb_model *m, struct cb_options *o,
+                         const struct cb_topo *topo)
+{
+    static const struct option longopts[] = {
+        { "kernel", required_argument, NULL, 'k' },
+        { "size", required_argument, NULL, 'n' },
+        { "workers", required_argument, NULL, 'w' },
+        { "schedule", required_argument, NULL, 's' },
+        { "chunk", required_argument, NULL, 'c' },
+        { "reps", required_argument, NULL, 'r' },
+        { "warmup", required_argument, NULL, 1001 },
+        { "seed", required_argument, NULL, 1002 },
+        { "sequential-order", no_argument, NULL, 1003 },
+        { "timeout", required_argument, NULL, 1004 },
+        { "output", required_argument, NULL, 'o' },
+        { "raw", no_argument, NULL, 1005 },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { 0, 0, 0, 0 },
+    };
+    struct size_arg sizes[16];
+    size_t nsizes = 0;
+    const char *workers = NULL;
+    char err[512];
+
+    memset(o, 0, sizeof *o);
+    o->reps = DEFAULT_REPS;
+    o->warmup = DEFAULT_WARMUP;
+    o->seed = DEFAULT_SEED;
+    o->interleave = 1;
+    o->schedule = CB_SCHED_STATIC;
+
+    opterr = 0;
+    int c, rc;
+    while ((c = getopt_long(argc, argv, ":k:n:w:s:c:r:o:qhV", longopts, NULL)) != -1) {
+        uint64_t v;
+        switch (c) {
+        case 'k':
+            if ((rc = add_kernels(o, optarg)) != 0)
+                return rc;
+            break;
+        case 'n':
+            if (nsizes >= sizeof sizes / sizeof sizes[0])
+                return usage_error("--size: given too often");
+            sizes[nsizes++].text = optarg;
+            break;
+        case 'w':
+            if (m->flags & CB_MODEL_SERIAL) {
+                if (strcmp(optarg, "1") != 0)
+                    return usage_error("--workers '%s': model %s runs one worker only", optarg,
+                                       m->name);
+            }
+            workers = optarg;
+            break;
+        case 's':
+            if (!(m->flags & CB_MODEL_SCHEDULE))
+                return usage_error("--schedule: model %s has no choice of schedule", m->name);
+            if (cb_schedule_parse(optarg, &o->schedule) < 0)
+                return usage_error("--schedule '%s': unknown schedule (static, cyclic, dynamic, "
+                                   "guided)", optarg);
+            o->schedule_given = 1;
+            break;
+        case 'c':
+            if (!(m->flags & CB_MODEL_SCHEDULE))
+                return usage_error("--chunk: model %s has no choice of schedule", m->name);
+            if (cb_parse_u64(optarg, &v) < 0 || v == 0)
+                return usage_error("--chunk '%s': not a positive count", optarg);
+            o->chunk = v;
+            o->chunk_given = 1;
+            break;
+        case 'r':
+            if (cb_parse_u64(optarg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
+                return usage_error("--reps '%s': not a count from 1 to %d", optarg, CB_MAX_REPS);
+            o->reps = (int)v;
+            break;
+        case 1001:
+            if (cb_parse_u64(optarg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
+                return usage_error("--warmup '%s': not a count from 1 to %d (at least one "
+                                   "warm-up run is discarded)", optarg, CB_MAX_REPS);
+            o->warmup = (int)v;
+            break;
+        case 1002:
+            if (cb_parse_u64(optarg, &v) < 0)
+                return usage_error("--seed '%s': not an unsigned integer", optarg);
+            o->seed = v;
+            break;
+        case 1003:
+            o->interleave = 0;
+            break;
+        case 1004:
+            if (cb_parse_seconds(optarg, &o->timeout) < 0)
+                return usage_error("--timeout '%s': not a positive number of seconds", optarg);
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 1005:
+            o->raw = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            print_help(m);
+            return -1;
+        case 'V':
+            printf("%s (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n", prog,
+                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
+            return -1;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (optopt)
+                return usage_error("unknown option '-%c'", optopt);
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (o->nkernels == 0)
+        for (size_t i = 0; i < 3; i++)
+            o->kernels[o->nkernels++] = cb_kernels[i];
+    if ((rc = apply_sizes(o, sizes, nsizes, topo)) != 0)
+        return rc;
+    if (o->chunk_given && !o->schedule_given)
+        return usage_error("--chunk: give a --schedule that uses chunks (cyclic, dynamic, "
+                           "guided)");
+    if (m->flags & CB_MODEL_SERIAL) {
+        o->workers[0] = 1;
+        o->nworkers = 1;
+    } else if (cb_parse_workers(workers ? workers : "all", topo->pus, o->workers,
+                                CB_MAX_WORKERS, &o->nworkers, err, sizeof err) < 0) {
+        return usage_error("%s", err);
+    }
+    if (o->output && (rc = prepare_output(o->output)) != 0)
+        return rc;
+    return 0;
+}
+
+/* The samples of one configuration (a worker count) of one kernel. */
+struct cfg_run {
+    int p;
+    int n;                     /* measured repetitions so far */
+    double *wall, *setup, *compute, *collect, *user, *sys, *util, *imb;
+    double *worker;            /* scratch: p per-worker compute times */
+    int bad;                   /* repetitions that failed verification */
+};
+
+static void cfg_free(struct cfg_run *c)
+{
+    free(c->wall);
+    free(c->setup);
+    free(c->compute);
+    free(c->collect);
+    free(c->user);
+    free(c->sys);
+    free(c->util);
+    free(c->imb);
+    free(c->worker);
+}
+
+static int cfg_alloc(struct cfg_run *c, int p, int reps)
+{
+    memset(c, 0, sizeof *c);
+    c->p = p;
+    size_t r = (size_t)reps;
+    c->wall = calloc(r, sizeof(double));
+    c->setup = calloc(r, sizeof(double));
+    c->compute = calloc(r, sizeof(double));
+    c->collect = calloc(r, sizeof(double));
+    c->user = calloc(r, sizeof(double));
+    c->sys = calloc(r, sizeof(double));
+    c->util = calloc(r, sizeof(double));
+    c->imb = calloc(r, sizeof(double));
+    c->worker = calloc((size_t)p, sizeof(double));
+    if (!c->wall || !c->setup || !c->compute || !c->collect || !c->user || !c->sys ||
+        !c->util || !c->imb || !c->worker) {
+        cfg_free(c);
+        return -1;
+    }
+    return 0;
+}
+
+struct ctx {
+    const struct cb_model *model;
+    const struct cb_options *o;
+    const struct cb_topo *topo;
+    FILE *csv;
+    const char *global_warn; /* warnings that hold for the whole run */
+    int status;              /* the worst exit status so far */
+};
+
+static const char *const csv_header =
+    "row,model,kernel,size,workers,bind,schedule,chunk,start,channel,reps,warmup,rep,"
+    "wall_s,median_s,min_s,max_s,mean_s,stddev_s,cv,ci_low_s,ci_high_s,outliers,"
+    "setup_s,compute_s,collect_s,user_s,sys_s,util,imbalance,gflops,result,checksum,"
+    "verified,seed,warnings\n";
+
+static void fmt_checksum(const struct cb_result *r, char *buf, size_t len)
+{
+    cb_u128 v = ((cb_u128)r->checksum_hi << 64) | r->checksum_lo;
+    cb_u128_format(v, buf, len);
+}
+
+/* The columns every row shares, up to and including `warmup`. */
+static void csv_config(struct ctx *x, const char *row, const struct cb_job *job, int p,
+                       uint64_t chunk)
+{
+    const struct cb_options *o = x->o;
+    char chunkbuf[32] = "";
+    if (x->model->flags & CB_MODEL_SCHEDULE && o->schedule != CB_SCHED_STATIC)
+        snprintf(chunkbuf, sizeof chunkbuf, "%llu", (unsigned long long)chunk);
+    fprintf(x->csv, "%s,%s,%s,%llu,%d,none,%s,%s,,,%d,%d,", row, x->model->name,
+            job->kernel->name, (unsigned long long)job->size, p,
+            x->model->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(o->schedule) : "static",
+            chunkbuf, o->reps, o->warmup);
+}
+
+/* One repetition of configuration c. Returns 0, or the model's failure status. */
+static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
+                    const struct cb_result *ref, int record, int repno)
+{
+    const struct cb_options *o = x->o;
+    struct cb_config cfg = {
+        .workers = c->p, .schedule = o->schedule, .chunk = o->chunk, .timeout = o->timeout,
+    };
+    struct cb_rep rep = { .worker_compute = c->worker };
+    char err[512] = "";
+    memset(c->worker, 0, (size_t)c->p * sizeof(double));
+    if (job->kernel->reset)
+        job->kernel->reset((struct cb_job *)job);
+
+    struct cb_cpu cpu0, cpu1;
+    cb_cpu_now(&cpu0);
+    double t0 = cb_now();
+    int rc = x->model->run(job, &cfg, &rep, err, sizeof err);
+    double t3 = cb_now();
+    cb_cpu_now(&cpu1);
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s (kernel %s, size %llu, %d workers)\n", prog,
+                err[0] ? err : "the model failed", job->kernel->name,
+                (unsigned long long)job->size, c->p);
+        return rc;
+    }
+
+    struct cb_result res;
+    job->kernel->finish(job, &rep.total, &res);
+    int ok = res.checksum_hi == ref->checksum_hi && res.checksum_lo == ref->checksum_lo;
+    if (!ok) {
+        char got[48], want[48];
+        fmt_checksum(&res, got, sizeof got);
+        fmt_checksum(ref, want, sizeof want);
+        fprintf(stderr, "%s: verification failed: %s %s size %llu, %d workers, %s %d: "
+                "checksum %s, the sequential reference %s\n", prog, x->model->name,
+                job->kernel->name, (unsigned long long)job->size, c->p,
+                record ? "repetition" : "warm-up", repno + 1, got, want);
+        c->bad++;
+        x->status = CB_EXIT_VERIFY;
+    }
+    if (!record)
+        return 0;
+
+    int i = c->n++;
+    double wall = t3 - t0;
+    c->wall[i] = wall;
+    c->setup[i] = rep.t_gate - t0;
+    c->compute[i] = rep.t_done - rep.t_gate;
+    c->collect[i] = t3 - rep.t_done;
+    c->user[i] = cpu1.user - cpu0.user;
+    c->sys[i] = cpu1.sys - cpu0.sys;
+    c->util[i] = wall > 0 ? (c->user[i] + c->sys[i]) / (wall * c->p) : 0.0;
+    double mx = 0.0, sum = 0.0;
+    for (int w = 0; w < c->p; w++) {
+        sum += c->worker[w];
+        if (c->worker[w] > mx)
+            mx = c->worker[w];
+    }
+    c->imb[i] = sum > 0 ? mx / (sum / c->p) : 1.0;
+    return 0;
+}
+
+static void append_warn(char *buf, size_t len, const char *w)
+{
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, "%s%s", used ? ";" : "", w);
+}
+
+/* Write the summary (and raw) rows of a configuration and print its line. */
+static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
+                   const struct cb_result *ref, int ref_ok)
+{
+    const struct cb_options *o = x->o;
+    struct cb_summary s;
+    cb_summarize(c->wall, (size_t)c->n, &s);
+    uint64_t chunk = o->chunk ? o->chunk
+                              : cb_sched_default_chunk(o->schedule, job->space, c->p);
+    int verified = ref_ok && c->bad == 0;
+    double gflops = job->kernel->flops && s.median > 0 ? job->kernel->flops(job->size) / s.median / 1e9
+                                                       : NAN;
+    char warn[256] = "";
+    if (x->global_warn[0])
+        append_warn(warn, sizeof warn, x->global_warn);
+    if (c->p > x->topo->pus)
+        append_warn(warn, sizeof warn, "oversubscribed");
+    if (s.cv > CV_WARN)
+        append_warn(warn, sizeof warn, "noisy");
+    if (s.outliers)
+        append_warn(warn, sizeof warn, "outliers");
+    if (s.median < SHORT_WARN)
+        append_warn(warn, sizeof warn, "short");
+    if (!s.ci_valid)
+        append_warn(warn, sizeof warn, "no-ci");
+    if (!verified)
+        append_warn(warn, sizeof warn, "unverified");
+
+    char sum[48];
+    fmt_checksum(ref, sum, sizeof sum);
+    csv_config(x, "summary", job, c->p, chunk);
+    fprintf(x->csv, ",,%.9f,%.9f,%.9f,%.9f,%.9f,%.6f,", s.median, s.min, s.max, s.mean,
+            s.stddev, s.cv);
+    if (s.ci_valid)
+        fprintf(x->csv, "%.9f,%.9f,", s.ci_low, s.ci_high);
+    else
+        fprintf(x->csv, ",,");
+    fprintf(x->csv, "%zu,%.9f,%.9f,%.9f,%.6f,%.6f,%.4f,%.4f,", s.outliers,
+            cb_median(c->setup, (size_t)c->n), cb_median(c->compute, (size_t)c->n),
+            cb_median(c->collect, (size_t)c->n), cb_median(c->user, (size_t)c->n),
+            cb_median(c->sys, (size_t)c->n), cb_median(c->util, (size_t)c->n),
+            cb_median(c->imb, (size_t)c->n));
+    if (isnan(gflops))
+        fprintf(x->csv, ",");
+    else
+        fprintf(x->csv, "%.3f,", gflops);
+    fprintf(x->csv, "%.17g,%s,%s,%llu,%s\n", ref->value, sum, verified ? "yes" : "no",
+            (unsigned long long)o->seed, warn);
+
+    if (o->raw)
+        for (int i = 0; i < c->n; i++) {
+            csv_config(x, "raw", job, c->p, chunk);
+            fprintf(x->csv, "%d,%.9f,,,,,,,,,,%.9f,%.9f,%.9f,%.6f,%.6f,%.4f,%.4f,,%.17g,%s,%s,"
+                    "%llu,\n", i + 1, c->wall[i], c->setup[i], c->compute[i], c->collect[i],
+                    c->user[i], c->sys[i], c->util[i], c->imb[i], ref->value, sum,
+                    verified ? "yes" : "no", (unsigned long long)o->seed);
+        }
+
+    if (!o->quiet) {
+        fprintf(stderr, "%-8s %-7s size %-10llu p=%-3d median %.4f s", x->model->name,
+                job->kernel->name, (unsigned long long)job->size, c->p, s.median);
+        if (s.ci_valid)
+            fprintf(stderr, " [%.4f, %.4f]", s.ci_low, s.ci_high);
+        fprintf(stderr, " cv %.1f%% imbalance %.2f", 100 * s.cv,
+                cb_median(c->imb, (size_t)c->n));
+        if (!isnan(gflops))
+            fprintf(stderr, " %.2f GFLOP/s", gflops);
+        fprintf(stderr, " %s%s%s\n", verified ? "verified" : "NOT VERIFIED",
+                warn[0] ? " warn: " : "", warn);
+    }
+}
+
+/* Shuffle configuration indices for a round, from the seed (Fisher-Yates). */
+static void shuffle(int *idx, int n, uint64_t key, uint64_t round)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(cb_rng_u64(key, round * 4096 + (uint64_t)i) % (uint64_t)(i + 1));
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+}
+
+static int run_kernel(struct ctx *x, size_t ki)
+{
+    const struct cb_options *o = x->o;
+    const struct cb_kernel *k = o->kernels[ki];
+    struct cb_job job;
+    int rc = cb_job_prepare(&job, k, o->sizes[ki], o->seed);
+    if (rc < 0) {
+        fprintf(stderr, "%s: cannot prepare %s of size %llu: %s\n", prog, k->name,
+                (unsigned long long)o->sizes[ki], strerror(-rc));
+        return CB_EXIT_ERROR;
+    }
+
+    /* the sequential reference, checked by an independent method */
+    struct cb_result ref;
+    cb_job_compute_all(&job, &ref);
+    char msg[256] = "";
+    int ref_ok = k->check(&job, &ref, msg, sizeof msg) == 0;
+    if (!ref_ok) {
+        fprintf(stderr, "%s: verification failed: the sequential %s result does not pass the "
+                "independent check: %s\n", prog, k->name, msg);
+        x->status = CB_EXIT_VERIFY;
+    }
+
+    int n = (int)o->nworkers;
+    struct cfg_run *cfgs = calloc((size_t)n, sizeof *cfgs);
+    int *order = calloc((size_t)n, sizeof *order);
+    rc = cfgs && order ? 0 : -1;
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = cfg_alloc(&cfgs[i], o->workers[i], o->reps);
+    if (rc < 0) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        rc = CB_EXIT_ERROR;
+        goto out;
+    }
+
+    uint64_t key = cb_rng_key(o->seed, 1000 + ki);
+    int total = o->reps * n, done = 0;
+    double started = cb_now();
+    for (int w = 0; w < o->warmup && rc == 0; w++)
+        for (int i = 0; i < n && rc == 0; i++)
+            rc = run_once(x, &job, &cfgs[i], &ref, 0, w);
+    for (int r = 0; r < o->reps && rc == 0; r++) {
+        for (int i = 0; i < n; i++)
+            order[i] = i;
+        if (o->interleave)
+            shuffle(order, n, key, (uint64_t)r);
+        for (int i = 0; i < n && rc == 0; i++, done++)
+            rc = run_once(x, &job, &cfgs[order[i]], &ref, 1, r);
+        if (!o->quiet && isatty(STDERR_FILENO)) {
+            double el = cb_now() - started;
+            fprintf(stderr, "\r%s %s: round %d of %d, %.0f s elapsed, about %.0f s left   ",
+                    x->model->name, k->name, r + 1, o->reps, el,
+                    el / done * (total - done));
+            if (r + 1 == o->reps)
+                fprintf(stderr, "\r%*s\r", 70, "");
+        }
+    }
+    if (rc == 0)
+        for (int i = 0; i < n; i++)
+            report(x, &job, &cfgs[i], &ref, ref_ok);
+out:
+    for (int i = 0; cfgs && i < n; i++)
+        cfg_free(&cfgs[i]);
+    free(cfgs);
+    free(order);
+    cb_job_cleanup(&job);
+    return rc;
+}
+
+static int finish_output(const struct cb_options *o, char *buf, size_t len)
+{
+    if (!o->output) {
+        fwrite(buf, 1, len, stdout);
+        return fflush(stdout) == 0 ? 0 : -1;
+    }
+    FILE *f = fopen(tmp_path, "w");
+    if (!f)
+        return -1;
+    int bad = fwrite(buf, 1, len, f) != len;
+    bad |= fflush(f) != 0;
+    bad |= fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp_path, o->output) != 0)
+        return -1;
+    tmp_live = 0;
+    return 0;
+}
+
+int cb_main(int argc, char **argv, const struct cb_model *model)
+{
+    if (argc > 0 && argv[0]) {
+        const char *slash = strrchr(argv[0], '/');
+        prog = slash ? slash + 1 : argv[0];
+    }
+    if (model->abi != CB_MODEL_ABI || !model->run || !model->name) {
+        fprintf(stderr, "%s: model descriptor is malformed (abi %d, expected %d)\n", prog,
+                model->abi, CB_MODEL_ABI);
+        return CB_EXIT_ERROR;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+
+    struct cb_topo topo;
+    char err[512];
+    if (cb_topo_load(&topo, NULL, NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return CB_EXIT_ERROR;
+    }
+    struct cb_options o;
+    int rc = parse_options(argc, argv, model, &o, &topo);
+    if (rc != 0) {
+        if (tmp_live)
+            unlink(tmp_path);
+        tmp_live = 0;
+        cb_topo_destroy(&topo);
+        return rc < 0 ? CB_EXIT_OK : rc;
+    }
+
+    char global[128] = "";
+    if (CB_DEBUG_BUILD) {
+        append_warn(global, sizeof global, "debug-build");
+        if (!o.quiet)
+            fprintf(stderr, "%s: warning: this is a debug or unoptimised build; times are not "
+                    "representative\n", prog);
+    }
+    double load;
+    if (getloadavg(&load, 1) == 1 && load > 0.1 * topo.pus + 0.5) {
+        append_warn(global, sizeof global, "loaded");
+        if (!o.quiet)
+            fprintf(stderr, "%s: warning: load average %.2f on %d PUs: other work may disturb "
+                    "the measurements\n", prog, load, topo.pus);
+    }
+    for (size_t i = 0; i < o.nworkers; i++)
+        if (o.workers[i] > topo.pus) {
+            if (!o.quiet)
+                fprintf(stderr, "%s: warning: %d workers on %d PUs: oversubscribed\n", prog,
+                        o.workers[i], topo.pus);
+            break;
+        }
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *csv = open_memstream(&buf, &len);
+    if (!csv) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        rc = CB_EXIT_ERROR;
+        goto out;
+    }
+    fputs(csv_header, csv);
+    struct ctx x = { .model = model, .o = &o, .topo = &topo, .csv = csv, .global_warn = global };
+    for (size_t k = 0; k < o.nkernels && rc == 0; k++)
+        rc = run_kernel(&x, k);
+    fclose(csv);
+    if (rc == 0) {
+        if (finish_output(&o, buf, len) < 0) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", prog, o.output ? o.output : "stdout",
+                    strerror(errno));
+            rc = CB_EXIT_ERROR;
+        } else {
+            rc = x.status;
+        }
+    }
+    free(buf);
+out:
+    if (tmp_live)
+        unlink(tmp_path);
+    tmp_live = 0;
+    cb_topo_destroy(&topo);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * options.h - the command line every benchmark binary shares, and its parsers.
+ *
+ * Parsers return 0 or -EINVAL and, on error, write one line (no newline) naming the
+ * problem into err. Nothing is printed here: only main decides to print and exit.
+ */
+#ifndef CB_OPTIONS_H
+#define CB_OPTIONS_H
+
+#include "kernel.h"
+#include "schedule.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CB_MAX_KERNELS 8
+#define CB_MAX_WORKERS 4096
+#define CB_MAX_REPS 100000
+
+struct cb_options {
+    const struct cb_kernel *kernels[CB_MAX_KERNELS];
+    uint64_t sizes[CB_MAX_KERNELS];
+    size_t nkernels;
+    int workers[CB_MAX_WORKERS];
+    size_t nworkers;
+    int workers_given;
+    int reps, warmup;
+    uint64_t seed;
+    const char *output;
+    int raw, quiet;
+    int interleave;               /* shuffle configurations across rounds (default) */
+    enum cb_schedule schedule;
+    uint64_t chunk;               /* 0: the schedule's default */
+    int schedule_given, chunk_given;
+    double timeout;               /* seconds per repetition, 0: none */
+};
+
+/* Parse a worker list: items separated by commas, each N, A-B, A-B:S (every S-th), or
+ * A-B:xF (geometric, times F). A number may be written `all` (the `pus` usable PUs) or
+ * `Kxall`. Counts are 1..CB_MAX_WORKERS; duplicates are dropped, order is kept. */
+int cb_parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, char *err,
+                     size_t errlen);
+
+/* Parse an unsigned count: digits, optionally with a decimal suffix k, M, G, T (10^3 ...)
+ * or an exponent (1e7). Overflow and trailing junk are errors. */
+int cb_parse_u64(const char *s, uint64_t *out);
+
+/* Parse a positive duration in seconds (a decimal number). */
+int cb_parse_seconds(const char *s, double *out);
+
+#endif
