@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int count(hwloc_topology_t t, hwloc_obj_type_t type)
 {
@@ -53,7 +54,12 @@ int cb_topo_load(struct cb_topo *topo, const char *synthetic, const char *xml, c
     topo->numa = count(topo->t, HWLOC_OBJ_NUMANODE);
     if (topo->cores == 0)
         topo->cores = topo->pus;
-    topo->memory = hwloc_get_root_obj(topo->t)->total_memory;
+    topo->hwloc_memory = hwloc_get_root_obj(topo->t)->total_memory;
+    /* hwloc's total can undercount on VMs with hot-plugged memory (seen: 4.9 of 24 GB), so
+     * limits use what the kernel reports for this system, and both are recorded */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    topo->memory = topo->thissystem && pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page
+                                                             : topo->hwloc_memory;
     if (topo->pus < 1) {
         snprintf(err, errlen, "hwloc: the topology has no usable processing unit");
         goto fail;

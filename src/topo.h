@@ -15,7 +15,8 @@ struct cb_topo {
     hwloc_topology_t t;
     int thissystem;  /* 1 if the topology is this machine (binding is real) */
     int pus, cores, packages, numa;
-    uint64_t memory; /* bytes */
+    uint64_t memory;       /* bytes of RAM: the kernel's figure on this system */
+    uint64_t hwloc_memory; /* bytes hwloc counts in the topology */
 };
 
 /* Load this machine's topology (or, if synthetic/xml is non-NULL, that description).

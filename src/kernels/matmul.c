@@ -63,8 +63,12 @@ static inline v4d vmadd(v4d c, v4d a, v4d b)
 #define STREAM_B 3
 #define MR 6    /* rows of C in registers */
 #define NR 8    /* columns of C in registers: 6 x 8 doubles = 12 vector accumulators */
-#define KB 256  /* k block: a KB x NR strip of B stays in L1 */
-#define JB 512  /* j block: a KB x JB panel of B stays in L2 */
+#ifndef KB
+#define KB 256 /* k block: a KB x NR strip of B stays in L1 */
+#endif
+#ifndef JB
+#define JB 512 /* j block: a KB x JB panel of B stays in L2 */
+#endif
 #define SAMPLES 64
 
 struct matmul_data {

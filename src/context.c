@@ -1,0 +1,280 @@
+/*
+ * context.c - see context.h.
+ *
+ * Identity comes from libcpuid (vendor, brand, family/model, features, hypervisor, a
+ * measured clock) and counts from hwloc (packages, NUMA nodes, cores, PUs, caches,
+ * cpusets). libcpuid is recorded as it answers, with its known VM pitfalls noted in
+ * PLATFORM.md: its codename is stored under a name that says it is libcpuid's guess, and
+ * its core counts are not used. cpuid_get_raw_data may move the calling thread, so the
+ * thread's binding is saved and restored around it.
+ */
+#define _GNU_SOURCE
+#include "context.h"
+
+#include "build_info.h"
+#include "timer.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <libcpuid.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+struct cpu_info {
+    int ok;
+    struct cpu_id_t id;
+    const char *hypervisor;
+    int clock_mhz;
+    char error[128];
+};
+
+static const char *hypervisor_name(hypervisor_vendor_t h)
+{
+    switch (h) {
+    case HYPERVISOR_NONE: return "none";
+    case HYPERVISOR_BHYVE: return "bhyve";
+    case HYPERVISOR_HYPERV: return "hyperv";
+    case HYPERVISOR_KVM: return "kvm";
+    case HYPERVISOR_PARALLELS: return "parallels";
+    case HYPERVISOR_QEMU: return "qemu";
+    case HYPERVISOR_VIRTUALBOX: return "virtualbox";
+    case HYPERVISOR_VMWARE: return "vmware";
+    case HYPERVISOR_XEN: return "xen";
+    default: return "unknown";
+    }
+}
+
+static void cpu_query(const struct cb_topo *topo, struct cpu_info *ci, int measure_clock)
+{
+    memset(ci, 0, sizeof *ci);
+    struct cpu_raw_data_t raw;
+    hwloc_bitmap_t saved = hwloc_bitmap_alloc();
+    int have_saved = saved && topo->thissystem &&
+                     hwloc_get_cpubind(topo->t, saved, HWLOC_CPUBIND_THREAD) == 0;
+    if (!cpuid_present()) {
+        snprintf(ci->error, sizeof ci->error, "cpuid not present");
+    } else if (cpuid_get_raw_data(&raw) < 0 || cpu_identify(&raw, &ci->id) < 0) {
+        snprintf(ci->error, sizeof ci->error, "%s", cpuid_error());
+    } else {
+        ci->ok = 1;
+        ci->hypervisor = hypervisor_name(cpuid_get_hypervisor(&raw, &ci->id));
+        ci->clock_mhz = measure_clock ? cpu_clock_measure(200, 1) : -1;
+    }
+    if (have_saved)
+        hwloc_set_cpubind(topo->t, saved, HWLOC_CPUBIND_THREAD);
+    hwloc_bitmap_free(saved);
+}
+
+void cb_machine_label(const struct cb_topo *topo, char *buf, size_t len)
+{
+    struct cpu_info ci;
+    cpu_query(topo, &ci, 0);
+    char brand[160] = "cpu";
+    if (ci.ok && ci.id.brand_str[0])
+        snprintf(brand, sizeof brand, "%s", ci.id.brand_str);
+    /* drop marks and filler words, keep the words that name the part */
+    static const char *const drop[] = { "(r)", "(tm)", "cpu", "processor", "core(tm)", "with",
+                                        "radeon", "graphics", NULL };
+    char out[256] = "";
+    size_t o = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(brand, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        if (w[0] == '@')
+            break; /* the nominal clock: not part of the name */
+        char low[64];
+        size_t n = 0;
+        for (const char *p = w; *p && n + 1 < sizeof low; p++)
+            low[n++] = (char)tolower((unsigned char)*p);
+        low[n] = '\0';
+        char *mark;
+        while ((mark = strstr(low, "(r)")) || (mark = strstr(low, "(tm)")))
+            memmove(mark, strchr(mark, ')') + 1, strlen(strchr(mark, ')') + 1) + 1);
+        int skip = !low[0];
+        for (int i = 0; drop[i] && !skip; i++)
+            skip = strcmp(low, drop[i]) == 0;
+        if (skip)
+            continue;
+        for (char *p = low; *p && o + 2 < sizeof out; p++)
+            if (isalnum((unsigned char)*p))
+                out[o++] = *p;
+            else if (o && out[o - 1] != '-')
+                out[o++] = '-';
+        if (o && out[o - 1] != '-' && o + 1 < sizeof out)
+            out[o++] = '-';
+        out[o] = '\0';
+    }
+    if (o && out[o - 1] == '-')
+        out[--o] = '\0';
+    snprintf(buf, len, "%s-%dc%dt", o ? out : "cpu", topo->cores, topo->pus);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* "key": "value", */
+static void kv(FILE *f, const char *key, const char *val, int last)
+{
+    fprintf(f, "    ");
+    json_str(f, key);
+    fprintf(f, ": ");
+    json_str(f, val);
+    fprintf(f, last ? "\n" : ",\n");
+}
+
+static void kvi(FILE *f, const char *key, long long v, int last)
+{
+    fprintf(f, "    \"%s\": %lld%s\n", key, v, last ? "" : ",");
+}
+
+/* First line of a small sysfs file, or "unknown" when it is not there (a VM has no cpufreq). */
+static void read_line(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    snprintf(buf, len, "unknown");
+    if (!f)
+        return;
+    if (fgets(buf, (int)len, f))
+        buf[strcspn(buf, "\n")] = '\0';
+    else
+        snprintf(buf, len, "unknown");
+    fclose(f);
+}
+
+static uint64_t cache_size(hwloc_topology_t t, hwloc_obj_type_t type)
+{
+    hwloc_obj_t o = hwloc_get_obj_by_type(t, type, 0);
+    return o && o->attr ? o->attr->cache.size : 0;
+}
+
+static int cache_count(hwloc_topology_t t, hwloc_obj_type_t type)
+{
+    int n = hwloc_get_nbobjs_by_type(t, type);
+    return n > 0 ? n : 0;
+}
+
+int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
+{
+    struct cpu_info ci;
+    cpu_query(topo, &ci, 1);
+    char lab[256], when[64], host[256] = "unknown", set[1024] = "", bound[1024] = "";
+    if (label)
+        snprintf(lab, sizeof lab, "%s", label);
+    else
+        cb_machine_label(topo, lab, sizeof lab);
+    time_t now = time(NULL);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    gethostname(host, sizeof host - 1);
+    struct utsname u;
+    uname(&u);
+    hwloc_bitmap_list_snprintf(set, sizeof set, hwloc_topology_get_allowed_cpuset(topo->t));
+    hwloc_bitmap_t b = hwloc_bitmap_alloc();
+    if (b && topo->thissystem && hwloc_get_cpubind(topo->t, b, HWLOC_CPUBIND_PROCESS) == 0)
+        hwloc_bitmap_list_snprintf(bound, sizeof bound, b);
+    hwloc_bitmap_free(b);
+    double load[3] = { -1, -1, -1 };
+    getloadavg(load, 3);
+    char governor[64], boost[64], no_turbo[64];
+    read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", governor, sizeof governor);
+    read_line("/sys/devices/system/cpu/cpufreq/boost", boost, sizeof boost);
+    read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", no_turbo, sizeof no_turbo);
+
+    fprintf(f, "{\n  \"schema_version\": %d,\n  \"suite\": {\n", CB_SCHEMA_VERSION);
+    kv(f, "version", CB_VERSION, 0);
+    kv(f, "commit", CB_GIT_COMMIT, 0);
+    kv(f, "compiler", CB_COMPILER, 0);
+    kv(f, "build_flags", CB_BUILD_FLAGS, 0);
+    kvi(f, "debug_build", CB_DEBUG_BUILD, 1);
+    fprintf(f, "  },\n  \"run\": {\n");
+    kv(f, "date", when, 0);
+    kv(f, "hostname", host, 0);
+    kv(f, "label", lab, 0);
+    fprintf(f, "    \"load_average\": [%.2f, %.2f, %.2f],\n", load[0], load[1], load[2]);
+    fprintf(f, "    \"timer_resolution_s\": %.3g,\n    \"timer_cost_s\": %.3g\n  },\n",
+            cb_timer_resolution(), cb_timer_cost());
+
+    fprintf(f, "  \"cpu\": {\n");
+    kv(f, "source", "libcpuid", 0);
+    kv(f, "libcpuid_version", cpuid_lib_version(), 0);
+    if (ci.ok) {
+        kv(f, "vendor", ci.id.vendor_str, 0);
+        kv(f, "brand", ci.id.brand_str, 0);
+        kvi(f, "family", ci.id.family, 0);
+        kvi(f, "model", ci.id.model, 0);
+        kvi(f, "ext_family", ci.id.ext_family, 0);
+        kvi(f, "ext_model", ci.id.ext_model, 0);
+        kvi(f, "stepping", ci.id.stepping, 0);
+        kv(f, "libcpuid_codename_guess", ci.id.cpu_codename, 0);
+        kv(f, "hypervisor", ci.hypervisor, 0);
+        kvi(f, "measured_clock_mhz", ci.clock_mhz, 0);
+        kvi(f, "libcpuid_l1d_kib", ci.id.l1_data_cache, 0);
+        kvi(f, "libcpuid_l2_kib", ci.id.l2_cache, 0);
+        kvi(f, "libcpuid_l3_kib", ci.id.l3_cache, 0);
+        fprintf(f, "    \"features\": {\"sse4_2\": %s, \"avx\": %s, \"fma3\": %s, \"avx2\": %s, "
+                "\"avx512f\": %s},\n", ci.id.flags[CPU_FEATURE_SSE4_2] ? "true" : "false",
+                ci.id.flags[CPU_FEATURE_AVX] ? "true" : "false",
+                ci.id.flags[CPU_FEATURE_FMA3] ? "true" : "false",
+                ci.id.flags[CPU_FEATURE_AVX2] ? "true" : "false",
+                ci.id.flags[CPU_FEATURE_AVX512F] ? "true" : "false");
+        kv(f, "error", "", 1);
+    } else {
+        kv(f, "error", ci.error, 1);
+    }
+    fprintf(f, "  },\n  \"topology\": {\n");
+    kv(f, "source", "hwloc", 0);
+    kv(f, "hwloc_version", HWLOC_VERSION, 0);
+    kvi(f, "packages", topo->packages, 0);
+    kvi(f, "numa_nodes", topo->numa, 0);
+    kvi(f, "cores", topo->cores, 0);
+    kvi(f, "pus", topo->pus, 0);
+    fprintf(f, "    \"smt\": %s,\n", topo->pus > topo->cores ? "true" : "false");
+    kvi(f, "l1d_bytes", (long long)cache_size(topo->t, HWLOC_OBJ_L1CACHE), 0);
+    kvi(f, "l2_bytes", (long long)cache_size(topo->t, HWLOC_OBJ_L2CACHE), 0);
+    kvi(f, "l3_bytes", (long long)cache_size(topo->t, HWLOC_OBJ_L3CACHE), 0);
+    kvi(f, "l3_count", cache_count(topo->t, HWLOC_OBJ_L3CACHE), 0);
+    kvi(f, "cpukinds", hwloc_cpukinds_get_nr(topo->t, 0), 0);
+    kvi(f, "memory_bytes", (long long)topo->memory, 0);
+    kvi(f, "hwloc_memory_bytes", (long long)topo->hwloc_memory, 0);
+    kv(f, "allowed_cpuset", set, 0);
+    kv(f, "bound_cpuset", bound, 1);
+    fprintf(f, "  },\n  \"system\": {\n");
+    kv(f, "kernel", u.release, 0);
+    kv(f, "kernel_version", u.version, 0);
+    kv(f, "machine", u.machine, 0);
+    kv(f, "libc", gnu_get_libc_version(), 0);
+    kv(f, "governor", governor, 0);
+    kv(f, "boost", boost, 0);
+    kv(f, "intel_no_turbo", no_turbo, 1);
+    fprintf(f, "  },\n  \"environment\": {");
+    extern char **environ;
+    int first = 1;
+    for (char **e = environ; *e; e++)
+        if (!strncmp(*e, "OMP_", 4) || !strncmp(*e, "GOMP_", 5) || !strncmp(*e, "HWLOC_", 6) ||
+            !strncmp(*e, "OPENBLAS_", 9) || !strncmp(*e, "OMPI_", 5) || !strncmp(*e, "CB_", 3)) {
+            const char *eq = strchr(*e, '=');
+            char key[128];
+            snprintf(key, sizeof key, "%.*s", (int)(eq - *e), *e);
+            fprintf(f, "%s\n    ", first ? "" : ",");
+            json_str(f, key);
+            fprintf(f, ": ");
+            json_str(f, eq + 1);
+            first = 0;
+        }
+    fprintf(f, "%s}\n}\n", first ? "" : "\n  ");
+    return ferror(f) ? -EIO : 0;
+}
