@@ -41,6 +41,17 @@
 
 static const char *prog = "bench";
 
+const char *cb_start_name(enum cb_start st)
+{
+    return st == CB_START_FORK ? "fork" : st == CB_START_SPAWN ? "spawn" : "";
+}
+
+const char *cb_channel_name(enum cb_channel c)
+{
+    static const char *const names[] = { "", "pipe", "queue", "socket", "shm" };
+    return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "";
+}
+
 /* The temporary output file, removed if a signal ends the run (async-signal-safe). */
 static char tmp_path[PATH_MAX];
 static volatile sig_atomic_t tmp_live;
@@ -83,6 +94,17 @@ static void print_help(const struct cb_model *m)
         printf("  -s, --schedule NAME   static (one block per worker, default), cyclic,\n"
                "                        dynamic or guided\n"
                "  -c, --chunk N         chunk size for cyclic, dynamic, guided (minimum)\n");
+    if (m->flags & CB_MODEL_START)
+        printf("      --start HOW       fork (copy this process) or spawn (start a fresh program\n"
+               "                        with posix_spawn); default %s\n", cb_start_name(m->start));
+    if (m->flags & CB_MODEL_CHANNEL)
+        printf("      --channel HOW     how results come back: pipe (one per worker), queue (one\n"
+               "                        POSIX message queue), socket (Unix socket per worker),\n"
+               "                        shm (shared memory, in place); default %s\n",
+               cb_channel_name(m->channel));
+    if (m->flags & CB_MODEL_TIMEOUT)
+        printf("      --timeout SECONDS a repetition that takes longer is stopped: its workers\n"
+               "                        are killed and reaped, and the run fails (exit 4)\n");
     printf("  -r, --reps N          measured repetitions per configuration (default %d)\n"
            "      --warmup N        discarded warm-up repetitions (default %d, at least 1)\n"
            "      --seed N          seed of the inputs and of the run order (default %d)\n"
@@ -229,6 +251,8 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         { "timeout", required_argument, NULL, 1004 },
         { "output", required_argument, NULL, 'o' },
         { "raw", no_argument, NULL, 1005 },
+        { "start", required_argument, NULL, 1006 },
+        { "channel", required_argument, NULL, 1007 },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -245,6 +269,8 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     o->seed = DEFAULT_SEED;
     o->interleave = 1;
     o->schedule = CB_SCHED_STATIC;
+    o->start = m->start;
+    o->channel = m->channel;
 
     opterr = 0;
     int c, rc;
@@ -303,7 +329,33 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         case 1003:
             o->interleave = 0;
             break;
+        case 1006:
+            if (!(m->flags & CB_MODEL_START))
+                return usage_error("--start: model %s has no choice of start method", m->name);
+            if (strcmp(optarg, "fork") == 0)
+                o->start = CB_START_FORK;
+            else if (strcmp(optarg, "spawn") == 0)
+                o->start = CB_START_SPAWN;
+            else
+                return usage_error("--start '%s': unknown start method (fork, spawn)", optarg);
+            break;
+        case 1007: {
+            if (!(m->flags & CB_MODEL_CHANNEL))
+                return usage_error("--channel: model %s has no choice of channel", m->name);
+            int found = 0;
+            for (int ch = CB_CHANNEL_PIPE; ch <= CB_CHANNEL_SHM; ch++)
+                if (strcmp(optarg, cb_channel_name((enum cb_channel)ch)) == 0) {
+                    o->channel = (enum cb_channel)ch;
+                    found = 1;
+                }
+            if (!found)
+                return usage_error("--channel '%s': unknown channel (pipe, queue, socket, shm)",
+                                   optarg);
+            break;
+        }
         case 1004:
+            if (!(m->flags & CB_MODEL_TIMEOUT))
+                return usage_error("--timeout: model %s cannot stop a hung worker", m->name);
             if (cb_parse_seconds(optarg, &o->timeout) < 0)
                 return usage_error("--timeout '%s': not a positive number of seconds", optarg);
             break;
@@ -335,7 +387,12 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (o->nkernels == 0)
         for (size_t i = 0; i < 3; i++)
-            o->kernels[o->nkernels++] = cb_kernels[i];
+            if (!(m->flags & CB_MODEL_INEXACT) || cb_kernels[i]->tolerance)
+                o->kernels[o->nkernels++] = cb_kernels[i];
+    for (size_t i = 0; i < o->nkernels; i++)
+        if (m->flags & CB_MODEL_INEXACT && !o->kernels[i]->tolerance)
+            return usage_error("--kernel %s: model %s runs only kernels with floating-point "
+                               "output (matmul)", o->kernels[i]->name, m->name);
     if ((rc = apply_sizes(o, sizes, nsizes, topo)) != 0)
         return rc;
     if (o->chunk_given && !o->schedule_given)
@@ -404,13 +461,16 @@ struct ctx {
     FILE *csv;
     const char *global_warn; /* warnings that hold for the whole run */
     int status;              /* the worst exit status so far */
+    void *pool;              /* the model's pool for the current kernel, or NULL */
+    double *ref_out;         /* inexact models: a copy of the reference output */
+    double pool_create_s;    /* how long open() took */
 };
 
 static const char *const csv_header =
     "row,model,kernel,size,workers,bind,schedule,chunk,start,channel,reps,warmup,rep,"
     "wall_s,median_s,min_s,max_s,mean_s,stddev_s,cv,ci_low_s,ci_high_s,outliers,"
-    "setup_s,compute_s,collect_s,user_s,sys_s,util,imbalance,gflops,result,checksum,"
-    "verified,seed,warnings\n";
+    "setup_s,compute_s,collect_s,user_s,sys_s,util,imbalance,pool_create_s,gflops,result,"
+    "checksum,verified,seed,warnings\n";
 
 static void fmt_checksum(const struct cb_result *r, char *buf, size_t len)
 {
@@ -426,10 +486,36 @@ static void csv_config(struct ctx *x, const char *row, const struct cb_job *job,
     char chunkbuf[32] = "";
     if (x->model->flags & CB_MODEL_SCHEDULE && o->schedule != CB_SCHED_STATIC)
         snprintf(chunkbuf, sizeof chunkbuf, "%llu", (unsigned long long)chunk);
-    fprintf(x->csv, "%s,%s,%s,%llu,%d,none,%s,%s,,,%d,%d,", row, x->model->name,
+    fprintf(x->csv, "%s,%s,%s,%llu,%d,none,%s,%s,%s,%s,%d,%d,", row, x->model->name,
             job->kernel->name, (unsigned long long)job->size, p,
             x->model->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(o->schedule) : "static",
-            chunkbuf, o->reps, o->warmup);
+            chunkbuf, cb_start_name((enum cb_start)o->start),
+            cb_channel_name((enum cb_channel)o->channel), o->reps, o->warmup);
+}
+
+/* The pool_create_s column: empty for models without a persistent pool. */
+static void csv_pool(struct ctx *x)
+{
+    if (x->model->open)
+        fprintf(x->csv, "%.9f,", x->pool_create_s);
+    else
+        fputc(',', x->csv);
+}
+
+/* For an inexact model: the output against the reference output, element by element.
+ * Returns 1 if within the kernel's tolerance, with the largest difference in *maxdiff. */
+static int close_to_reference(const struct cb_job *job, const double *ref_out, double *maxdiff)
+{
+    const double *out = job->out;
+    size_t n = job->out_bytes / sizeof(double);
+    double tol = job->kernel->tolerance(job->size), worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs(out[i] - ref_out[i]);
+        if (!(d <= worst)) /* NaN too */
+            worst = d;
+    }
+    *maxdiff = worst;
+    return worst <= tol;
 }
 
 /* One repetition of configuration c. Returns 0, or the model's failure status. */
@@ -439,6 +525,8 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     const struct cb_options *o = x->o;
     struct cb_config cfg = {
         .workers = c->p, .schedule = o->schedule, .chunk = o->chunk, .timeout = o->timeout,
+        .start = (enum cb_start)o->start, .channel = (enum cb_channel)o->channel,
+        .pool = x->pool,
     };
     struct cb_rep rep = { .worker_compute = c->worker };
     char err[512] = "";
@@ -462,7 +550,16 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     struct cb_result res;
     job->kernel->finish(job, &rep.total, &res);
     int ok = res.checksum_hi == ref->checksum_hi && res.checksum_lo == ref->checksum_lo;
-    if (!ok) {
+    if (x->ref_out) {
+        double diff;
+        ok = close_to_reference(job, x->ref_out, &diff);
+        if (!ok)
+            fprintf(stderr, "%s: verification failed: %s %s size %llu, %d workers: an element "
+                    "differs from the reference by %.3g, more than the tolerance %.3g\n", prog,
+                    x->model->name, job->kernel->name, (unsigned long long)job->size, c->p,
+                    diff, job->kernel->tolerance(job->size));
+    }
+    if (!ok && !x->ref_out) {
         char got[48], want[48];
         fmt_checksum(&res, got, sizeof got);
         fmt_checksum(ref, want, sizeof want);
@@ -470,6 +567,8 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                 "checksum %s, the sequential reference %s\n", prog, x->model->name,
                 job->kernel->name, (unsigned long long)job->size, c->p,
                 record ? "repetition" : "warm-up", repno + 1, got, want);
+    }
+    if (!ok) {
         c->bad++;
         x->status = CB_EXIT_VERIFY;
     }
@@ -543,6 +642,7 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
             cb_median(c->collect, (size_t)c->n), cb_median(c->user, (size_t)c->n),
             cb_median(c->sys, (size_t)c->n), cb_median(c->util, (size_t)c->n),
             cb_median(c->imb, (size_t)c->n));
+    csv_pool(x);
     if (isnan(gflops))
         fprintf(x->csv, ",");
     else
@@ -553,10 +653,12 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     if (o->raw)
         for (int i = 0; i < c->n; i++) {
             csv_config(x, "raw", job, c->p, chunk);
-            fprintf(x->csv, "%d,%.9f,,,,,,,,,,%.9f,%.9f,%.9f,%.6f,%.6f,%.4f,%.4f,,%.17g,%s,%s,"
-                    "%llu,\n", i + 1, c->wall[i], c->setup[i], c->compute[i], c->collect[i],
-                    c->user[i], c->sys[i], c->util[i], c->imb[i], ref->value, sum,
-                    verified ? "yes" : "no", (unsigned long long)o->seed);
+            fprintf(x->csv, "%d,%.9f,,,,,,,,,,%.9f,%.9f,%.9f,%.6f,%.6f,%.4f,%.4f,", i + 1,
+                    c->wall[i], c->setup[i], c->compute[i], c->collect[i], c->user[i],
+                    c->sys[i], c->util[i], c->imb[i]);
+            csv_pool(x);
+            fprintf(x->csv, ",%.17g,%s,%s,%llu,\n", ref->value, sum, verified ? "yes" : "no",
+                    (unsigned long long)o->seed);
         }
 
     if (!o->quiet) {
@@ -607,7 +709,46 @@ static int run_kernel(struct ctx *x, size_t ki)
         x->status = CB_EXIT_VERIFY;
     }
 
+    if (x->model->flags & CB_MODEL_INEXACT) {
+        if (!k->tolerance || !job.out) {
+            fprintf(stderr, "%s: model %s cannot run kernel %s (no tolerance defined)\n", prog,
+                    x->model->name, k->name);
+            cb_job_cleanup(&job);
+            return CB_EXIT_USAGE;
+        }
+        x->ref_out = malloc(job.out_bytes);
+        if (!x->ref_out) {
+            cb_job_cleanup(&job);
+            return CB_EXIT_ERROR;
+        }
+        memcpy(x->ref_out, job.out, job.out_bytes);
+    }
     int n = (int)o->nworkers;
+    x->pool = NULL;
+    if (x->model->open) {
+        int maxp = 1;
+        for (int i = 0; i < n; i++)
+            if (o->workers[i] > maxp)
+                maxp = o->workers[i];
+        struct cb_config pc = {
+            .workers = maxp, .schedule = o->schedule, .chunk = o->chunk,
+            .timeout = o->timeout, .start = (enum cb_start)o->start,
+            .channel = (enum cb_channel)o->channel,
+        };
+        char perr[512] = "";
+        double t0 = cb_now();
+        rc = x->model->open(&job, &pc, maxp, &x->pool, perr, sizeof perr);
+        x->pool_create_s = cb_now() - t0;
+        if (rc != 0) {
+            fprintf(stderr, "%s: %s\n", prog, perr[0] ? perr : "cannot create the pool");
+            cb_job_cleanup(&job);
+            return rc;
+        }
+        if (!o->quiet)
+            fprintf(stderr, "%-8s %-7s pool of %d workers created in %.6f s (reported apart, "
+                    "not in the repetitions)\n", x->model->name, k->name, maxp,
+                    x->pool_create_s);
+    }
     struct cfg_run *cfgs = calloc((size_t)n, sizeof *cfgs);
     int *order = calloc((size_t)n, sizeof *order);
     rc = cfgs && order ? 0 : -1;
@@ -645,6 +786,11 @@ static int run_kernel(struct ctx *x, size_t ki)
         for (int i = 0; i < n; i++)
             report(x, &job, &cfgs[i], &ref, ref_ok);
 out:
+    if (x->pool)
+        x->model->close(x->pool);
+    x->pool = NULL;
+    free(x->ref_out);
+    x->ref_out = NULL;
     for (int i = 0; cfgs && i < n; i++)
         cfg_free(&cfgs[i]);
     free(cfgs);
@@ -678,11 +824,15 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
         const char *slash = strrchr(argv[0], '/');
         prog = slash ? slash + 1 : argv[0];
     }
-    if (model->abi != CB_MODEL_ABI || !model->run || !model->name) {
+    if (model->abi != CB_MODEL_ABI || !model->run || !model->name ||
+        !model->open != !model->close) {
         fprintf(stderr, "%s: model descriptor is malformed (abi %d, expected %d)\n", prog,
                 model->abi, CB_MODEL_ABI);
         return CB_EXIT_ERROR;
     }
+    /* a spawned worker: the model's own entry point, nothing of the harness */
+    if (argc >= 2 && strcmp(argv[1], "--cb-worker") == 0 && model->worker_main)
+        return model->worker_main(argc - 2, argv + 2);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);

@@ -30,7 +30,25 @@ enum {
 enum {
     CB_MODEL_SERIAL = 1u << 0,   /* runs one worker only (the sequential baseline) */
     CB_MODEL_SCHEDULE = 1u << 1, /* accepts --schedule and --chunk */
+    CB_MODEL_START = 1u << 2,    /* accepts --start fork|spawn */
+    CB_MODEL_CHANNEL = 1u << 3,  /* accepts --channel pipe|queue|socket|shm */
+    CB_MODEL_TIMEOUT = 1u << 4,  /* honours --timeout (can kill a hung worker) */
+    CB_MODEL_INEXACT = 1u << 5,  /* sums in its own order (a library): its output is
+                                  * compared element by element with the reference within
+                                  * the kernel's tolerance, not bit for bit */
 };
+
+/* How worker processes start, and how their results travel home. */
+enum cb_start { CB_START_NONE, CB_START_FORK, CB_START_SPAWN };
+enum cb_channel {
+    CB_CHANNEL_NONE,
+    CB_CHANNEL_PIPE,   /* one pipe per worker */
+    CB_CHANNEL_QUEUE,  /* one POSIX message queue shared by all workers */
+    CB_CHANNEL_SOCKET, /* a Unix-domain socket connection per worker */
+    CB_CHANNEL_SHM,    /* shared-memory slots and output written in place */
+};
+const char *cb_start_name(enum cb_start s);       /* "" for NONE */
+const char *cb_channel_name(enum cb_channel c);   /* "" for NONE */
 
 /* One configuration of a model. */
 struct cb_config {
@@ -38,6 +56,9 @@ struct cb_config {
     enum cb_schedule schedule;
     uint64_t chunk;   /* 0: the schedule's default */
     double timeout;   /* seconds, 0: none */
+    enum cb_start start;
+    enum cb_channel channel;
+    void *pool;       /* the model's persistent pool from open(), or NULL */
 };
 
 /* What one repetition reports. The harness times the whole call to run(); the model sets
@@ -55,18 +76,30 @@ struct cb_model {
     const char *name;         /* "seq", "threads", ... : the CSV's model column */
     const char *description;
     unsigned flags;
+    enum cb_start start;      /* default (or fixed) start method; NONE for threads */
+    enum cb_channel channel;  /* default (or fixed) result channel; NONE for threads */
     /* One repetition. Returns 0, or a CB_EXIT_* status (> 0) with one line in err. */
     int (*run)(const struct cb_job *job, const struct cb_config *cfg, struct cb_rep *rep,
                char *err, size_t errlen);
+    /* Optional, for pools: create a pool that can run up to max_workers workers on this
+     * job, once per kernel after the job is prepared. The harness times it and reports it
+     * apart (pool_create_s), never inside a repetition. 0 or a CB_EXIT_* status. */
+    int (*open)(const struct cb_job *job, const struct cb_config *cfg, int max_workers,
+                void **pool, char *err, size_t errlen);
+    /* Optional: destroy what open() created: every worker joined or reaped. */
+    void (*close)(void *pool);
+    /* Optional: the entry point of a spawned worker process, given the arguments after
+     * `--cb-worker`. Returns the process's exit status. */
+    int (*worker_main)(int argc, char **argv);
 };
 
 /* The shared main: parse options, run, write results. Returns the exit status. */
 int cb_main(int argc, char **argv, const struct cb_model *model);
 
 /* The body every worker runs, whatever carries it (thread or process): claim slices of the
- * job's space from the schedule and compute each into *acc, writing array output at out.
- * Returns the worker's compute time in seconds. */
+ * job's space from the schedule and compute each into *acc, writing array output in place
+ * in the job's shared output. Returns the worker's compute time in seconds. */
 double cb_worker_body(const struct cb_job *job, struct cb_sched *s, int w,
-                      struct cb_partial *acc, void *out);
+                      struct cb_partial *acc);
 
 #endif

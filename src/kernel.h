@@ -5,8 +5,9 @@
  * computes any slice [lo, hi) of it into a partial result. Partials combine by addition,
  * and the combined result never depends on how the space was split or in which order the
  * slices ran: that is what lets every model's result be checked bit-exactly against the
- * sequential one. Kernels that produce an array (matmul) write slice rows in place into an
- * output buffer whose row r starts at out + r * out_stride.
+ * sequential one. Kernels that produce an array (matmul) write a slice's rows into the
+ * buffer given to compute(), whose first row is the slice's first row: normally the job's
+ * shared output at row lo, or a worker's private buffer that a channel carries home.
  *
  * Adding a kernel: its file in src/kernels/, one line in the table in kernels.c, one line
  * in meson.build.
@@ -32,9 +33,10 @@ struct cb_job {
     uint64_t seed;
     uint64_t space;  /* length of the index space the models split */
     void *data;      /* kernel-private inputs, set by prepare */
-    void *out;       /* output rows, or NULL; a shared anonymous mapping (see cb_job_alloc_out) */
+    void *out;       /* output rows, or NULL: a shared mapping of out_fd (see cb_job_alloc_out) */
     size_t out_stride; /* bytes per index of out */
     size_t out_bytes;
+    int out_fd;      /* memfd behind out (close-on-exec), or -1: spawned workers map it */
 };
 
 /* What a checked result carries: the exact checksum and a human value. */
@@ -60,7 +62,8 @@ struct cb_kernel {
      * May be NULL. */
     void (*reset)(struct cb_job *job);
     /* Compute slice [lo, hi) of the index space, adding into *acc; array kernels write
-     * rows lo..hi-1 at out + r * job->out_stride. Must not depend on other slices. */
+     * row r (lo <= r < hi) at out + (r - lo) * job->out_stride. Must not depend on other
+     * slices. */
     void (*compute)(const struct cb_job *job, uint64_t lo, uint64_t hi,
                     struct cb_partial *acc, void *out);
     /* Turn the combined partial (and the output) into the checked result. Untimed. */
@@ -70,6 +73,9 @@ struct cb_kernel {
      * Returns 0 if it holds; otherwise writes why into msg and returns -1. */
     int (*check)(const struct cb_job *job, const struct cb_result *res,
                  char *msg, size_t msglen);
+    /* For output of doubles: the largest absolute difference from the reference that an
+     * engine summing in another order may show, or NULL. */
+    double (*tolerance)(uint64_t size);
     /* Floating-point operations for this size, or NULL if GFLOP/s does not apply. */
     double (*flops)(uint64_t size);
 };
@@ -84,9 +90,16 @@ const struct cb_kernel *cb_kernel_find(const char *name);
 int cb_job_prepare(struct cb_job *job, const struct cb_kernel *k, uint64_t size, uint64_t seed);
 void cb_job_cleanup(struct cb_job *job);
 
-/* Allocate job->out as a shared anonymous mapping (so forked workers can write in place).
- * 0 or -errno. Freed by cb_job_cleanup. */
+/* Allocate job->out as a shared mapping of a memfd, so forked workers write in place and
+ * spawned workers can map it from the inherited descriptor. 0 or -errno. Freed by
+ * cb_job_cleanup. */
 int cb_job_alloc_out(struct cb_job *job, size_t stride, uint64_t rows);
+
+/* Where row r of the job's shared output starts (NULL for kernels without output). */
+static inline void *cb_job_row(const struct cb_job *job, uint64_t r)
+{
+    return job->out ? (char *)job->out + r * job->out_stride : NULL;
+}
 
 /* Add b into a. */
 static inline void cb_partial_add(struct cb_partial *a, const struct cb_partial *b)

@@ -33,6 +33,7 @@ struct cb_options {
     uint64_t chunk;               /* 0: the schedule's default */
     int schedule_given, chunk_given;
     double timeout;               /* seconds per repetition, 0: none */
+    int start, channel;           /* enum cb_start, enum cb_channel (harness.h) */
 };
 
 /* Parse a worker list: items separated by commas, each N, A-B, A-B:S (every S-th), or

@@ -25,7 +25,7 @@ static void run_split(struct cb_job *job, int p, enum cb_schedule kind, uint64_t
         struct cb_partial part = { 0 };
         uint64_t lo, hi;
         while (cb_sched_next(&s, w, &c, &lo, &hi))
-            job->kernel->compute(job, lo, hi, &part, job->out);
+            job->kernel->compute(job, lo, hi, &part, cb_job_row(job, lo));
         cb_partial_add(&total, &part);
     }
     job->kernel->finish(job, &total, res);
@@ -175,7 +175,7 @@ static void test_matmul(void)
     /* and a row no worker wrote stays NaN after reset, so its hash differs */
     job.kernel->reset(&job);
     struct cb_partial part = { 0 };
-    job.kernel->compute(&job, 0, 49, &part, job.out);
+    job.kernel->compute(&job, 0, 49, &part, cb_job_row(&job, 0));
     struct cb_result partial;
     job.kernel->finish(&job, &part, &partial);
     CHECK(partial.checksum_lo != ref.checksum_lo);

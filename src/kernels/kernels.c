@@ -2,12 +2,14 @@
  * kernels.c - the explicit table of kernels and what every kernel shares: preparing a
  * job, the shared output mapping, and the sequential reference computation.
  */
+#define _GNU_SOURCE
 #include "kernel.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 extern const struct cb_kernel cb_kernel_primes;
 extern const struct cb_kernel cb_kernel_randsum;
@@ -33,6 +35,7 @@ const struct cb_kernel *cb_kernel_find(const char *name)
 int cb_job_prepare(struct cb_job *job, const struct cb_kernel *k, uint64_t size, uint64_t seed)
 {
     memset(job, 0, sizeof *job);
+    job->out_fd = -1;
     job->kernel = k;
     job->size = size;
     job->seed = seed;
@@ -53,6 +56,9 @@ void cb_job_cleanup(struct cb_job *job)
         job->kernel->cleanup(job);
     if (job->out)
         munmap(job->out, job->out_bytes);
+    if (job->out_fd >= 0)
+        close(job->out_fd);
+    job->out_fd = -1;
     job->out = NULL;
     job->data = NULL;
 }
@@ -62,9 +68,21 @@ int cb_job_alloc_out(struct cb_job *job, size_t stride, uint64_t rows)
     size_t bytes = stride * (size_t)rows;
     if (bytes == 0)
         bytes = 1;
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
+    int fd = memfd_create("cb-out", MFD_CLOEXEC);
+    if (fd < 0)
         return -errno;
+    if (ftruncate(fd, (off_t)bytes) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    job->out_fd = fd;
     job->out = p;
     job->out_stride = stride;
     job->out_bytes = bytes;

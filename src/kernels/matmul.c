@@ -64,10 +64,10 @@ static inline v4d vmadd(v4d c, v4d a, v4d b)
 #define MR 6    /* rows of C in registers */
 #define NR 8    /* columns of C in registers: 6 x 8 doubles = 12 vector accumulators */
 #ifndef KB
-#define KB 256 /* k block: a KB x NR strip of B stays in L1 */
+#define KB 128 /* k block: a KB x NR strip of B stays in L1 */
 #endif
 #ifndef JB
-#define JB 512 /* j block: a KB x JB panel of B stays in L2 */
+#define JB 256 /* j block: a KB x JB panel of B (256 KiB) stays in L2 */
 #endif
 #define SAMPLES 64
 
@@ -131,20 +131,21 @@ static void matmul_reset(struct cb_job *job)
     memset(job->out, 0xff, job->out_bytes);
 }
 
-/* rows [i0, i0+mr) x columns [j0, j0+NR) over k in [k0, k1): the register block. Always
- * inlined with a constant mr, so each use is specialised and fully unrolled. */
+/* mr rows x columns [j0, j0+NR) over k in [k0, k1): the register block. a and c point at
+ * the first of the mr rows of A and C. Always inlined with a constant mr, so each use is
+ * specialised and fully unrolled. */
 static inline __attribute__((always_inline)) void
 block_full(uint64_t n, const double *restrict a, const double *restrict b, double *restrict c,
-           uint64_t i0, uint64_t j0, uint64_t k0, uint64_t k1, const int mr)
+           uint64_t j0, uint64_t k0, uint64_t k1, const int mr)
 {
     v4d acc[MR][2];
     for (int r = 0; r < mr; r++)
         for (int t = 0; t < 2; t++)
-            acc[r][t] = k0 == 0 ? (v4d){ 0, 0, 0, 0 } : vload(c + (i0 + r) * n + j0 + 4 * t);
+            acc[r][t] = k0 == 0 ? (v4d){ 0, 0, 0, 0 } : vload(c + r * n + j0 + 4 * t);
     for (uint64_t k = k0; k < k1; k++) {
         const v4d b0 = vload(b + k * n + j0), b1 = vload(b + k * n + j0 + 4);
         for (int r = 0; r < mr; r++) {
-            const double av = a[(i0 + r) * n + k];
+            const double av = a[r * n + k];
             const v4d va = { av, av, av, av };
             acc[r][0] = vmadd(acc[r][0], va, b0);
             acc[r][1] = vmadd(acc[r][1], va, b1);
@@ -152,20 +153,21 @@ block_full(uint64_t n, const double *restrict a, const double *restrict b, doubl
     }
     for (int r = 0; r < mr; r++)
         for (int t = 0; t < 2; t++)
-            vstore(c + (i0 + r) * n + j0 + 4 * t, acc[r][t]);
+            vstore(c + r * n + j0 + 4 * t, acc[r][t]);
 }
 
-/* any leftover rectangle, one element at a time, in the same k order */
+/* any leftover rectangle of `rows` rows (a and c at its first row), one element at a
+ * time, in the same k order */
 static void block_edge(uint64_t n, const double *restrict a, const double *restrict b,
-                       double *restrict c, uint64_t i0, uint64_t i1, uint64_t j0, uint64_t j1,
-                       uint64_t k0, uint64_t k1)
+                       double *restrict c, uint64_t rows, uint64_t j0, uint64_t j1, uint64_t k0,
+                       uint64_t k1)
 {
-    for (uint64_t i = i0; i < i1; i++)
+    for (uint64_t r = 0; r < rows; r++)
         for (uint64_t j = j0; j < j1; j++) {
-            double s = k0 == 0 ? 0.0 : c[i * n + j];
+            double s = k0 == 0 ? 0.0 : c[r * n + j];
             for (uint64_t k = k0; k < k1; k++)
-                s = CB_MADD(s, a[i * n + k], b[k * n + j]);
-            c[i * n + j] = s;
+                s = CB_MADD(s, a[r * n + k], b[k * n + j]);
+            c[r * n + j] = s;
         }
 }
 
@@ -184,21 +186,22 @@ static void matmul_compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
         for (uint64_t jb = 0; jb < n; jb += JB) {
             uint64_t jbe = jb + JB < n ? jb + JB : n;
             uint64_t jfull = jb + (jbe - jb) / NR * NR;
+            /* row i of the slice: A at a + i*n, C at c + (i - lo)*n */
             uint64_t i = lo;
             for (; i + MR <= hi; i += MR)
                 for (uint64_t j = jb; j < jfull; j += NR)
-                    block_full(n, a, b, c, i, j, k0, k1, MR);
+                    block_full(n, a + i * n, b, c + (i - lo) * n, j, k0, k1, MR);
             for (; i + 4 <= hi; i += 4)
                 for (uint64_t j = jb; j < jfull; j += NR)
-                    block_full(n, a, b, c, i, j, k0, k1, 4);
+                    block_full(n, a + i * n, b, c + (i - lo) * n, j, k0, k1, 4);
             for (; i + 2 <= hi; i += 2)
                 for (uint64_t j = jb; j < jfull; j += NR)
-                    block_full(n, a, b, c, i, j, k0, k1, 2);
+                    block_full(n, a + i * n, b, c + (i - lo) * n, j, k0, k1, 2);
             for (; i < hi; i++)
                 for (uint64_t j = jb; j < jfull; j += NR)
-                    block_full(n, a, b, c, i, j, k0, k1, 1);
+                    block_full(n, a + i * n, b, c + (i - lo) * n, j, k0, k1, 1);
             if (jfull < jbe)
-                block_edge(n, a, b, c, lo, hi, jfull, jbe, k0, k1);
+                block_edge(n, a + lo * n, b, c, hi - lo, jfull, jbe, k0, k1);
         }
     }
 }
@@ -248,6 +251,14 @@ static int matmul_check(const struct cb_job *job, const struct cb_result *res, c
     return 0;
 }
 
+/* |a|, |b| < 1, so every exact C[i][j] is a sum of n terms below 1 in magnitude; any
+ * summation order is within n * u * sum|a_ik b_kj| <= n^2 * 2^-53 of it (Higham), and two
+ * orders within twice that. */
+static double matmul_tolerance(uint64_t n)
+{
+    return 2.0 * (double)n * (double)n * 0x1p-53;
+}
+
 static double matmul_flops(uint64_t n)
 {
     return 2.0 * (double)n * (double)n * (double)n;
@@ -267,5 +278,6 @@ const struct cb_kernel cb_kernel_matmul = {
     .compute = matmul_compute,
     .finish = matmul_finish,
     .check = matmul_check,
+    .tolerance = matmul_tolerance,
     .flops = matmul_flops,
 };

@@ -14,7 +14,7 @@ static int seq_run(const struct cb_job *job, const struct cb_config *cfg, struct
     struct cb_sched s;
     cb_sched_init(&s, CB_SCHED_STATIC, job->space, 0, 1);
     rep->t_gate = cb_now();
-    rep->worker_compute[0] = cb_worker_body(job, &s, 0, &rep->total, job->out);
+    rep->worker_compute[0] = cb_worker_body(job, &s, 0, &rep->total);
     rep->t_done = cb_now();
     return 0;
 }

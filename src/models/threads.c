@@ -54,7 +54,7 @@ static void *worker(void *p)
     if (abort)
         return NULL;
     struct slot *s = &sh->slots[a->w];
-    s->compute_s = cb_worker_body(sh->job, &sh->sched, a->w, &s->part, sh->job->out);
+    s->compute_s = cb_worker_body(sh->job, &sh->sched, a->w, &s->part);
     s->t_end = cb_now();
     return NULL;
 }
