@@ -9,7 +9,9 @@ packages=(
     libhwloc-dev hwloc                                # topology and binding, lstopo
     libcpuid-dev cpuidtool                            # CPU identity
     gnuplot-nox                                       # charts
+    libopenblas-dev                                   # bench-openblas (pthread variant)
     gawk                                              # scripts
+    jq                                                # tests: the context JSON parses
 )
 
 missing=()

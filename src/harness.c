@@ -12,8 +12,10 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include "bind.h"
 #include "build_info.h"
 #include "options.h"
+#include "proc.h"
 #include "rng.h"
 #include "stats.h"
 #include "timer.h"
@@ -56,8 +58,11 @@ const char *cb_channel_name(enum cb_channel c)
 static char tmp_path[PATH_MAX];
 static volatile sig_atomic_t tmp_live;
 
+/* Interrupted: kill and reap every worker process, remove named IPC objects and the
+ * temporary output, then die of the same signal (the conventional exit status). */
 static void on_signal(int sig)
 {
+    cb_proc_emergency_cleanup();
     if (tmp_live)
         unlink(tmp_path);
     signal(sig, SIG_DFL);
@@ -91,8 +96,10 @@ static void print_help(const struct cb_model *m)
         printf("  -w, --workers LIST    worker counts: 1,2,4  1-8  1-16:2  1-64:x2  all  2xall\n"
                "                        (`all` = the PUs this process may use; default all)\n");
     if (m->flags & CB_MODEL_SCHEDULE)
-        printf("  -s, --schedule NAME   static (one block per worker, default), cyclic,\n"
-               "                        dynamic or guided\n"
+        printf("  -s, --schedule NAME   static (one block per worker), cyclic, dynamic or\n"
+               "                        guided; default %s\n", cb_schedule_name(m->schedule));
+    if (m->flags & CB_MODEL_SCHEDULE)
+        printf(
                "  -c, --chunk N         chunk size for cyclic, dynamic, guided (minimum)\n");
     if (m->flags & CB_MODEL_START)
         printf("      --start HOW       fork (copy this process) or spawn (start a fresh program\n"
@@ -114,7 +121,8 @@ static void print_help(const struct cb_model *m)
            "      --raw             add one row per repetition (row=raw)\n"
            "  -q, --quiet           no progress or summary lines on stderr\n"
            "  -h, --help            this text\n"
-           "  -V, --version         version and build\n\n",
+           "  -V, --version         version and build\n"
+           "      --model-info      one line for scripts: model name and accepted options\n\n",
            DEFAULT_REPS, DEFAULT_WARMUP, DEFAULT_SEED);
     printf("Kernels (default size in brackets):\n");
     for (size_t i = 0; cb_kernels[i]; i++)
@@ -199,7 +207,7 @@ static int apply_sizes(struct cb_options *o, const struct size_arg *sizes, size_
                                (unsigned long long)v, k->name,
                                (unsigned long long)k->min_size,
                                (unsigned long long)k->max_size);
-        if (k->memory) {
+        if (k->memory && topo->thissystem) {
             uint64_t need = k->memory(v);
             if (topo->memory && need > topo->memory / 10 * 8)
                 return usage_error("--size %llu: %s needs %.1f GiB, more than 80%% of this "
@@ -235,8 +243,75 @@ static int prepare_output(const char *path)
     return 0;
 }
 
+/* --plan: the worker-to-PU plan for every worker count, nothing run. */
+static void print_plans(const struct cb_options *o, const struct cb_topo *topo,
+                        const char *synthetic, const char *xml)
+{
+    printf("# topology: %s%s%s: %d packages, %d NUMA nodes, %d cores, %d PUs%s\n",
+           synthetic ? "synthetic '" : xml ? "XML " : "this machine", synthetic ? synthetic : xml ? xml : "",
+           synthetic ? "'" : "", topo->packages, topo->numa, topo->cores, topo->pus,
+           topo->pus > topo->cores ? " (SMT)" : "");
+    printf("# bind=%s: physical PU numbers (os_index) of workers 0, 1, ...\n",
+           cb_bind_name((enum cb_bind)o->bind));
+    int *plan = malloc(sizeof(int) * CB_MAX_WORKERS);
+    for (size_t i = 0; plan && i < o->nworkers; i++) {
+        int p = o->workers[i];
+        cb_bind_plan(topo, (enum cb_bind)o->bind, p, plan);
+        printf("p=%d", p);
+        if (p > topo->pus)
+            printf(" (oversubscribed: %d workers on %d PUs)", p, topo->pus);
+        printf(":");
+        for (int w = 0; w < p; w++)
+            if (plan[w] < 0)
+                printf(" -");
+            else
+                printf(" %d", plan[w]);
+        printf("\n");
+    }
+    free(plan);
+}
+
+/* OpenMP reads OMP_PLACES when the runtime loads, before main: so the plan for the largest
+ * worker count (every smaller plan is its prefix) goes into OMP_PLACES, one place per
+ * worker, with OMP_PROC_BIND=close (thread i on place i), and the program executes itself
+ * again once, before any file is created. CB_OMP_BIND marks the second start. If the
+ * re-execution fails, the run goes on unbound and its placement check says so. */
+static void omp_places(const struct cb_options *o, const struct cb_topo *topo, char **argv)
+{
+    if (o->bind == CB_BIND_NONE || getenv("CB_OMP_BIND"))
+        return;
+    int pmax = 1;
+    for (size_t i = 0; i < o->nworkers; i++)
+        if (o->workers[i] > pmax)
+            pmax = o->workers[i];
+    int *plan = malloc(sizeof(int) * (size_t)pmax);
+    size_t len = (size_t)pmax * 12 + 1;
+    char *places = malloc(len);
+    if (!plan || !places || cb_bind_plan(topo, (enum cb_bind)o->bind, pmax, plan) < 0) {
+        free(plan);
+        free(places);
+        return;
+    }
+    size_t used = 0;
+    for (int w = 0; w < pmax; w++)
+        used += (size_t)snprintf(places + used, len - used, "%s{%d}", w ? "," : "", plan[w]);
+    char allowed[4096];
+    hwloc_bitmap_list_snprintf(allowed, sizeof allowed, hwloc_topology_get_allowed_cpuset(topo->t));
+    setenv("OMP_PLACES", places, 1);
+    setenv("OMP_PROC_BIND", "close", 1);
+    setenv("CB_OMP_BIND", cb_bind_name((enum cb_bind)o->bind), 1);
+    setenv("CB_ALLOWED_CPUSET", allowed, 1);
+    free(plan);
+    free(places);
+    fflush(stdout);
+    fflush(stderr);
+    execv("/proc/self/exe", argv);
+    fprintf(stderr, "%s: warning: cannot re-execute with OMP_PLACES set (%s): OpenMP threads "
+            "run unbound\n", prog, strerror(errno));
+}
+
 static int parse_options(int argc, char **argv, const struct cb_model *m, struct cb_options *o,
-                         const struct cb_topo *topo)
+                         struct cb_topo *topo)
 {
     static const struct option longopts[] = {
         { "kernel", required_argument, NULL, 'k' },
@@ -256,11 +331,17 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "model-info", no_argument, NULL, 1008 },
+        { "bind", required_argument, NULL, 'b' },
+        { "topology", required_argument, NULL, 1009 },
+        { "topology-xml", required_argument, NULL, 1010 },
+        { "plan", no_argument, NULL, 1011 },
         { 0, 0, 0, 0 },
     };
     struct size_arg sizes[16];
     size_t nsizes = 0;
-    const char *workers = NULL;
+    const char *workers = NULL, *synthetic = NULL, *xml = NULL;
+    int plan_only = 0;
     char err[512];
 
     memset(o, 0, sizeof *o);
@@ -268,13 +349,14 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     o->warmup = DEFAULT_WARMUP;
     o->seed = DEFAULT_SEED;
     o->interleave = 1;
-    o->schedule = CB_SCHED_STATIC;
+    o->schedule = m->schedule;
     o->start = m->start;
     o->channel = m->channel;
+    o->bind = CB_BIND_CORES;
 
     opterr = 0;
     int c, rc;
-    while ((c = getopt_long(argc, argv, ":k:n:w:s:c:r:o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":k:n:w:s:c:r:o:b:qhV", longopts, NULL)) != -1) {
         uint64_t v;
         switch (c) {
         case 'k':
@@ -375,6 +457,39 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
             printf("%s (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n", prog,
                    CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
             return -1;
+        case 'b': {
+            enum cb_bind b;
+            if (cb_bind_parse(optarg, &b) < 0)
+                return usage_error("--bind '%s': unknown policy (none, compact, cores, scatter)",
+                                   optarg);
+            o->bind = (int)b;
+            break;
+        }
+        case 1009:
+            synthetic = optarg;
+            break;
+        case 1010:
+            xml = optarg;
+            break;
+        case 1011:
+            plan_only = 1;
+            break;
+        case 1008:
+            /* one line for scripts: what this model is and which options it takes */
+            printf("model=%s serial=%d schedule=%s start=%s channel=%s timeout=%d pool=%d "
+                   "inexact=%d kernels=", m->name, !!(m->flags & CB_MODEL_SERIAL),
+                   m->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(m->schedule) : "",
+                   m->flags & CB_MODEL_START ? cb_start_name(m->start) : "",
+                   m->flags & CB_MODEL_CHANNEL ? cb_channel_name(m->channel) : "",
+                   !!(m->flags & CB_MODEL_TIMEOUT), m->open != NULL,
+                   !!(m->flags & CB_MODEL_INEXACT));
+            for (size_t i = 0, first = 1; cb_kernels[i]; i++)
+                if (!(m->flags & CB_MODEL_INEXACT) || cb_kernels[i]->tolerance) {
+                    printf("%s%s", first ? "" : ",", cb_kernels[i]->name);
+                    first = 0;
+                }
+            printf("\n");
+            return -1;
         case ':':
             return usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
@@ -385,6 +500,17 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     }
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
+    if (synthetic && xml)
+        return usage_error("--topology and --topology-xml: give one of them");
+    if ((synthetic || xml) && !plan_only)
+        return usage_error("--topology%s describes another machine: use it with --plan",
+                           xml ? "-xml" : "");
+    if (cb_topo_load(topo, synthetic, xml, err, sizeof err) < 0) {
+        if (synthetic || xml)
+            return usage_error("%s", err);
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return CB_EXIT_ERROR;
+    }
     if (o->nkernels == 0)
         for (size_t i = 0; i < 3; i++)
             if (!(m->flags & CB_MODEL_INEXACT) || cb_kernels[i]->tolerance)
@@ -395,8 +521,8 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
                                "output (matmul)", o->kernels[i]->name, m->name);
     if ((rc = apply_sizes(o, sizes, nsizes, topo)) != 0)
         return rc;
-    if (o->chunk_given && !o->schedule_given)
-        return usage_error("--chunk: give a --schedule that uses chunks (cyclic, dynamic, "
+    if (o->chunk_given && o->schedule == CB_SCHED_STATIC)
+        return usage_error("--chunk: the static schedule has no chunks (use cyclic, dynamic or "
                            "guided)");
     if (m->flags & CB_MODEL_SERIAL) {
         o->workers[0] = 1;
@@ -405,6 +531,12 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
                                 CB_MAX_WORKERS, &o->nworkers, err, sizeof err) < 0) {
         return usage_error("%s", err);
     }
+    if (plan_only) {
+        print_plans(o, topo, synthetic, xml);
+        return -1;
+    }
+    if (m->flags & CB_MODEL_OMP_PLACES)
+        omp_places(o, topo, argv);
     if (o->output && (rc = prepare_output(o->output)) != 0)
         return rc;
     return 0;
@@ -417,6 +549,11 @@ struct cfg_run {
     double *wall, *setup, *compute, *collect, *user, *sys, *util, *imb;
     double *worker;            /* scratch: p per-worker compute times */
     int bad;                   /* repetitions that failed verification */
+    int *plan;                 /* [p] planned PU of each worker, -1: unbound */
+    int *cpu0, *cpu1;          /* [reps * p] where each worker started and finished */
+    int migrations;            /* workers that ended on another CPU than they started on */
+    int off_plan;              /* repetitions in which a worker was not on its planned PU */
+    int unknown;               /* repetitions whose model could not say where it ran */
 };
 
 static void cfg_free(struct cfg_run *c)
@@ -430,6 +567,9 @@ static void cfg_free(struct cfg_run *c)
     free(c->util);
     free(c->imb);
     free(c->worker);
+    free(c->plan);
+    free(c->cpu0);
+    free(c->cpu1);
 }
 
 static int cfg_alloc(struct cfg_run *c, int p, int reps)
@@ -446,8 +586,11 @@ static int cfg_alloc(struct cfg_run *c, int p, int reps)
     c->util = calloc(r, sizeof(double));
     c->imb = calloc(r, sizeof(double));
     c->worker = calloc((size_t)p, sizeof(double));
+    c->plan = calloc((size_t)p, sizeof(int));
+    c->cpu0 = calloc(r * (size_t)p, sizeof(int));
+    c->cpu1 = calloc(r * (size_t)p, sizeof(int));
     if (!c->wall || !c->setup || !c->compute || !c->collect || !c->user || !c->sys ||
-        !c->util || !c->imb || !c->worker) {
+        !c->util || !c->imb || !c->worker || !c->plan || !c->cpu0 || !c->cpu1) {
         cfg_free(c);
         return -1;
     }
@@ -458,6 +601,7 @@ struct ctx {
     const struct cb_model *model;
     const struct cb_options *o;
     const struct cb_topo *topo;
+    const int *order;        /* the bind policy's order of all PUs, NULL for none */
     FILE *csv;
     const char *global_warn; /* warnings that hold for the whole run */
     int status;              /* the worst exit status so far */
@@ -470,7 +614,7 @@ static const char *const csv_header =
     "row,model,kernel,size,workers,bind,schedule,chunk,start,channel,reps,warmup,rep,"
     "wall_s,median_s,min_s,max_s,mean_s,stddev_s,cv,ci_low_s,ci_high_s,outliers,"
     "setup_s,compute_s,collect_s,user_s,sys_s,util,imbalance,pool_create_s,gflops,result,"
-    "checksum,verified,seed,warnings\n";
+    "checksum,verified,binding,migrations,pu_plan,pu_map,seed,warnings\n";
 
 static void fmt_checksum(const struct cb_result *r, char *buf, size_t len)
 {
@@ -486,8 +630,9 @@ static void csv_config(struct ctx *x, const char *row, const struct cb_job *job,
     char chunkbuf[32] = "";
     if (x->model->flags & CB_MODEL_SCHEDULE && o->schedule != CB_SCHED_STATIC)
         snprintf(chunkbuf, sizeof chunkbuf, "%llu", (unsigned long long)chunk);
-    fprintf(x->csv, "%s,%s,%s,%llu,%d,none,%s,%s,%s,%s,%d,%d,", row, x->model->name,
+    fprintf(x->csv, "%s,%s,%s,%llu,%d,%s,%s,%s,%s,%s,%d,%d,", row, x->model->name,
             job->kernel->name, (unsigned long long)job->size, p,
+            cb_bind_name((enum cb_bind)o->bind),
             x->model->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(o->schedule) : "static",
             chunkbuf, cb_start_name((enum cb_start)o->start),
             cb_channel_name((enum cb_channel)o->channel), o->reps, o->warmup);
@@ -526,9 +671,13 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     struct cb_config cfg = {
         .workers = c->p, .schedule = o->schedule, .chunk = o->chunk, .timeout = o->timeout,
         .start = (enum cb_start)o->start, .channel = (enum cb_channel)o->channel,
-        .pool = x->pool,
+        .pool = x->pool, .plan = c->plan, .order = x->order, .npus = x->topo->pus,
     };
-    struct cb_rep rep = { .worker_compute = c->worker };
+    int *where0 = c->cpu0 + (size_t)c->n * (size_t)c->p;
+    int *where1 = c->cpu1 + (size_t)c->n * (size_t)c->p;
+    for (int w = 0; w < c->p; w++)
+        where0[w] = where1[w] = -1;
+    struct cb_rep rep = { .worker_compute = c->worker, .cpu_start = where0, .cpu_end = where1 };
     char err[512] = "";
     memset(c->worker, 0, (size_t)c->p * sizeof(double));
     if (job->kernel->reset)
@@ -591,6 +740,19 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
             mx = c->worker[w];
     }
     c->imb[i] = sum > 0 ? mx / (sum / c->p) : 1.0;
+
+    /* where the workers ran, against the plan */
+    int unknown = 0, off = 0;
+    for (int w = 0; w < c->p; w++) {
+        if (where0[w] < 0 || where1[w] < 0) {
+            unknown = 1;
+            continue;
+        }
+        c->migrations += where0[w] != where1[w];
+        off |= c->plan[w] >= 0 && (where0[w] != c->plan[w] || where1[w] != c->plan[w]);
+    }
+    c->unknown += unknown;
+    c->off_plan += off;
     return 0;
 }
 
@@ -612,6 +774,10 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     int verified = ref_ok && c->bad == 0;
     double gflops = job->kernel->flops && s.median > 0 ? job->kernel->flops(job->size) / s.median / 1e9
                                                        : NAN;
+    /* held: every worker started and ended on its planned PU in every repetition */
+    const char *binding = c->unknown ? "unknown"
+                          : o->bind == CB_BIND_NONE ? "unbound"
+                          : c->off_plan ? "moved" : "held";
     char warn[256] = "";
     if (x->global_warn[0])
         append_warn(warn, sizeof warn, x->global_warn);
@@ -627,6 +793,8 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
         append_warn(warn, sizeof warn, "no-ci");
     if (!verified)
         append_warn(warn, sizeof warn, "unverified");
+    if (c->off_plan)
+        append_warn(warn, sizeof warn, "binding-moved");
 
     char sum[48];
     fmt_checksum(ref, sum, sizeof sum);
@@ -647,8 +815,11 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
         fprintf(x->csv, ",");
     else
         fprintf(x->csv, "%.3f,", gflops);
-    fprintf(x->csv, "%.17g,%s,%s,%llu,%s\n", ref->value, sum, verified ? "yes" : "no",
-            (unsigned long long)o->seed, warn);
+    fprintf(x->csv, "%.17g,%s,%s,%s,%d,", ref->value, sum, verified ? "yes" : "no",
+            binding, c->migrations);
+    for (int w = 0; w < c->p; w++)
+        fprintf(x->csv, "%s%d", w ? ";" : "", c->plan[w]);
+    fprintf(x->csv, ",,%llu,%s\n", (unsigned long long)o->seed, warn);
 
     if (o->raw)
         for (int i = 0; i < c->n; i++) {
@@ -657,8 +828,15 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                     c->wall[i], c->setup[i], c->compute[i], c->collect[i], c->user[i],
                     c->sys[i], c->util[i], c->imb[i]);
             csv_pool(x);
-            fprintf(x->csv, ",%.17g,%s,%s,%llu,\n", ref->value, sum, verified ? "yes" : "no",
-                    (unsigned long long)o->seed);
+            fprintf(x->csv, ",%.17g,%s,%s,,,,", ref->value, sum, verified ? "yes" : "no");
+            /* the CPU of each worker; a>b where it started on a and ended on b */
+            const int *a = c->cpu0 + (size_t)i * (size_t)c->p, *b = c->cpu1 + (size_t)i * (size_t)c->p;
+            for (int w = 0; w < c->p; w++) {
+                fprintf(x->csv, "%s%d", w ? ";" : "", a[w]);
+                if (b[w] != a[w])
+                    fprintf(x->csv, ">%d", b[w]);
+            }
+            fprintf(x->csv, ",%llu,\n", (unsigned long long)o->seed);
         }
 
     if (!o->quiet) {
@@ -670,8 +848,8 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                 cb_median(c->imb, (size_t)c->n));
         if (!isnan(gflops))
             fprintf(stderr, " %.2f GFLOP/s", gflops);
-        fprintf(stderr, " %s%s%s\n", verified ? "verified" : "NOT VERIFIED",
-                warn[0] ? " warn: " : "", warn);
+        fprintf(stderr, " bind %s: %s, %s%s%s\n", cb_bind_name((enum cb_bind)o->bind), binding,
+                verified ? "verified" : "NOT VERIFIED", warn[0] ? " warn: " : "", warn);
     }
 }
 
@@ -733,7 +911,7 @@ static int run_kernel(struct ctx *x, size_t ki)
         struct cb_config pc = {
             .workers = maxp, .schedule = o->schedule, .chunk = o->chunk,
             .timeout = o->timeout, .start = (enum cb_start)o->start,
-            .channel = (enum cb_channel)o->channel,
+            .channel = (enum cb_channel)o->channel, .order = x->order, .npus = x->topo->pus,
         };
         char perr[512] = "";
         double t0 = cb_now();
@@ -752,8 +930,11 @@ static int run_kernel(struct ctx *x, size_t ki)
     struct cfg_run *cfgs = calloc((size_t)n, sizeof *cfgs);
     int *order = calloc((size_t)n, sizeof *order);
     rc = cfgs && order ? 0 : -1;
-    for (int i = 0; i < n && rc == 0; i++)
+    for (int i = 0; i < n && rc == 0; i++) {
         rc = cfg_alloc(&cfgs[i], o->workers[i], o->reps);
+        if (rc == 0)
+            rc = cb_bind_plan(x->topo, (enum cb_bind)o->bind, o->workers[i], cfgs[i].plan);
+    }
     if (rc < 0) {
         fprintf(stderr, "%s: out of memory\n", prog);
         rc = CB_EXIT_ERROR;
@@ -837,12 +1018,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
 
-    struct cb_topo topo;
-    char err[512];
-    if (cb_topo_load(&topo, NULL, NULL, err, sizeof err) < 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
-        return CB_EXIT_ERROR;
-    }
+    struct cb_topo topo = { 0 };
     struct cb_options o;
     int rc = parse_options(argc, argv, model, &o, &topo);
     if (rc != 0) {
@@ -884,9 +1060,25 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
         goto out;
     }
     fputs(csv_header, csv);
-    struct ctx x = { .model = model, .o = &o, .topo = &topo, .csv = csv, .global_warn = global };
+    cb_bind_use(&topo);
+    int *order = NULL;
+    if (o.bind != CB_BIND_NONE) {
+        order = malloc(sizeof(int) * (size_t)topo.pus);
+        if (!order || cb_bind_order(&topo, (enum cb_bind)o.bind, order) < 0) {
+            fprintf(stderr, "%s: cannot compute the %s placement\n", prog,
+                    cb_bind_name((enum cb_bind)o.bind));
+            free(order);
+            fclose(csv);
+            free(buf);
+            rc = CB_EXIT_ERROR;
+            goto out;
+        }
+    }
+    struct ctx x = { .model = model, .o = &o, .topo = &topo, .order = order, .csv = csv,
+                     .global_warn = global };
     for (size_t k = 0; k < o.nkernels && rc == 0; k++)
         rc = run_kernel(&x, k);
+    free(order);
     fclose(csv);
     if (rc == 0) {
         if (finish_output(&o, buf, len) < 0) {

@@ -33,6 +33,8 @@ enum {
     CB_MODEL_START = 1u << 2,    /* accepts --start fork|spawn */
     CB_MODEL_CHANNEL = 1u << 3,  /* accepts --channel pipe|queue|socket|shm */
     CB_MODEL_TIMEOUT = 1u << 4,  /* honours --timeout (can kill a hung worker) */
+    CB_MODEL_OMP_PLACES = 1u << 6, /* an OpenMP runtime that reads OMP_PLACES once, at load:
+                                    * the harness exports the plan and re-executes itself */
     CB_MODEL_INEXACT = 1u << 5,  /* sums in its own order (a library): its output is
                                   * compared element by element with the reference within
                                   * the kernel's tolerance, not bit for bit */
@@ -59,6 +61,12 @@ struct cb_config {
     enum cb_start start;
     enum cb_channel channel;
     void *pool;       /* the model's persistent pool from open(), or NULL */
+    const int *plan;  /* [workers]: the PU (os index) of each worker, -1: unbound. A plan
+                       * for p workers is a prefix of the plan for more (bind.h), so a
+                       * pool bound for its largest size is bound right for every p. */
+    const int *order; /* the policy's order of all PUs: worker w of a pool goes to
+                       * order[w % npus]; NULL when unbound */
+    int npus;
 };
 
 /* What one repetition reports. The harness times the whole call to run(); the model sets
@@ -69,6 +77,9 @@ struct cb_rep {
     double t_done;            /* cb_now() when the last worker finished computing */
     struct cb_partial total;  /* the combined result */
     double *worker_compute;   /* [workers]: each worker's own compute seconds */
+    int *cpu_start, *cpu_end; /* [workers]: the CPU each worker ran on when it started and
+                               * finished computing (cb_current_cpu); left at -1 by a model
+                               * that cannot know (a library's own threads) */
 };
 
 struct cb_model {
@@ -78,6 +89,7 @@ struct cb_model {
     unsigned flags;
     enum cb_start start;      /* default (or fixed) start method; NONE for threads */
     enum cb_channel channel;  /* default (or fixed) result channel; NONE for threads */
+    enum cb_schedule schedule; /* default schedule (static unless set) */
     /* One repetition. Returns 0, or a CB_EXIT_* status (> 0) with one line in err. */
     int (*run)(const struct cb_job *job, const struct cb_config *cfg, struct cb_rep *rep,
                char *err, size_t errlen);

@@ -95,6 +95,10 @@ void cb_job_cleanup(struct cb_job *job);
  * cb_job_cleanup. */
 int cb_job_alloc_out(struct cb_job *job, size_t stride, uint64_t rows);
 
+/* In a spawned worker: replace the job's output with a mapping of the parent's output
+ * memfd `fd`, so rows are written in place. 0 or -errno. */
+int cb_job_attach_out(struct cb_job *job, int fd);
+
 /* Where row r of the job's shared output starts (NULL for kernels without output). */
 static inline void *cb_job_row(const struct cb_job *job, uint64_t r)
 {
@@ -106,6 +110,11 @@ static inline void cb_partial_add(struct cb_partial *a, const struct cb_partial 
 {
     a->sum += b->sum;
 }
+
+/* The matmul kernel's inputs, for an engine that multiplies them itself (a BLAS): A and B,
+ * row-major n x n doubles with n = job->size, aligned to 64 bytes. Returns 0, or -EINVAL
+ * if job is not a prepared matmul job. */
+int cb_matmul_inputs(const struct cb_job *job, const double **a, const double **b);
 
 /* Compute the whole space on the calling thread: the sequential reference. */
 void cb_job_compute_all(const struct cb_job *job, struct cb_result *res);

@@ -34,6 +34,7 @@ struct cb_options {
     int schedule_given, chunk_given;
     double timeout;               /* seconds per repetition, 0: none */
     int start, channel;           /* enum cb_start, enum cb_channel (harness.h) */
+    int bind;                     /* enum cb_bind (bind.h) */
 };
 
 /* Parse a worker list: items separated by commas, each N, A-B, A-B:S (every S-th), or

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,9 +36,13 @@ int cb_topo_load(struct cb_topo *topo, const char *synthetic, const char *xml, c
             goto fail;
         }
     } else {
-        /* RESTRICT alone fails with EINVAL; both flags honour taskset's affinity */
-        if (hwloc_topology_set_flags(topo->t, HWLOC_TOPOLOGY_FLAG_RESTRICT_TO_CPUBINDING |
-                                                  HWLOC_TOPOLOGY_FLAG_IS_THISSYSTEM) < 0) {
+        /* RESTRICT alone fails with EINVAL; both flags honour taskset's affinity. A program
+         * that re-executed itself for OpenMP (harness.c) was bound by the runtime before
+         * main, so it passes the cpuset it was started with in CB_ALLOWED_CPUSET instead. */
+        unsigned long flags = HWLOC_TOPOLOGY_FLAG_IS_THISSYSTEM;
+        if (!getenv("CB_ALLOWED_CPUSET"))
+            flags |= HWLOC_TOPOLOGY_FLAG_RESTRICT_TO_CPUBINDING;
+        if (hwloc_topology_set_flags(topo->t, flags) < 0) {
             snprintf(err, errlen, "hwloc: cannot restrict the topology to this process's CPUs: %s",
                      strerror(errno));
             goto fail;
@@ -46,6 +51,18 @@ int cb_topo_load(struct cb_topo *topo, const char *synthetic, const char *xml, c
     if (hwloc_topology_load(topo->t) < 0) {
         snprintf(err, errlen, "hwloc: cannot load the topology: %s", strerror(errno));
         goto fail;
+    }
+    const char *allowed = synthetic || xml ? NULL : getenv("CB_ALLOWED_CPUSET");
+    if (allowed) {
+        hwloc_bitmap_t set = hwloc_bitmap_alloc();
+        int bad = !set || hwloc_bitmap_list_sscanf(set, allowed) < 0 ||
+                  hwloc_topology_restrict(topo->t, set, 0) < 0;
+        hwloc_bitmap_free(set);
+        if (bad) {
+            snprintf(err, errlen, "hwloc: cannot restrict the topology to CB_ALLOWED_CPUSET '%s'",
+                     allowed);
+            goto fail;
+        }
     }
     topo->thissystem = hwloc_topology_is_thissystem(topo->t);
     topo->pus = count(topo->t, HWLOC_OBJ_PU);

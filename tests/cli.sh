@@ -2,7 +2,7 @@
 # cli.sh BUILD_DIR - bad command lines: each gives exit status 2, exactly one line on
 # stderr that names the problem, nothing on stdout, and no file written or changed.
 . "$(dirname "$0")/lib.sh"
-B=$1/bench
+B=$(cd "$1" && pwd)/bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/adir"
@@ -56,11 +56,22 @@ bad bench-threads "unexpected argument" primes
 bad bench-threads "cannot write" --kernel empty --output "$work/missing/dir/out.csv"
 bad bench-threads "directory" --kernel empty --output "$work/adir"
 bad bench-threads "reps" --output "$work/keep.csv" --reps x
+bad bench-procs "start" --start vfork
+bad bench-procs "channel" --channel carrier-pigeon
+bad bench-procs "timeout" --timeout -1
+bad bench-procs "timeout" --timeout soon
+bad bench-procs "schedule" --schedule dynamic
+bad bench-procs "workers" --workers 0
+bad bench-procpool "static" --schedule static --chunk 4
+bad bench-procpool "channel" --channel pipe
+bad bench-procpool "start" --start spawn
+bad bench-threads "channel" --channel pipe
+bad bench-threads "start" --start fork
 bad bench-seq "one worker" --workers 2
 bad bench-seq "schedule" --schedule dynamic
 
 # good invocations of the same binaries exit 0
-for bin in bench-seq bench-threads; do
+for bin in bench-seq bench-threads bench-procs bench-procpool; do
     "$B/$bin" --help >/dev/null 2>&1
     expect_eq "$bin --help" $? 0
     "$B/$bin" --version >"$work/.v" 2>&1

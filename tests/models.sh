@@ -3,7 +3,7 @@
 # every worker count from 1 to twice the PUs, for every kernel; the CSV has the promised
 # columns; --raw and --output behave.
 . "$(dirname "$0")/lib.sh"
-B=$1/bench
+B=$(cd "$1" && pwd)/bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -89,6 +89,20 @@ int cb_job_alloc_out(struct cb_job *job, size_t stride, uint64_t rows)
     return 0;
 }
 
+int cb_job_attach_out(struct cb_job *job, int fd)
+{
+    void *p = mmap(NULL, job->out_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED)
+        return -errno;
+    if (job->out)
+        munmap(job->out, job->out_bytes);
+    if (job->out_fd >= 0)
+        close(job->out_fd);
+    job->out = p;
+    job->out_fd = fd;
+    return 0;
+}
+
 void cb_job_compute_all(const struct cb_job *job, struct cb_result *res)
 {
     struct cb_partial total = { 0 };

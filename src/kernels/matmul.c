@@ -281,3 +281,13 @@ const struct cb_kernel cb_kernel_matmul = {
     .tolerance = matmul_tolerance,
     .flops = matmul_flops,
 };
+
+int cb_matmul_inputs(const struct cb_job *job, const double **a, const double **b)
+{
+    const struct matmul_data *d = job->data;
+    if (job->kernel != &cb_kernel_matmul || !d)
+        return -EINVAL;
+    *a = d->a;
+    *b = d->b;
+    return 0;
+}

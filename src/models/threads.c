@@ -9,6 +9,7 @@
  * thread cannot be created, the gate opens with `abort` set and the ones that exist leave
  * without computing, so nothing is left waiting.
  */
+#include "bind.h"
 #include "harness.h"
 #include "timer.h"
 
@@ -22,6 +23,7 @@ struct slot {
     alignas(64) struct cb_partial part;
     double compute_s;
     double t_end;    /* cb_now() when this worker finished */
+    int cpu0, cpu1;  /* where it started and finished computing */
 };
 
 struct shared {
@@ -33,6 +35,7 @@ struct shared {
     int open;       /* the gate is open */
     int abort;      /* leave without computing */
     struct slot *slots;
+    const int *plan;
 };
 
 struct arg {
@@ -44,6 +47,7 @@ static void *worker(void *p)
 {
     struct arg *a = p;
     struct shared *sh = a->sh;
+    cb_bind_thread(sh->plan[a->w]); /* before the gate: binding is part of setup */
     pthread_mutex_lock(&sh->lock);
     sh->ready++;
     pthread_cond_broadcast(&sh->cond);
@@ -54,7 +58,9 @@ static void *worker(void *p)
     if (abort)
         return NULL;
     struct slot *s = &sh->slots[a->w];
+    s->cpu0 = cb_current_cpu();
     s->compute_s = cb_worker_body(sh->job, &sh->sched, a->w, &s->part);
+    s->cpu1 = cb_current_cpu();
     s->t_end = cb_now();
     return NULL;
 }
@@ -63,7 +69,7 @@ static int threads_run(const struct cb_job *job, const struct cb_config *cfg,
                        struct cb_rep *rep, char *err, size_t errlen)
 {
     const int p = cfg->workers;
-    struct shared sh = { .job = job };
+    struct shared sh = { .job = job, .plan = cfg->plan };
     pthread_t *tids = calloc((size_t)p, sizeof *tids);
     struct arg *args = calloc((size_t)p, sizeof *args);
     sh.slots = aligned_alloc(64, (size_t)p * sizeof *sh.slots);
@@ -111,6 +117,8 @@ static int threads_run(const struct cb_job *job, const struct cb_config *cfg,
         for (int i = 0; i < p; i++) {
             cb_partial_add(&rep->total, &sh.slots[i].part);
             rep->worker_compute[i] = sh.slots[i].compute_s;
+            rep->cpu_start[i] = sh.slots[i].cpu0;
+            rep->cpu_end[i] = sh.slots[i].cpu1;
             if (sh.slots[i].t_end > rep->t_done)
                 rep->t_done = sh.slots[i].t_end;
         }

@@ -1,0 +1,525 @@
+/*
+ * bench-overhead - what creating and dispatching workers costs (issue 7, part 1), the way
+ * the EPCC micro-benchmarks measure it: every worker does a calibrated piece of work
+ * (--delay, 1 us by default), a sample times many operations back to back, and the
+ * reference, timed beside each sample, is that same work done at ideal parallelism by the
+ * calling thread (ceil(p / CPUs) x the work). The cost is the paired difference.
+ *
+ *   construct    one operation at p workers                      figure
+ *   thread       pthread_create x p, then pthread_join x p       us per worker
+ *   fork         fork x p (child: cb_proc_child_init, the work,  us per worker
+ *                _exit), then waitpid x p
+ *   spawn        posix_spawn of /bin/true x p, then waitpid x p  us per worker
+ *                (no work in the child: the reference is the empty loop)
+ *   spawn-self   posix_spawn of this binary (--cb-child: PDEATHSIG set-up, the work, exit)
+ *                x p, then waitpid x p: what a spawned worker of the suite pays, its
+ *                shared libraries included                       us per worker
+ *   threadpool   one pass of the thread pool (src/pool.h) over p workers, created once
+ *                                                                us per dispatch
+ *   procpool     one pass of a fork-once process pool: a process-shared semaphore posted
+ *                to each of p workers, one shared semaphore counting them back
+ *                                                                us per dispatch
+ *   openmp       one `#pragma omp parallel num_threads(p)` region (if built with OpenMP)
+ *                                                                us per dispatch
+ *
+ * Process constructs run first, while this process has a single thread: fork's cost
+ * depends on what the parent holds, and the thread pool and OpenMP keep threads alive.
+ * The worker counts of each construct run in an order shuffled from the seed.
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+#include "micro.h"
+#include "pool.h"
+#include "proc.h"
+#include "timer.h"
+#ifdef CB_MICRO_OPENMP
+#include "ompregion.h"
+#endif
+
+#include <errno.h>
+#include <spawn.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum { C_THREAD, C_FORK, C_SPAWN, C_SPAWN_SELF, C_THREADPOOL, C_PROCPOOL, C_OPENMP, C_N };
+static const char *const names[] = { "thread", "fork", "spawn", "spawn-self", "threadpool",
+                                     "procpool", "openmp", NULL };
+/* processes first (see the top of the file) */
+static const int run_order[] = { C_FORK, C_SPAWN, C_SPAWN_SELF, C_PROCPOOL, C_THREAD,
+                                 C_THREADPOOL, C_OPENMP };
+
+/* The process pool's shared control block. */
+struct ppool_slot {
+    alignas(64) sem_t start;
+};
+struct ppool_ctl {
+    sem_t done;
+    int stop;           /* read by a worker after its start semaphore: set before posting */
+    uint64_t iters;
+    struct ppool_slot slot[];
+};
+
+struct ov {
+    const struct cb_mopts *o;
+    int construct, p;
+    uint64_t iters;     /* the work of one worker, cb_delay iterations */
+    uint64_t ref_iters; /* the reference: iters x ceil(p / CPUs); 0 for spawn */
+    pthread_t *tids;
+    pid_t *pids;
+    char iters_arg[32], parent_arg[32];
+    struct cb_pool *tpool;
+    struct cb_team pteam; /* the process pool's workers */
+    struct ppool_ctl *pctl;
+    size_t pctl_bytes;
+};
+
+/* ---- the constructs ----------------------------------------------------------------- */
+
+static void *thread_body(void *arg)
+{
+    cb_delay(*(const uint64_t *)arg);
+    return NULL;
+}
+
+static int op_thread(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)
+{
+    struct ov *v = ctx;
+    double t0 = cb_now();
+    for (uint64_t i = 0; i < inner; i++) {
+        for (int w = 0; w < v->p; w++) {
+            int rc = pthread_create(&v->tids[w], NULL, thread_body, &v->iters);
+            if (rc != 0) {
+                snprintf(err, errlen, "cannot create thread %d of %d: %s", w, v->p,
+                         strerror(rc));
+                for (int u = 0; u < w; u++)
+                    pthread_join(v->tids[u], NULL);
+                return CB_EXIT_ERROR;
+            }
+        }
+        for (int w = 0; w < v->p; w++) {
+            int rc = pthread_join(v->tids[w], NULL);
+            if (rc != 0) {
+                snprintf(err, errlen, "pthread_join: %s", strerror(rc));
+                return CB_EXIT_ERROR;
+            }
+        }
+    }
+    *seconds = cb_now() - t0;
+    return 0;
+}
+
+/* Reap the p children in v->pids; all must exit with status 0. */
+static int reap_all(struct ov *v, int n, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (int w = 0; w < n; w++) {
+        int status;
+        pid_t got;
+        while ((got = waitpid(v->pids[w], &status, 0)) < 0 && errno == EINTR)
+            ;
+        cb_proc_unregister(v->pids[w]);
+        if (got < 0) {
+            if (rc == 0)
+                snprintf(err, errlen, "waitpid: %s", strerror(errno));
+            rc = CB_EXIT_ERROR;
+        } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && rc == 0) {
+            char how[128];
+            cb_proc_describe(status, how, sizeof how);
+            snprintf(err, errlen, "%s worker %d of %d (pid %d) %s", names[v->construct], w,
+                     v->p, (int)v->pids[w], how);
+            rc = CB_EXIT_WORKER;
+        }
+        v->pids[w] = -1;
+    }
+    return rc;
+}
+
+static int op_fork(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)
+{
+    struct ov *v = ctx;
+    pid_t parent = getpid();
+    fflush(stdout);
+    fflush(stderr);
+    double t0 = cb_now();
+    for (uint64_t i = 0; i < inner; i++) {
+        for (int w = 0; w < v->p; w++) {
+            sigset_t saved;
+            cb_signals_hold(&saved); /* no signal between fork and register */
+            pid_t pid = fork();
+            if (pid == 0) {
+                if (cb_proc_child_init(parent) < 0)
+                    _exit(70);
+                cb_signals_restore(&saved);
+                cb_delay(v->iters);
+                _exit(0);
+            }
+            int e = errno;
+            if (pid > 0)
+                cb_proc_register(pid);
+            cb_signals_restore(&saved);
+            if (pid < 0) {
+                snprintf(err, errlen, "cannot fork worker %d of %d: %s", w, v->p, strerror(e));
+                cb_proc_kill_all(v->pids, w);
+                return CB_EXIT_ERROR;
+            }
+            v->pids[w] = pid;
+        }
+        int rc = reap_all(v, v->p, err, errlen);
+        if (rc != 0)
+            return rc;
+    }
+    *seconds = cb_now() - t0;
+    return 0;
+}
+
+static int op_spawn(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)
+{
+    struct ov *v = ctx;
+    int self = v->construct == C_SPAWN_SELF;
+    char *true_argv[] = { "true", NULL };
+    char *self_argv[] = { "bench-overhead-child", "--cb-child", v->iters_arg, v->parent_arg,
+                          NULL };
+    const char *path = self ? "/proc/self/exe" : "/bin/true";
+    char **argv = self ? self_argv : true_argv;
+    /* the child starts with the mask this process normally has, whatever is held here */
+    posix_spawnattr_t attr;
+    sigset_t normal;
+    pthread_sigmask(SIG_SETMASK, NULL, &normal);
+    if (posix_spawnattr_init(&attr) != 0 || posix_spawnattr_setsigmask(&attr, &normal) != 0 ||
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK) != 0) {
+        snprintf(err, errlen, "posix_spawnattr: cannot set the signal mask");
+        return CB_EXIT_ERROR;
+    }
+    double t0 = cb_now();
+    for (uint64_t i = 0; i < inner; i++) {
+        for (int w = 0; w < v->p; w++) {
+            pid_t pid;
+            sigset_t saved;
+            cb_signals_hold(&saved); /* no signal between spawn and register */
+            int rc = posix_spawn(&pid, path, NULL, &attr, argv, environ);
+            if (rc == 0)
+                cb_proc_register(pid);
+            cb_signals_restore(&saved);
+            if (rc != 0) {
+                posix_spawnattr_destroy(&attr);
+                snprintf(err, errlen, "cannot spawn %s (worker %d of %d): %s", path, w, v->p,
+                         strerror(rc));
+                cb_proc_kill_all(v->pids, w);
+                return CB_EXIT_ERROR;
+            }
+            v->pids[w] = pid;
+        }
+        int rc = reap_all(v, v->p, err, errlen);
+        if (rc != 0) {
+            posix_spawnattr_destroy(&attr);
+            return rc;
+        }
+    }
+    *seconds = cb_now() - t0;
+    posix_spawnattr_destroy(&attr);
+    return 0;
+}
+
+static int pool_task(int w, void *arg)
+{
+    (void)w;
+    cb_delay(*(const uint64_t *)arg);
+    return 0;
+}
+
+static int op_threadpool(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)
+{
+    struct ov *v = ctx;
+    double t0 = cb_now();
+    for (uint64_t i = 0; i < inner; i++) {
+        int rc = cb_pool_run(v->tpool, v->p, pool_task, &v->iters);
+        if (rc != 0) {
+            snprintf(err, errlen, "cb_pool_run: %s", strerror(-rc));
+            return CB_EXIT_ERROR;
+        }
+    }
+    *seconds = cb_now() - t0;
+    return 0;
+}
+
+static int ppool_worker(int w, void *arg)
+{
+    struct ppool_ctl *c = arg;
+    for (;;) {
+        while (sem_wait(&c->slot[w].start) < 0)
+            if (errno != EINTR)
+                return 71;
+        if (c->stop)
+            return 0;
+        cb_delay(c->iters);
+        if (sem_post(&c->done) < 0)
+            return 72;
+    }
+}
+
+static int op_procpool(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)
+{
+    struct ov *v = ctx;
+    struct ppool_ctl *c = v->pctl;
+    double t0 = cb_now();
+    for (uint64_t i = 0; i < inner; i++) {
+        for (int w = 0; w < v->p; w++)
+            sem_post(&c->slot[w].start);
+        for (int w = 0; w < v->p; w++) {
+            int rc = cb_team_sem_wait(&v->pteam, &c->done, err, errlen);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    *seconds = cb_now() - t0;
+    return 0;
+}
+
+#ifdef CB_MICRO_OPENMP
+static int op_openmp(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)
+{
+    struct ov *v = ctx;
+    if (cb_omp_regions(v->p, inner, v->iters, seconds) < 0) {
+        snprintf(err, errlen, "the OpenMP runtime gave fewer than %d threads (OMP_THREAD_LIMIT?)",
+                 v->p);
+        return CB_EXIT_ERROR;
+    }
+    return 0;
+}
+#endif
+
+/* The reference: the workers' work at ideal parallelism, on the calling thread. */
+static int op_ref(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)
+{
+    struct ov *v = ctx;
+    (void)err;
+    (void)errlen;
+    double t0 = cb_now();
+    for (uint64_t i = 0; i < inner; i++)
+        cb_delay(v->ref_iters);
+    *seconds = cb_now() - t0;
+    return 0;
+}
+
+/* ---- pools: created once per construct, for the largest p --------------------------- */
+
+static int pools_open(struct ov *v, int maxp, char *err, size_t errlen)
+{
+    if (v->construct == C_THREADPOOL) {
+        int rc = cb_pool_create(&v->tpool, maxp, NULL, NULL, err, errlen);
+        return rc < 0 ? CB_EXIT_ERROR : 0;
+    }
+    if (v->construct != C_PROCPOOL)
+        return 0;
+    v->pctl_bytes = sizeof(struct ppool_ctl) + (size_t)maxp * sizeof(struct ppool_slot);
+    v->pctl = cb_shared_alloc(v->pctl_bytes);
+    if (!v->pctl) {
+        snprintf(err, errlen, "cannot map the process pool's shared memory: %s",
+                 strerror(errno));
+        return CB_EXIT_ERROR;
+    }
+    v->pctl->iters = v->iters;
+    int rc = sem_init(&v->pctl->done, 1, 0) < 0 ? -errno : 0;
+    for (int w = 0; w < maxp && rc == 0; w++)
+        rc = sem_init(&v->pctl->slot[w].start, 1, 0) < 0 ? -errno : 0;
+    if (rc == 0)
+        rc = cb_team_start(&v->pteam, 1, maxp, ppool_worker, v->pctl, v->o->timeout, err,
+                           errlen);
+    else
+        snprintf(err, errlen, "sem_init: %s", strerror(-rc));
+    if (rc != 0) {
+        cb_team_join(&v->pteam, err, 0);
+        cb_shared_free(v->pctl, v->pctl_bytes);
+        v->pctl = NULL;
+        return CB_EXIT_ERROR;
+    }
+    return 0;
+}
+
+static int pools_close(struct ov *v, char *err, size_t errlen)
+{
+    int rc = 0;
+    if (v->tpool)
+        cb_pool_destroy(v->tpool);
+    v->tpool = NULL;
+    if (v->pctl) {
+        v->pctl->stop = 1;
+        for (int w = 0; w < v->pteam.n; w++)
+            sem_post(&v->pctl->slot[w].start);
+        rc = cb_team_join(&v->pteam, err, errlen);
+        cb_shared_free(v->pctl, v->pctl_bytes);
+        v->pctl = NULL;
+    }
+    return rc;
+}
+
+/* ---- main ----------------------------------------------------------------------------- */
+
+static int child_main(int argc, char **argv)
+{
+    /* a spawned worker: argv = --cb-child ITERS PARENT */
+    if (argc != 4)
+        return 2;
+    uint64_t iters = strtoull(argv[2], NULL, 10);
+    pid_t parent = (pid_t)atoi(argv[3]);
+    if (cb_proc_child_init(parent) < 0)
+        return 70;
+    cb_delay(iters);
+    return 0;
+}
+
+static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double *refs,
+                         char *err, size_t errlen)
+{
+    const struct cb_mopts *o = v->o;
+    int c = v->construct;
+    int n = (int)o->nworkers, maxp = 1;
+    for (int i = 0; i < n; i++)
+        if (o->workers[i] > maxp)
+            maxp = o->workers[i];
+    cb_mop op = c == C_THREAD ? op_thread : c == C_FORK ? op_fork
+              : c == C_SPAWN || c == C_SPAWN_SELF ? op_spawn
+              : c == C_THREADPOOL ? op_threadpool : c == C_PROCPOOL ? op_procpool : NULL;
+#ifdef CB_MICRO_OPENMP
+    if (c == C_OPENMP)
+        op = op_openmp;
+#endif
+    if (!op)
+        return 0;
+    int rc = pools_open(v, maxp, err, errlen);
+    if (rc != 0)
+        return rc;
+    int creation = c <= C_SPAWN_SELF;
+    double delay_us = (double)o->delay_s * 1e6;
+    int *idx = malloc((size_t)n * sizeof *idx);
+    if (!idx) {
+        pools_close(v, err, 0);
+        snprintf(err, errlen, "out of memory");
+        return CB_EXIT_ERROR;
+    }
+    cb_micro_order(o, (uint64_t)c, idx, n);
+    for (int i = 0; i < n && rc == 0; i++) {
+        int p = o->workers[idx[i]];
+        v->p = p;
+        int rounds = (p + o->pus - 1) / o->pus;
+        v->ref_iters = c == C_SPAWN ? 0 : v->iters * (uint64_t)rounds;
+        uint64_t inner = 0;
+        rc = cb_measure(o, op, op_ref, v, &inner, vals, refs, err, errlen);
+        if (rc != 0)
+            break;
+        /* seconds per operation -> microseconds, per worker for creation */
+        double scale = 1e6 / (creation ? p : 1);
+        for (int r = 0; r < o->reps; r++) {
+            vals[r] *= scale;
+            refs[r] *= scale;
+        }
+        char reference[96], note[160];
+        if (c == C_SPAWN)
+            snprintf(reference, sizeof reference, "empty loop");
+        else
+            snprintf(reference, sizeof reference, "work %.3g us x %d (ideal parallel time)",
+                     delay_us, rounds);
+        const char *notes[C_N] = {
+            [C_THREAD] = "p x pthread_create then p x pthread_join; each thread does the work",
+            [C_FORK] = "p x fork then p x waitpid; child: PDEATHSIG set-up + work + _exit",
+            [C_SPAWN] = "p x posix_spawn(/bin/true) then p x waitpid; no work in the child",
+            [C_SPAWN_SELF] = "p x posix_spawn(this binary --cb-child) then p x waitpid; "
+                             "child: PDEATHSIG set-up + work",
+            [C_THREADPOOL] = "one pass of src/pool.h over p threads created once (untimed)",
+            [C_PROCPOOL] = "one pass over p processes forked once (untimed): a pshared "
+                           "semaphore each + one counting back",
+            [C_OPENMP] = "one #pragma omp parallel num_threads(p) region",
+        };
+        snprintf(note, sizeof note, "%s", notes[c]);
+#ifdef CB_MICRO_OPENMP
+        if (c == C_OPENMP) {
+            const char *wp = getenv("OMP_WAIT_POLICY");
+            snprintf(note, sizeof note, "%s; %s; OMP_WAIT_POLICY=%s", notes[c],
+                     cb_omp_version(), wp ? wp : "(unset)");
+        }
+#endif
+        const char *metric = c == C_THREAD ? "create+join" : c == C_FORK ? "fork+wait"
+                           : creation ? "spawn+wait" : "dispatch";
+        struct cb_mrow row = {
+            .bench = "overhead", .construct = names[c], .between = c == C_THREAD ||
+                c == C_THREADPOOL || c == C_OPENMP ? "threads" : "processes",
+            .metric = metric, .unit = creation ? "us/worker" : "us/dispatch", .size = -1,
+            .workers = p, .inner = inner, .reference = reference, .note = note,
+            .vals = vals, .refs = refs, .n = (size_t)o->reps,
+        };
+        if (cb_mout_row(out, &row) < 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = CB_EXIT_ERROR;
+        }
+    }
+    free(idx);
+    int crc = pools_close(v, rc == 0 ? err : NULL, rc == 0 ? errlen : 0);
+    return rc != 0 ? rc : crc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "--cb-child") == 0)
+        return child_main(argc, argv);
+
+    static const struct cb_mspec spec = {
+        .prog = "bench-overhead",
+        .purpose = "What creating workers (thread, fork, spawn) and dispatching work to them "
+                   "(thread pool, process pool, OpenMP region) costs, per worker or per "
+                   "dispatch, with the calibrated work's reference subtracted",
+        .names = names,
+        .flags = CB_MOPT_WORKERS | CB_MOPT_DELAY,
+        .default_workers = "1-2xall",
+        .help_extra = "spawn runs /bin/true (no work; the reference is the empty loop);\n"
+                      "spawn-self runs this binary, which does the work and exits.\n"
+#ifndef CB_MICRO_OPENMP
+                      "This build has no OpenMP: --only openmp measures nothing.\n"
+#endif
+        ,
+    };
+    struct cb_mopts o;
+    int rc = cb_micro_parse(argc, argv, &spec, &o);
+    if (rc != 0)
+        return rc < 0 ? CB_EXIT_OK : rc;
+    cb_micro_signals();
+    struct cb_mout *out;
+    if ((rc = cb_mout_open(&out, &o, spec.prog)) != 0)
+        return rc;
+
+    struct ov v = { .o = &o };
+    v.iters = cb_delay_calibrate(o.delay_s);
+    int maxp = 1;
+    for (size_t i = 0; i < o.nworkers; i++)
+        if (o.workers[i] > maxp)
+            maxp = o.workers[i];
+    v.tids = malloc((size_t)maxp * sizeof *v.tids);
+    v.pids = malloc((size_t)maxp * sizeof *v.pids);
+    double *vals = malloc((size_t)o.reps * sizeof *vals);
+    double *refs = malloc((size_t)o.reps * sizeof *refs);
+    char err[512] = "";
+    if (!v.tids || !v.pids || !vals || !refs) {
+        snprintf(err, sizeof err, "out of memory");
+        rc = CB_EXIT_ERROR;
+    }
+    snprintf(v.iters_arg, sizeof v.iters_arg, "%llu", (unsigned long long)v.iters);
+    snprintf(v.parent_arg, sizeof v.parent_arg, "%d", (int)getpid());
+    for (size_t i = 0; i < sizeof run_order / sizeof run_order[0] && rc == 0; i++) {
+        v.construct = run_order[i];
+        if (cb_micro_selected(&o, v.construct))
+            rc = run_construct(&v, out, vals, refs, err, sizeof err);
+    }
+    if (rc != 0)
+        fprintf(stderr, "bench-overhead: %s\n", err[0] ? err : "failed");
+    int crc = cb_mout_close(out, rc == 0);
+    free(v.tids);
+    free(v.pids);
+    free(vals);
+    free(refs);
+    return rc != 0 ? rc : crc;
+}

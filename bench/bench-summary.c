@@ -1,0 +1,233 @@
+/*
+ * bench-summary - the statistics of a sweep's results folder (summary.h): reads the raw
+ * rows of every CSV in DIR/raw/ and writes DIR/summary.csv, one row per model x kernel x
+ * worker count with medians, CIs, speedups, efficiency and Karp-Flatt fraction, each ratio
+ * with its bootstrap interval.
+ *
+ * This is a tool, not a model: it has no --model-info, so scripts that discover models by
+ * asking every build/bench/bench-* binary never take it for one. Everything is read and
+ * checked before anything is written; the output is written to a temporary file beside the
+ * target and renamed into place, so a reader never sees half a summary.
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+#include "summary.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmp_path[PATH_MAX];
+static volatile sig_atomic_t tmp_live;
+
+static void on_signal(int sig)
+{
+    if (tmp_live)
+        unlink(tmp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "bench-summary: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    return CB_EXIT_USAGE;
+}
+
+static void help(void)
+{
+    printf("Usage: bench-summary [OPTION]... DIR\n"
+           "Reads the raw rows (row=raw) of every CSV file in DIR/raw/, as scripts/sweep.sh\n"
+           "writes them, pools each model x kernel x size x worker count over the files,\n"
+           "and writes DIR/summary.csv: median with its 95%% CI, absolute speedup against\n"
+           "bench-seq of the same folder, relative speedup against the same model at p = 1,\n"
+           "efficiency and Karp-Flatt serial fraction, each ratio with a 95%% percentile\n"
+           "bootstrap interval, the verdict and the warnings.\n\n"
+           "  -o, --output FILE   write FILE instead of DIR/summary.csv ('-': stdout)\n"
+           "      --resamples N   bootstrap resamples (default %d)\n"
+           "      --seed N        bootstrap seed (default %d)\n"
+           "  -q, --quiet         no closing line on stderr\n"
+           "  -h, --help          this text\n\n"
+           "Exit status: 0 success, 1 system error, 2 bad command line or bad input (a\n"
+           "missing, empty or corrupt folder or CSV: one line names it, nothing is written).\n",
+           CB_SUM_RESAMPLES, CB_SUM_SEED);
+}
+
+/* Write buf to path through a temporary file in the same folder. Returns 0 or -errno. */
+static int write_atomic(const char *path, const char *buf, size_t len)
+{
+    char dirbuf[PATH_MAX], basebuf[PATH_MAX];
+    if (strlen(path) >= sizeof dirbuf)
+        return -ENAMETOOLONG;
+    strcpy(dirbuf, path);
+    strcpy(basebuf, path);
+    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dirname(dirbuf),
+                 basename(basebuf)) >= (int)sizeof tmp_path)
+        return -ENAMETOOLONG;
+    int fd = mkstemp(tmp_path);
+    if (fd < 0)
+        return -errno;
+    tmp_live = 1;
+    /* mkstemp creates the file private (0600); the summary is as readable as any other
+     * file the user creates */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp_path);
+        tmp_live = 0;
+        return -e;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        unlink(tmp_path);
+        tmp_live = 0;
+        return -e;
+    }
+    int bad = fwrite(buf, 1, len, f) != len;
+    bad |= fflush(f) != 0;
+    bad |= fsync(fileno(f)) != 0;
+    int e = errno;
+    bad |= fclose(f) != 0;
+    if (!bad && rename(tmp_path, path) == 0) {
+        tmp_live = 0;
+        return 0;
+    }
+    e = errno ? errno : e;
+    unlink(tmp_path);
+    tmp_live = 0;
+    return -(e ? e : EIO);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "resamples", required_argument, NULL, 'b' },
+        { "seed", required_argument, NULL, 's' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    const char *output = NULL;
+    int resamples = CB_SUM_RESAMPLES, quiet = 0, c;
+    uint64_t seed = CB_SUM_SEED;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'o':
+            if (!*optarg)
+                return usage("--output: empty file name");
+            output = optarg;
+            break;
+        case 'b': {
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno || *end || v < 100 || v > 1000000)
+                return usage("--resamples '%s': not a count from 100 to 1000000", optarg);
+            resamples = (int)v;
+            break;
+        }
+        case 's': {
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (errno || *end || !*optarg || *optarg == '-')
+                return usage("--seed '%s': not an unsigned integer", optarg);
+            seed = v;
+            break;
+        }
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            help();
+            return 0;
+        case ':':
+            return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
+        default:
+            return usage("unknown option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return usage("%sexpected one results folder (see --help)",
+                     optind < argc ? "" : "no folder given: ");
+    const char *dir = argv[optind];
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return usage("%s: no such results folder", dir);
+
+    char raw[PATH_MAX], target[PATH_MAX], err[PATH_MAX + 256] = "";
+    if (snprintf(raw, sizeof raw, "%s/raw", dir) >= (int)sizeof raw ||
+        snprintf(target, sizeof target, "%s/summary.csv", dir) >= (int)sizeof target)
+        return usage("%s: path too long", dir);
+    if (stat(raw, &st) != 0 || !S_ISDIR(st.st_mode))
+        return usage("%s: no raw/ folder: not a results folder written by scripts/sweep.sh",
+                     dir);
+    if (!output)
+        output = target;
+    if (strcmp(output, "-") != 0 && stat(output, &st) == 0 && S_ISDIR(st.st_mode))
+        return usage("--output '%s': is a folder", output);
+
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+
+    struct cb_sumset *set;
+    if (cb_sumset_create(&set) < 0) {
+        fprintf(stderr, "bench-summary: out of memory\n");
+        return CB_EXIT_ERROR;
+    }
+    int rc = cb_sumset_add_dir(set, raw, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "bench-summary: %s\n", err);
+        cb_sumset_free(set);
+        return rc == -ENOMEM || rc == -EIO ? CB_EXIT_ERROR : CB_EXIT_USAGE;
+    }
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    struct cb_sum_counts cnt;
+    rc = mem ? cb_sumset_write(set, mem, resamples, seed, &cnt) : -ENOMEM;
+    if (mem && fclose(mem) != 0 && rc == 0)
+        rc = -ENOMEM;
+    cb_sumset_free(set);
+    if (rc < 0) {
+        fprintf(stderr, "bench-summary: cannot compute the summary: %s\n", strerror(-rc));
+        free(buf);
+        return CB_EXIT_ERROR;
+    }
+    if (strcmp(output, "-") == 0) {
+        rc = fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -EIO;
+    } else {
+        rc = write_atomic(output, buf, len);
+    }
+    free(buf);
+    if (rc < 0) {
+        fprintf(stderr, "bench-summary: cannot write %s: %s\n", output, strerror(-rc));
+        return CB_EXIT_ERROR;
+    }
+    if (!quiet)
+        fprintf(stderr, "bench-summary: %zu points from %zu files -> %s%s%s\n", cnt.points,
+                cnt.files, output, cnt.unverified ? " (some points NOT verified)" : "",
+                cnt.no_seq ? " (no bench-seq baseline for some points)" : "");
+    return CB_EXIT_OK;
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# compare-engines.sh [OPTION]... - our thread pool against the reference engines, side by
+# side in one run: bench-seq, bench-threadpool and bench-openmp on the same kernels, sizes,
+# schedules and worker counts, and our matmul kernel on one thread against OpenBLAS's.
+# The binaries alternate in rounds (ABBA: the order flips every round, so a machine that
+# drifts cannot favour one), each run keeping its raw samples; then one summary: medians
+# with their 95% CI, efficiency E = T_seq / (p T_p) per schedule, the time ratio
+# threadpool/openmp, and GFLOP/s ours/OpenBLAS, the ratios with 95% bootstrap CIs
+# (fixed seed).
+#   --rounds R        rounds (default 4); each binary runs --reps per round
+#   --reps N          measured repetitions per configuration per round (default 5)
+#   --kernels LIST    default primes,randsum,matmul
+#   --size K=N        a kernel's size, as the binaries take it (repeatable)
+#   --schedules LIST  default static,cyclic,dynamic,guided
+#   --workers LIST    default 1-all
+#   --blas-n N        the matmul order of the one-thread GFLOP/s comparison (default 1024)
+#   --lock FILE       run each timed binary under `flock FILE` (share the CPU with others)
+#   --out DIR         keep the raw CSVs and the summary there (default a new /tmp folder)
+#   --seed N          inputs, run order and bootstrap (default 42)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=4 reps=5 kernels=primes,randsum,matmul schedules=static,cyclic,dynamic,guided
+workers=1-all blas_n=1024 lock="" out="" seed=42
+sizes=()
+die() { echo "compare-engines.sh: $*" >&2; exit 2; }
+count() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 '$2': not a positive count"; }
+while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || case $1 in -h|--help) ;; *) die "$1 needs a value" ;; esac
+    case $1 in
+        --rounds) count "$1" "$2"; rounds=$2 ;;
+        --reps) count "$1" "$2"; reps=$2 ;;
+        --kernels) kernels=$2 ;;
+        --size) sizes+=(--size "$2") ;;
+        --schedules) schedules=$2 ;;
+        --workers) workers=$2 ;;
+        --blas-n) count "$1" "$2"; blas_n=$2 ;;
+        --lock) lock=$2 ;;
+        --out) out=$2 ;;
+        --seed) [[ $2 =~ ^[0-9]+$ ]] || die "--seed '$2': not a number"; seed=$2 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown argument '$1' (see --help)" ;;
+    esac
+    shift 2
+done
+
+B=build/bench
+[ -x $B/bench-seq ] && [ -x $B/bench-threadpool ] || die "build first: meson compile -C build"
+engines=(threadpool)
+if [ -x $B/bench-openmp ]; then engines+=(openmp); else echo "compare-engines.sh: bench-openmp not built, skipped" >&2; fi
+blas=0
+if [ -x $B/bench-openblas ]; then blas=1; else echo "compare-engines.sh: bench-openblas not built, skipped" >&2; fi
+dir=${out:-$(mktemp -d /tmp/cb-compare.XXXXXX)}
+mkdir -p "$dir/raw"
+
+# timed CMD...: one binary's run, under the shared lock if asked
+timed() {
+    if [ -n "$lock" ]; then flock "$lock" "$@"; else "$@"; fi
+}
+
+common=(-q --reps "$reps" --raw --seed "$seed")
+for r in $(seq 1 "$rounds"); do
+    order=("${engines[@]}")
+    if [ $((r % 2)) = 0 ]; then
+        order=()
+        for ((i = ${#engines[@]} - 1; i >= 0; i--)); do order+=("${engines[$i]}"); done
+    fi
+    echo "compare-engines.sh: round $r of $rounds (${order[*]})" >&2
+    timed $B/bench-seq "${common[@]}" -k "$kernels" "${sizes[@]}" -o "$dir/raw/r$r-seq.csv"
+    for s in ${schedules//,/ }; do
+        for m in "${order[@]}"; do
+            timed $B/bench-$m "${common[@]}" -k "$kernels" "${sizes[@]}" -w "$workers" -s "$s" \
+                -o "$dir/raw/r$r-$m-$s.csv"
+        done
+    done
+    if [ $blas = 1 ]; then
+        pair=(seq openblas)
+        [ $((r % 2)) = 0 ] && pair=(openblas seq)
+        for m in "${pair[@]}"; do
+            w=()
+            [ $m = seq ] || w=(-w 1)
+            timed $B/bench-$m "${common[@]}" -k matmul -n "$blas_n" "${w[@]}" -o "$dir/raw/r$r-blas-$m.csv"
+        done
+    fi
+done
+
+gawk -F, -v seed="$seed" -v blas_n="$blas_n" '
+function sorted(key, out,   i, m) { delete out; m = n[key]; for (i = 1; i <= m; i++) out[i] = v[key, i]; asort(out); return m }
+function med(a, m) { return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
+function median_of(key,   a, m) { m = sorted(key, a); return med(a, m) }
+# the median of a resample of key
+function resample_median(key,   a, i, m) { m = n[key]; for (i = 1; i <= m; i++) a[i] = v[key, 1 + int(rand() * m)]; asort(a); return med(a, m) }
+# a 95% percentile bootstrap CI of f(median(num), median(den)) = scale * num / den, in lo_hi
+function boot_ratio(num, den, scale,   b, r, i) {
+    for (b = 1; b <= 2000; b++) r[b] = scale * resample_median(num) / resample_median(den)
+    asort(r); lo_hi[1] = r[50]; lo_hi[2] = r[1951]
+}
+function key_of(model, kernel, size, sched, p) { return model SUBSEP kernel SUBSEP size SUBSEP sched SUBSEP p }
+BEGIN { srand(seed) }
+FNR == 1 { delete col; for (i = 1; i <= NF; i++) col[$i] = i; next }
+$col["row"] == "raw" {
+    sched = $col["model"] == "seq" || $col["model"] == "openblas" ? "-" : $col["schedule"]
+    k = key_of($col["model"], $col["kernel"], $col["size"], sched, $col["workers"])
+    if (!(k in n)) { keys[++nkeys] = k; chunk[k] = $col["chunk"] }
+    v[k, ++n[k]] = $col["wall_s"] + 0
+}
+END {
+    printf "== medians of wall time, s (95%% CI of the median by order statistics)\n"
+    printf "%-10s %-7s %-9s %-7s %-8s %3s %4s %10s %10s %10s\n", "model", "kernel", "size", "sched", "chunk", "p", "n", "median", "ci_low", "ci_high"
+    for (i = 1; i <= nkeys; i++) {
+        k = keys[i]; split(k, f, SUBSEP); m = sorted(k, a)
+        r = 1.96 * sqrt(m); lo = int((m - r) / 2); hi = 1 + (m + r) / 2; hi = hi == int(hi) ? hi : int(hi) + 1
+        if (lo < 1) lo = 1; if (hi > m) hi = m
+        printf "%-10s %-7s %-9s %-7s %-8s %3s %4d %10.4f %10.4f %10.4f\n", f[1], f[2], f[3], f[4], chunk[k] == "" ? "-" : chunk[k], f[5], m, med(a, m), a[lo], a[hi]
+    }
+
+    printf "\n== efficiency E = T_seq / (p T_p), T_seq = bench-seq in this run [95%% bootstrap CI]\n"
+    printf "%-10s %-7s %-7s %3s %10s %10s %6s %17s\n", "model", "kernel", "sched", "p", "T_seq", "T_p", "E", "CI"
+    for (i = 1; i <= nkeys; i++) {
+        k = keys[i]; split(k, f, SUBSEP)
+        if (f[1] != "threadpool" && f[1] != "openmp") continue
+        s = key_of("seq", f[2], f[3], "-", 1)
+        if (!(s in n)) continue
+        ts = median_of(s); tp = median_of(k); boot_ratio(s, k, 1 / f[5])
+        printf "%-10s %-7s %-7s %3s %10.4f %10.4f %6.3f   [%.3f, %.3f]\n", f[1], f[2], f[4], f[5], ts, tp, ts / (f[5] * tp), lo_hi[1], lo_hi[2]
+    }
+
+    printf "\n== threadpool / openmp: ratio of median times, same kernel, size, schedule, chunk, p [95%% bootstrap CI]\n"
+    printf "%-7s %-9s %-7s %3s %12s %12s %7s %17s\n", "kernel", "size", "sched", "p", "threadpool", "openmp", "ratio", "CI"
+    for (i = 1; i <= nkeys; i++) {
+        k = keys[i]; split(k, f, SUBSEP)
+        if (f[1] != "threadpool") continue
+        o = key_of("openmp", f[2], f[3], f[4], f[5])
+        if (!(o in n)) continue
+        t = median_of(k); u = median_of(o); boot_ratio(k, o, 1)
+        printf "%-7s %-9s %-7s %3s %12.4f %12.4f %7.3f   [%.3f, %.3f]\n", f[2], f[3], f[4], f[5], t, u, t / u, lo_hi[1], lo_hi[2]
+    }
+
+    s = key_of("seq", "matmul", blas_n, "-", 1); o = key_of("openblas", "matmul", blas_n, "-", 1)
+    if ((s in n) && (o in n)) {
+        fl = 2 * blas_n * blas_n * blas_n / 1e9
+        ts = median_of(s); tb = median_of(o); boot_ratio(o, s, 1)
+        printf "\n== matmul n=%d on one thread: our kernel (bench-seq) against OpenBLAS (bench-openblas -w 1)\n", blas_n
+        printf "ours      %8.2f GFLOP/s (median %.4f s, n %d)\n", fl / ts, ts, n[s]
+        printf "openblas  %8.2f GFLOP/s (median %.4f s, n %d)\n", fl / tb, tb, n[o]
+        printf "ours / openblas = %.3f [%.3f, %.3f]\n", tb / ts, lo_hi[1], lo_hi[2]
+    }
+}' "$dir"/raw/*.csv | tee "$dir/summary.txt"
+echo "compare-engines.sh: raw CSVs and summary.txt in $dir" >&2

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# plot.sh RESULTS_DIR [--out DIR] - draw a results folder's charts with gnuplot, as PNG and
+# SVG: per kernel, speedup over bench-seq, efficiency and median time (log scale) against
+# the worker count, for every model in RESULTS_DIR/summary.csv. The machine comes from
+# RESULTS_DIR/context.json.
+#   --out DIR    where the charts go (default plots/<label>, label from context.json)
+# Charts are drawn to temporary names and renamed into place only when gnuplot succeeded.
+# Exit status: 0, 1 (gnuplot missing or failed), 2 (bad input: one line on stderr).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+die() { echo "plot.sh: $*" >&2; exit 2; }
+
+dir="" out=""
+while [ $# -gt 0 ]; do
+    case $1 in
+        --out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift ;;
+        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) die "unknown option '$1' (see --help)" ;;
+        *) [ -z "$dir" ] || die "unexpected argument '$1': one results folder only"; dir=$1 ;;
+    esac
+    shift
+done
+[ -n "$dir" ] || die "no results folder given (see --help)"
+[ -d "$dir" ] || die "$dir: no such results folder"
+[ -s "$dir/summary.csv" ] || die "$dir: no summary.csv (build/bench/bench-summary $dir writes it)"
+[ -s "$dir/context.json" ] || die "$dir: no context.json"
+command -v gnuplot >/dev/null 2>&1 ||
+    { echo "plot.sh: gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts" >&2; exit 1; }
+
+ctx=$(gawk -f "$here/json.awk" "$dir/context.json" 2>&1) || die "$dir/context.json: not valid JSON"
+get() { printf '%s\n' "$ctx" | awk -F'\t' -v k="$1" '$1 == k { print $2; exit }'; }
+label=$(get run.label) brand=$(get cpu.brand) cores=$(get topology.cores) pus=$(get topology.pus)
+[[ $cores =~ ^[1-9][0-9]*$ && $pus =~ ^[1-9][0-9]*$ ]] ||
+    die "$dir/context.json: no topology.cores and topology.pus"
+out=${out:-plots/${label:-unlabelled}}
+mkdir -p "$out"
+
+tmp=$(mktemp -d)
+cleanup() {
+    # temporary charts of a failed or interrupted run: never left beside the real ones
+    [ -s "$tmp/outputs" ] && cut -f1 "$tmp/outputs" | while IFS= read -r f; do rm -f "$f"; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+: >"$tmp/outputs"
+
+gawk -v tmp="$tmp" -v outdir="$out" -v outputs="$tmp/outputs" -v label="$label" \
+     -v brand="${brand:-unknown CPU}" -v cores="$cores" -v pus="$pus" -v date="$(get run.date)" \
+     -f "$here/plotlib.awk" -f "$here/plot.awk" "$dir/summary.csv" ||
+    die "$dir/summary.csv: cannot be charted"
+if ! gnuplot "$tmp/charts.gp" 2>"$tmp/gnuplot.err"; then
+    echo "plot.sh: gnuplot failed: $(grep -m1 -v '^ *$' "$tmp/gnuplot.err")" >&2
+    exit 1
+fi
+# gnuplot's warnings (not errors) are worth seeing
+[ -s "$tmp/gnuplot.err" ] && sed 's/^/plot.sh: gnuplot: /' "$tmp/gnuplot.err" >&2
+n=0
+while IFS=$'\t' read -r from to; do
+    mv -f "$from" "$to"
+    n=$((n + 1))
+done <"$tmp/outputs"
+: >"$tmp/outputs"
+echo "plot.sh: $n charts in $out" >&2

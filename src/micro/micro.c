@@ -1,0 +1,962 @@
+/*
+ * micro.c - see micro.h.
+ */
+#define _GNU_SOURCE
+#include "micro.h"
+
+#include "build_info.h"
+#include "harness.h"
+#include "proc.h"
+#include "rng.h"
+#include "stats.h"
+#include "timer.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_REPS 15
+#define DEFAULT_WARMUP 2
+#define DEFAULT_MIN_TIME 0.02
+#define QUICK_REPS 6
+#define QUICK_WARMUP 1
+#define QUICK_MIN_TIME 0.002
+#define DEFAULT_DELAY_S 1e-6
+#define DEFAULT_TIMEOUT 120.0
+#define NOISY_CV 0.05
+#define TICK_NS 50000000L /* how often a waiting parent checks its children */
+
+const char cb_micro_csv_header[] =
+    "row,bench,construct,between,size,workers,metric,unit,rep,value,ref_value,median,ci_low,"
+    "ci_high,min,max,mean,stddev,cv,n,outliers,inner,reference,ref_median,verdict,note,"
+    "warnings\n";
+
+static const char *prog = "bench-micro";
+
+/* The temporary output file, removed if a signal ends the run (async-signal-safe). */
+static char tmp_path[PATH_MAX];
+static volatile sig_atomic_t tmp_live;
+
+static void on_signal(int sig)
+{
+    cb_proc_emergency_cleanup();
+    if (tmp_live)
+        unlink(tmp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cb_micro_signals(void)
+{
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+}
+
+void cb_signals_hold(sigset_t *saved)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, saved);
+}
+
+void cb_signals_restore(const sigset_t *saved)
+{
+    pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+/* ---- the command line ---------------------------------------------------------------- */
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see --help)\n");
+    va_end(ap);
+    return CB_EXIT_USAGE;
+}
+
+/* A size: digits with a binary suffix Ki, Mi, Gi (powers of 2), or what cb_parse_u64 takes
+ * (k, M, G as powers of 10, or an exponent). */
+static int parse_size(const char *s, uint64_t *out)
+{
+    size_t len = strlen(s);
+    unsigned shift = 0;
+    if (len > 2 && s[len - 1] == 'i') {
+        char u = s[len - 2];
+        shift = u == 'K' || u == 'k' ? 10 : u == 'M' ? 20 : u == 'G' ? 30 : 0;
+        if (!shift)
+            return -EINVAL;
+        char buf[64];
+        if (len - 2 >= sizeof buf)
+            return -EINVAL;
+        memcpy(buf, s, len - 2);
+        buf[len - 2] = '\0';
+        for (size_t i = 0; buf[i]; i++)
+            if (buf[i] < '0' || buf[i] > '9')
+                return -EINVAL;
+        uint64_t v;
+        if (cb_parse_u64(buf, &v) < 0 || v > (UINT64_MAX >> shift))
+            return -EINVAL;
+        *out = v << shift;
+        return 0;
+    }
+    return cb_parse_u64(s, out);
+}
+
+static int parse_sizes(const char *arg, struct cb_mopts *o)
+{
+    char buf[512];
+    if (!*arg)
+        return usage_error("--sizes: the list is empty");
+    if (strlen(arg) >= sizeof buf)
+        return usage_error("--sizes: list too long");
+    strcpy(buf, arg);
+    o->nsizes = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        uint64_t v;
+        if (parse_size(t, &v) < 0 || v == 0)
+            return usage_error("--sizes '%s': '%s' is not a positive size (digits, with Ki/Mi "
+                               "or k/M)", arg, t);
+        if (o->nsizes >= CB_MICRO_MAX_SIZES)
+            return usage_error("--sizes '%s': more than %d sizes", arg, CB_MICRO_MAX_SIZES);
+        o->sizes[o->nsizes++] = v;
+    }
+    if (o->nsizes == 0)
+        return usage_error("--sizes '%s': no size given", arg);
+    return 0;
+}
+
+static int parse_only(const char *arg, const struct cb_mspec *spec, struct cb_mopts *o)
+{
+    char buf[512];
+    if (!*arg)
+        return usage_error("--only: the list is empty");
+    if (strlen(arg) >= sizeof buf)
+        return usage_error("--only: list too long");
+    strcpy(buf, arg);
+    o->only = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int hit = -1;
+        for (int i = 0; spec->names[i]; i++)
+            if (strcmp(spec->names[i], t) == 0)
+                hit = i;
+        if (hit < 0) {
+            char names[256] = "";
+            for (int i = 0; spec->names[i]; i++) {
+                size_t used = strlen(names);
+                snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                         spec->names[i]);
+            }
+            return usage_error("--only '%s': unknown name '%s' (%s)", arg, t, names);
+        }
+        o->only |= 1u << hit;
+    }
+    if (!o->only)
+        return usage_error("--only '%s': nothing selected", arg);
+    return 0;
+}
+
+static int parse_between(const char *arg, struct cb_mopts *o)
+{
+    char buf[128];
+    if (!*arg || strlen(arg) >= sizeof buf)
+        return usage_error("--between '%s': use threads, processes or both", arg);
+    strcpy(buf, arg);
+    o->between = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "threads") == 0)
+            o->between |= CB_BETWEEN_THREADS;
+        else if (strcmp(t, "processes") == 0)
+            o->between |= CB_BETWEEN_PROCESSES;
+        else
+            return usage_error("--between '%s': unknown '%s' (threads, processes)", arg, t);
+    }
+    if (!o->between)
+        return usage_error("--between '%s': nothing selected", arg);
+    return 0;
+}
+
+static void print_help(const struct cb_mspec *s)
+{
+    printf("Usage: %s [OPTION]...\n%s.\n\n", s->prog, s->purpose);
+    printf("Options:\n");
+    if (s->flags & CB_MOPT_WORKERS)
+        printf("  -w, --workers LIST    worker counts: 1,2,4  1-8  1-64:x2  all  2xall\n"
+               "                        (`all` = the CPUs this process may use; default %s)\n",
+               s->default_workers);
+    if (s->flags & CB_MOPT_SIZES)
+        printf("      --sizes LIST      %s, comma-separated; Ki/Mi/Gi are powers of 2,\n"
+               "                        k/M/G powers of 10 (default %s; --quick %s)\n",
+               s->sizes_meaning, s->default_sizes, s->quick_sizes);
+    if (s->flags & CB_MOPT_BETWEEN)
+        printf("      --between LIST    threads, processes or both (default both)\n");
+    if (s->flags & CB_MOPT_DELAY)
+        printf("      --delay NS        the calibrated work each worker does, in ns (default %.0f)\n",
+               DEFAULT_DELAY_S * 1e9);
+    printf("      --only LIST       run only these:");
+    for (int i = 0; s->names[i]; i++)
+        printf("%s%s", i ? ", " : " ", s->names[i]);
+    printf("\n"
+           "  -r, --reps N          measured samples per figure (default %d; --quick %d)\n"
+           "      --warmup N        discarded samples first (default %d; --quick %d)\n"
+           "      --min-time S      seconds a sample lasts at least (default %g; --quick %g)\n"
+           "      --timeout S       seconds a wait on workers may last (default %g)\n"
+           "      --seed N          seed of the run order (default 42)\n"
+           "      --quick           few short samples: a smoke run\n"
+           "  -o, --output FILE     write the CSV to FILE (atomically) instead of stdout\n"
+           "      --raw             add one row per sample (row=raw)\n"
+           "  -q, --quiet           no progress lines on stderr\n"
+           "  -h, --help            this text\n"
+           "  -V, --version         version and build\n",
+           DEFAULT_REPS, QUICK_REPS, DEFAULT_WARMUP, QUICK_WARMUP, DEFAULT_MIN_TIME,
+           QUICK_MIN_TIME, DEFAULT_TIMEOUT);
+    if (s->help_extra)
+        printf("\n%s", s->help_extra);
+    printf("\nExit status: 0 success, 1 system error, 2 bad command line, 3 a check failed,\n"
+           "4 a worker failed or hung.\n");
+}
+
+/* Make sure the output can be written, before any work: create the temporary file. */
+static int prepare_output(const char *path)
+{
+    struct stat st;
+    if (!*path)
+        return usage_error("--output: empty file name");
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return usage_error("--output '%s': is a directory", path);
+    char dirbuf[PATH_MAX], basebuf[PATH_MAX];
+    if (strlen(path) >= sizeof dirbuf)
+        return usage_error("--output: path too long");
+    strcpy(dirbuf, path);
+    strcpy(basebuf, path);
+    const char *dir = dirname(dirbuf), *base = basename(basebuf);
+    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof tmp_path)
+        return usage_error("--output: path too long");
+    int fd = mkstemp(tmp_path);
+    if (fd < 0)
+        return usage_error("--output '%s': cannot write there: %s", path, strerror(errno));
+    close(fd);
+    tmp_live = 1;
+    return 0;
+}
+
+static void append_warn(char *buf, size_t len, const char *w)
+{
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, "%s%s", used ? ";" : "", w);
+}
+
+int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o)
+{
+    static const struct option longopts[] = {
+        { "workers", required_argument, NULL, 'w' },
+        { "sizes", required_argument, NULL, 1001 },
+        { "only", required_argument, NULL, 1002 },
+        { "between", required_argument, NULL, 1003 },
+        { "delay", required_argument, NULL, 1004 },
+        { "reps", required_argument, NULL, 'r' },
+        { "warmup", required_argument, NULL, 1005 },
+        { "min-time", required_argument, NULL, 1006 },
+        { "timeout", required_argument, NULL, 1007 },
+        { "seed", required_argument, NULL, 1008 },
+        { "quick", no_argument, NULL, 1009 },
+        { "output", required_argument, NULL, 'o' },
+        { "raw", no_argument, NULL, 1010 },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { 0, 0, 0, 0 },
+    };
+    prog = spec->prog;
+    memset(o, 0, sizeof *o);
+    o->seed = 42;
+    o->timeout = DEFAULT_TIMEOUT;
+    o->delay_s = DEFAULT_DELAY_S;
+    o->between = CB_BETWEEN_THREADS | CB_BETWEEN_PROCESSES;
+    for (int i = 0; spec->names[i]; i++)
+        o->only |= 1u << i;
+
+    cpu_set_t set;
+    o->pus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+    if (o->pus < 1)
+        o->pus = 1;
+
+    const char *workers = NULL, *sizes = NULL;
+    int reps = 0, warmup = 0;
+    double min_time = 0;
+    char err[512];
+    opterr = 0;
+    int c, rc;
+    while ((c = getopt_long(argc, argv, ":w:r:o:qhV", longopts, NULL)) != -1) {
+        uint64_t v;
+        switch (c) {
+        case 'w':
+            if (!(spec->flags & CB_MOPT_WORKERS))
+                return usage_error("--workers: %s has no worker counts to choose", spec->prog);
+            workers = optarg;
+            break;
+        case 1001:
+            if (!(spec->flags & CB_MOPT_SIZES))
+                return usage_error("--sizes: %s has no sizes to choose", spec->prog);
+            sizes = optarg;
+            break;
+        case 1002:
+            if ((rc = parse_only(optarg, spec, o)) != 0)
+                return rc;
+            break;
+        case 1003:
+            if (!(spec->flags & CB_MOPT_BETWEEN))
+                return usage_error("--between: %s has no choice of threads or processes",
+                                   spec->prog);
+            if ((rc = parse_between(optarg, o)) != 0)
+                return rc;
+            break;
+        case 1004: {
+            if (!(spec->flags & CB_MOPT_DELAY))
+                return usage_error("--delay: %s has no calibrated work to choose", spec->prog);
+            double ns;
+            char *end;
+            errno = 0;
+            ns = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !isfinite(ns) || ns < 0 || ns > 1e9)
+                return usage_error("--delay '%s': not a number of nanoseconds from 0 to 1e9",
+                                   optarg);
+            o->delay_s = ns * 1e-9;
+            break;
+        }
+        case 'r':
+            if (cb_parse_u64(optarg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
+                return usage_error("--reps '%s': not a count from 1 to %d", optarg, CB_MAX_REPS);
+            reps = (int)v;
+            break;
+        case 1005:
+            if (cb_parse_u64(optarg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
+                return usage_error("--warmup '%s': not a count from 1 to %d (at least one "
+                                   "warm-up sample is discarded)", optarg, CB_MAX_REPS);
+            warmup = (int)v;
+            break;
+        case 1006:
+            if (cb_parse_seconds(optarg, &min_time) < 0 || min_time > 60)
+                return usage_error("--min-time '%s': not a number of seconds above 0, at most 60",
+                                   optarg);
+            break;
+        case 1007:
+            if (cb_parse_seconds(optarg, &o->timeout) < 0)
+                return usage_error("--timeout '%s': not a positive number of seconds", optarg);
+            break;
+        case 1008:
+            if (cb_parse_u64(optarg, &v) < 0)
+                return usage_error("--seed '%s': not an unsigned integer", optarg);
+            o->seed = v;
+            break;
+        case 1009:
+            o->quick = 1;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 1010:
+            o->raw = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            print_help(spec);
+            return -1;
+        case 'V':
+            printf("%s (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n", prog,
+                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
+            return -1;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (optopt)
+                return usage_error("unknown option '-%c'", optopt);
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+
+    o->reps = reps ? reps : o->quick ? QUICK_REPS : DEFAULT_REPS;
+    o->warmup = warmup ? warmup : o->quick ? QUICK_WARMUP : DEFAULT_WARMUP;
+    o->min_time = min_time > 0 ? min_time : o->quick ? QUICK_MIN_TIME : DEFAULT_MIN_TIME;
+    if (spec->flags & CB_MOPT_WORKERS) {
+        const char *w = workers ? workers : spec->default_workers;
+        if (cb_parse_workers(w, o->pus, o->workers, CB_MAX_WORKERS, &o->nworkers, err,
+                             sizeof err) < 0)
+            return usage_error("%s", err);
+    }
+    if (spec->flags & CB_MOPT_SIZES) {
+        const char *s = sizes ? sizes : o->quick ? spec->quick_sizes : spec->default_sizes;
+        if ((rc = parse_sizes(s, o)) != 0)
+            return rc;
+        for (size_t i = 0; i < o->nsizes; i++)
+            if (o->sizes[i] < spec->size_min || o->sizes[i] > spec->size_max)
+                return usage_error("--sizes: %llu is out of range (%llu to %llu %s)",
+                                   (unsigned long long)o->sizes[i],
+                                   (unsigned long long)spec->size_min,
+                                   (unsigned long long)spec->size_max, spec->sizes_meaning);
+    }
+    if (o->output && (rc = prepare_output(o->output)) != 0)
+        return rc;
+
+    if (CB_DEBUG_BUILD)
+        append_warn(o->warn, sizeof o->warn, "debug-build");
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    append_warn(o->warn, sizeof o->warn, "sanitizer");
+#endif
+    return 0;
+}
+
+/* ---- the calibrated work --------------------------------------------------------------- */
+
+__attribute__((noinline)) void cb_delay(uint64_t iters)
+{
+    /* the empty asm claims to change i, so the compiler can neither count the trip nor
+     * drop the loop: one dependent add per iteration, about a cycle */
+    for (uint64_t i = 0; i < iters; i++)
+        __asm__ __volatile__("" : "+r"(i));
+}
+
+uint64_t cb_delay_calibrate(double seconds)
+{
+    if (!(seconds > 0))
+        return 0;
+    const uint64_t probe = 2000000;
+    double best = INFINITY;
+    cb_delay(probe); /* warm */
+    for (int i = 0; i < 7; i++) {
+        double t0 = cb_now();
+        cb_delay(probe);
+        double t = cb_now() - t0;
+        if (t < best)
+            best = t;
+    }
+    double per = best / (double)probe;
+    uint64_t iters = (uint64_t)llround(seconds / per);
+    return iters ? iters : 1;
+}
+
+/* ---- measurement ---------------------------------------------------------------------- */
+
+#define MAX_INNER (UINT64_C(1) << 40)
+
+int cb_measure(const struct cb_mopts *o, cb_mop op, cb_mop ref, void *ctx, uint64_t *inner,
+               double *vals, double *refs, char *err, size_t errlen)
+{
+    uint64_t n = *inner ? *inner : 1;
+    double t = 0;
+    int rc;
+    /* calibration: grow inner until one sample lasts min_time */
+    for (int round = 0; round < 40; round++) {
+        if ((rc = op(ctx, n, &t, err, errlen)) != 0)
+            return rc;
+        if (t >= o->min_time || n >= MAX_INNER)
+            break;
+        double grow = t > 0 ? o->min_time * 1.2 / t : 16;
+        if (grow > 16)
+            grow = 16; /* a first sample too short to trust: do not leap */
+        uint64_t next = (uint64_t)ceil((double)n * grow);
+        n = next > n ? next : n + 1;
+        if (n > MAX_INNER)
+            n = MAX_INNER;
+    }
+    *inner = n;
+    for (int w = 0; w < o->warmup; w++) {
+        if ((rc = op(ctx, n, &t, err, errlen)) != 0)
+            return rc;
+        if (ref && (rc = ref(ctx, n, &t, err, errlen)) != 0)
+            return rc;
+    }
+    for (int r = 0; r < o->reps; r++) {
+        double a = 0, b = 0;
+        /* alternate which goes first, so a drifting machine biases neither side */
+        if (ref && (r & 1) && (rc = ref(ctx, n, &b, err, errlen)) != 0)
+            return rc;
+        if ((rc = op(ctx, n, &a, err, errlen)) != 0)
+            return rc;
+        if (ref && !(r & 1) && (rc = ref(ctx, n, &b, err, errlen)) != 0)
+            return rc;
+        vals[r] = a / (double)n;
+        if (refs)
+            refs[r] = ref ? b / (double)n : 0.0;
+    }
+    return 0;
+}
+
+/* ---- teams ----------------------------------------------------------------------------- */
+
+struct team_thread {
+    struct cb_team *t;
+    int w, rc;
+};
+
+static void *team_thread_main(void *p)
+{
+    struct team_thread *tt = p;
+    tt->rc = tt->t->fn(tt->w, tt->t->arg);
+    return NULL;
+}
+
+static struct team_thread *team_slots(struct cb_team *t)
+{
+    return t->slots;
+}
+
+int cb_team_start(struct cb_team *t, int processes, int n, cb_team_fn fn, void *arg,
+                  double timeout, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    t->processes = processes;
+    t->fn = fn;
+    t->arg = arg;
+    t->timeout = timeout;
+    t->pids = malloc((size_t)n * sizeof *t->pids);
+    t->tids = malloc((size_t)n * sizeof *t->tids);
+    t->started = calloc((size_t)n, sizeof *t->started);
+    t->slots = calloc((size_t)n, sizeof(struct team_thread));
+    if (!t->pids || !t->tids || !t->started || !t->slots) {
+        free(t->pids);
+        free(t->tids);
+        free(t->started);
+        free(t->slots);
+        memset(t, 0, sizeof *t);
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    for (int w = 0; w < n; w++)
+        t->pids[w] = -1;
+    if (processes) {
+        pid_t parent = getpid();
+        fflush(stdout);
+        fflush(stderr);
+        for (int w = 0; w < n; w++) {
+            sigset_t saved;
+            cb_signals_hold(&saved);
+            pid_t pid = fork();
+            if (pid < 0) {
+                int e = errno;
+                cb_signals_restore(&saved);
+                snprintf(err, errlen, "cannot fork worker %d of %d: %s", w, n, strerror(e));
+                t->n = w;
+                cb_team_kill(t);
+                return -e;
+            }
+            if (pid == 0) {
+                if (cb_proc_child_init(parent) < 0)
+                    _exit(70);
+                cb_signals_restore(&saved);
+                _exit(fn(w, arg));
+            }
+            t->pids[w] = pid;
+            t->n = w + 1;
+            cb_proc_register(pid);
+            cb_signals_restore(&saved);
+        }
+        return 0;
+    }
+    struct team_thread *slots = team_slots(t);
+    for (int w = 0; w < n; w++) {
+        slots[w].t = t;
+        slots[w].w = w;
+        int rc = pthread_create(&t->tids[w], NULL, team_thread_main, &slots[w]);
+        if (rc != 0) {
+            snprintf(err, errlen, "cannot create thread %d of %d: %s", w, n, strerror(rc));
+            t->n = w;
+            return -rc;
+        }
+        t->started[w] = 1;
+        t->n = w + 1;
+    }
+    return 0;
+}
+
+/* A child that ended while we waited for it: describe it. Returns 1 if one did. */
+static int team_dead(struct cb_team *t, char *err, size_t errlen)
+{
+    for (int w = 0; w < t->n; w++) {
+        int status;
+        if (t->pids[w] > 0 && waitpid(t->pids[w], &status, WNOHANG) == t->pids[w]) {
+            char how[128];
+            cb_proc_describe(status, how, sizeof how);
+            snprintf(err, errlen, "worker %d of %d (pid %d) %s", w, t->n, (int)t->pids[w], how);
+            cb_proc_unregister(t->pids[w]);
+            t->pids[w] = -1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cb_team_check(struct cb_team *t, char *err, size_t errlen)
+{
+    if (t->processes && team_dead(t, err, errlen)) {
+        cb_team_kill(t);
+        return CB_EXIT_WORKER;
+    }
+    return 0;
+}
+
+int cb_team_sem_wait(struct cb_team *t, sem_t *s, char *err, size_t errlen)
+{
+    double start = cb_now();
+    for (;;) {
+        /* sem_timedwait, not sem_clockwait: ThreadSanitizer knows the former as a
+         * synchronisation (an acquire), not the latter. The realtime clock only sets the
+         * tick; the timeout is measured on the monotonic clock. */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += TICK_NS;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        if (sem_timedwait(s, &ts) == 0)
+            return 0;
+        int e = errno;
+        if (e != ETIMEDOUT && e != EINTR) {
+            snprintf(err, errlen, "sem_timedwait: %s", strerror(e));
+            cb_team_kill(t);
+            return CB_EXIT_ERROR;
+        }
+        if (t->processes && team_dead(t, err, errlen)) {
+            cb_team_kill(t);
+            return CB_EXIT_WORKER;
+        }
+        if (cb_now() - start > t->timeout) {
+            snprintf(err, errlen, "timed out after %.3g s waiting for %d %s", t->timeout, t->n,
+                     t->processes ? "worker processes (killed)" : "worker threads");
+            cb_team_kill(t);
+            return CB_EXIT_WORKER;
+        }
+    }
+}
+
+void cb_team_kill(struct cb_team *t)
+{
+    if (t->processes && t->pids) {
+        cb_proc_kill_all(t->pids, t->n);
+        for (int w = 0; w < t->n; w++)
+            t->pids[w] = -1;
+    }
+    /* threads cannot be killed: they end with the process */
+}
+
+int cb_team_join(struct cb_team *t, char *err, size_t errlen)
+{
+    int rc = 0;
+    if (t->processes) {
+        double deadline = cb_now() + t->timeout;
+        for (int w = 0; w < t->n; w++) {
+            while (t->pids[w] > 0) {
+                int status;
+                pid_t got = waitpid(t->pids[w], &status, WNOHANG);
+                if (got == t->pids[w]) {
+                    if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && rc == 0) {
+                        char how[128];
+                        cb_proc_describe(status, how, sizeof how);
+                        snprintf(err, errlen, "worker %d of %d (pid %d) %s", w, t->n,
+                                 (int)t->pids[w], how);
+                        rc = CB_EXIT_WORKER;
+                    }
+                    cb_proc_unregister(t->pids[w]);
+                    t->pids[w] = -1;
+                } else if (got < 0 && errno != EINTR) {
+                    t->pids[w] = -1;
+                } else if (cb_now() > deadline) {
+                    if (rc == 0)
+                        snprintf(err, errlen, "worker %d of %d (pid %d) did not exit within "
+                                 "%.3g s: killed", w, t->n, (int)t->pids[w], t->timeout);
+                    rc = CB_EXIT_WORKER;
+                    cb_team_kill(t);
+                } else {
+                    struct timespec ms = { 0, 1000000L };
+                    nanosleep(&ms, NULL);
+                }
+            }
+        }
+    } else {
+        struct team_thread *slots = team_slots(t);
+        for (int w = 0; w < t->n; w++) {
+            if (!t->started[w])
+                continue;
+            int e = pthread_join(t->tids[w], NULL);
+            if (e != 0 && rc == 0) {
+                snprintf(err, errlen, "pthread_join: %s", strerror(e));
+                rc = CB_EXIT_ERROR;
+            } else if (slots[w].rc != 0 && rc == 0) {
+                snprintf(err, errlen, "worker thread %d of %d failed with status %d", w, t->n,
+                         slots[w].rc);
+                rc = CB_EXIT_WORKER;
+            }
+        }
+    }
+    free(t->pids);
+    free(t->tids);
+    free(t->started);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+    return rc;
+}
+
+void *cb_shared_alloc(size_t bytes)
+{
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+void cb_shared_free(void *p, size_t bytes)
+{
+    if (p)
+        munmap(p, bytes);
+}
+
+/* ---- the CSV ----------------------------------------------------------------------------- */
+
+struct cb_mout {
+    const struct cb_mopts *o;
+    char *buf;
+    size_t len;
+    FILE *f;
+};
+
+int cb_mout_open(struct cb_mout **out, struct cb_mopts *o, const char *name)
+{
+    prog = name;
+    struct cb_mout *m = calloc(1, sizeof *m);
+    if (!m) {
+        if (tmp_live)
+            unlink(tmp_path);
+        tmp_live = 0;
+        fprintf(stderr, "%s: out of memory\n", prog);
+        return CB_EXIT_ERROR;
+    }
+    /* the command line is accepted: from here on, warnings may be printed */
+    double load;
+    if (getloadavg(&load, 1) == 1 && load > 0.1 * o->pus + 0.5) {
+        append_warn(o->warn, sizeof o->warn, "loaded");
+        if (!o->quiet)
+            fprintf(stderr, "%s: warning: load average %.2f on %d CPUs: other work may disturb "
+                    "the measurements\n", prog, load, o->pus);
+    }
+    m->o = o;
+    m->f = open_memstream(&m->buf, &m->len);
+    if (!m->f) {
+        free(m);
+        if (tmp_live)
+            unlink(tmp_path);
+        tmp_live = 0;
+        fprintf(stderr, "%s: out of memory\n", prog);
+        return CB_EXIT_ERROR;
+    }
+    fputs(cb_micro_csv_header, m->f);
+    *out = m;
+    return 0;
+}
+
+/* A number for the CSV: empty when not finite. */
+static void num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.6g,", v);
+    else
+        fputc(',', f);
+}
+
+/* Text for a CSV field: a comma or a line break would break the row, so they become ";"
+ * and " ". */
+static void text(FILE *f, const char *s)
+{
+    for (; s && *s; s++)
+        fputc(*s == ',' ? ';' : *s == '\n' ? ' ' : *s, f);
+    fputc(',', f);
+}
+
+static void csv_config(FILE *f, const char *row, const struct cb_mrow *r)
+{
+    fprintf(f, "%s,%s,%s,%s,", row, r->bench, r->construct, r->between ? r->between : "");
+    if (r->size >= 0)
+        fprintf(f, "%lld,", r->size);
+    else
+        fputc(',', f);
+    if (r->workers > 0)
+        fprintf(f, "%d,", r->workers);
+    else
+        fputc(',', f);
+    fprintf(f, "%s,%s,", r->metric, r->unit);
+}
+
+int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
+{
+    const struct cb_mopts *o = m->o;
+    double *d = malloc((r->n ? r->n : 1) * sizeof *d);
+    if (!d)
+        return -ENOMEM;
+    for (size_t i = 0; i < r->n; i++)
+        d[i] = r->refs ? r->vals[i] - r->refs[i] : r->vals[i];
+    struct cb_summary s, sv, sr;
+    memset(&sr, 0, sizeof sr);
+    sr.median = NAN;
+    if (cb_summarize(d, r->n, &s) < 0 || cb_summarize(r->vals, r->n, &sv) < 0 ||
+        (r->refs && cb_summarize(r->refs, r->n, &sr) < 0)) {
+        free(d);
+        return -ENOMEM;
+    }
+    free(d);
+
+    const char *verdict = "";
+    if (r->refs) {
+        /* a cost is never negative: an interval that reaches zero is noise, not a gain */
+        int noise = s.ci_valid ? !(s.ci_low > 0) : !(s.median > 0);
+        verdict = noise ? "within noise" : "significant";
+        s.median = fmax(s.median, 0);
+        s.mean = fmax(s.mean, 0);
+        s.min = fmax(s.min, 0);
+        s.max = fmax(s.max, 0);
+        if (s.ci_valid) {
+            s.ci_low = fmax(s.ci_low, 0);
+            s.ci_high = fmax(s.ci_high, 0);
+        }
+    }
+    char warn[256];
+    snprintf(warn, sizeof warn, "%s", o->warn);
+    if (r->workers > o->pus)
+        append_warn(warn, sizeof warn, "oversubscribed");
+    if (sv.cv > NOISY_CV)
+        append_warn(warn, sizeof warn, "noisy");
+    if (sv.outliers)
+        append_warn(warn, sizeof warn, "outliers");
+    if (!s.ci_valid)
+        append_warn(warn, sizeof warn, "no-ci");
+    if (o->min_time < 0.010) /* METHOD.md: warn below 10 ms a sample */
+        append_warn(warn, sizeof warn, "short");
+
+    FILE *f = m->f;
+    csv_config(f, "summary", r);
+    fputs(",,,", f); /* rep, value, ref_value */
+    num(f, s.median);
+    num(f, s.ci_valid ? s.ci_low : NAN);
+    num(f, s.ci_valid ? s.ci_high : NAN);
+    num(f, s.min);
+    num(f, s.max);
+    num(f, s.mean);
+    num(f, s.stddev);
+    num(f, sv.cv);
+    fprintf(f, "%zu,%zu,", s.n, sv.outliers);
+    if (r->inner)
+        fprintf(f, "%llu,", (unsigned long long)r->inner);
+    else
+        fputc(',', f);
+    text(f, r->reference);
+    num(f, r->refs ? sr.median : NAN);
+    fprintf(f, "%s,", verdict);
+    text(f, r->note);
+    fprintf(f, "%s\n", warn);
+    if (o->raw)
+        for (size_t i = 0; i < r->n; i++) {
+            csv_config(f, "raw", r);
+            fprintf(f, "%zu,", i + 1);
+            num(f, r->vals[i]);
+            num(f, r->refs ? r->refs[i] : NAN);
+            fputs(",,,,,,,,,,", f);
+            if (r->inner)
+                fprintf(f, "%llu,", (unsigned long long)r->inner);
+            else
+                fputc(',', f);
+            text(f, r->reference);
+            fputs(",,", f); /* ref_median, verdict */
+            text(f, r->note);
+            fputc('\n', f); /* warnings: in the summary row */
+        }
+    if (!o->quiet) {
+        fprintf(stderr, "%-8s %-12s %-9s", r->bench, r->construct, r->between ? r->between : "");
+        if (r->size >= 0)
+            fprintf(stderr, " size %-8lld", r->size);
+        if (r->workers > 0)
+            fprintf(stderr, " p=%-3d", r->workers);
+        fprintf(stderr, " %s %.4g %s", r->metric, s.median, r->unit);
+        if (s.ci_valid)
+            fprintf(stderr, " [%.4g, %.4g]", s.ci_low, s.ci_high);
+        if (*verdict)
+            fprintf(stderr, " %s", verdict);
+        if (warn[0])
+            fprintf(stderr, " warn: %s", warn);
+        fputc('\n', stderr);
+    }
+    return ferror(f) ? -ENOMEM : 0;
+}
+
+int cb_mout_close(struct cb_mout *m, int ok)
+{
+    int rc = 0;
+    const struct cb_mopts *o = m->o;
+    if (fclose(m->f) != 0 && ok) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        rc = CB_EXIT_ERROR;
+        ok = 0;
+    }
+    if (ok && !o->output) {
+        if (fwrite(m->buf, 1, m->len, stdout) != m->len || fflush(stdout) != 0) {
+            fprintf(stderr, "%s: cannot write stdout: %s\n", prog, strerror(errno));
+            rc = CB_EXIT_ERROR;
+        }
+    } else if (ok) {
+        FILE *f = fopen(tmp_path, "w");
+        int bad = !f;
+        if (f) {
+            bad |= fwrite(m->buf, 1, m->len, f) != m->len;
+            bad |= fflush(f) != 0;
+            bad |= fsync(fileno(f)) != 0;
+            bad |= fclose(f) != 0;
+        }
+        if (bad || rename(tmp_path, o->output) != 0) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->output, strerror(errno));
+            rc = CB_EXIT_ERROR;
+        } else {
+            tmp_live = 0;
+        }
+    }
+    if (tmp_live)
+        unlink(tmp_path);
+    tmp_live = 0;
+    free(m->buf);
+    free(m);
+    return rc;
+}
+
+void cb_micro_order(const struct cb_mopts *o, uint64_t stream, int *idx, int n)
+{
+    uint64_t key = cb_rng_key(o->seed, 7000 + stream);
+    for (int i = 0; i < n; i++)
+        idx[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(cb_rng_u64(key, (uint64_t)i) % (uint64_t)(i + 1));
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+}

@@ -1,0 +1,208 @@
+/*
+ * micro.h - what the micro-benchmarks (bench-overhead, bench-ipc, bench-sync, bench-memory)
+ * share: their command line, a calibrated unit of work, paired measurement against a
+ * reference, teams of workers that are threads or forked processes, and the CSV.
+ *
+ * The method is the one of the EPCC micro-benchmarks and lmbench (METHOD.md, "Overheads"):
+ * a sample times `inner` back-to-back operations, with `inner` calibrated so that a sample
+ * lasts at least --min-time; the reference (the same loop and the same calibrated work
+ * without the construct) is timed right beside it in every repetition, alternating which
+ * goes first, and the cost is the paired difference. Its median and 95% interval come from
+ * the differences' order statistics (stats.h), so the reference's own error is carried
+ * into the interval instead of being ignored. A cost is never reported below zero: a
+ * difference whose interval reaches zero is reported as `within noise`, clamped at 0.
+ *
+ * Functions return 0 or a negative errno unless stated otherwise; only main decides to exit.
+ */
+#ifndef CB_MICRO_H
+#define CB_MICRO_H
+
+#include "options.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define CB_MICRO_MAX_SIZES 16
+#define CB_MICRO_MAX_NAMES 16
+
+/* Which of the shared options a binary takes (struct cb_mspec.flags). */
+enum {
+    CB_MOPT_WORKERS = 1u << 0, /* --workers LIST */
+    CB_MOPT_DELAY = 1u << 1,   /* --delay NS: the calibrated work of one worker */
+    CB_MOPT_SIZES = 1u << 2,   /* --sizes LIST: payload bytes or matrix orders */
+    CB_MOPT_BETWEEN = 1u << 3, /* --between threads,processes */
+};
+
+/* What a binary is, for its command line and --help. */
+struct cb_mspec {
+    const char *prog;             /* "bench-overhead" */
+    const char *purpose;          /* one line for --help */
+    const char *const *names;     /* NULL-terminated: what --only can select */
+    unsigned flags;
+    const char *default_workers;  /* e.g. "1-2xall" */
+    const char *default_sizes;    /* e.g. "8,1Mi" */
+    const char *quick_sizes;      /* sizes under --quick */
+    const char *sizes_meaning;    /* "payload bytes" */
+    uint64_t size_min, size_max; /* the sizes allowed */
+    const char *help_extra;       /* printed after the options, or NULL */
+};
+
+struct cb_mopts {
+    int workers[CB_MAX_WORKERS];
+    size_t nworkers;
+    uint64_t sizes[CB_MICRO_MAX_SIZES];
+    size_t nsizes;
+    unsigned only;        /* bit i: names[i] selected */
+    unsigned between;     /* bit 0: threads, bit 1: processes */
+    int reps, warmup;
+    double min_time;      /* seconds a sample lasts at least */
+    double delay_s;       /* the calibrated work, seconds */
+    double timeout;       /* seconds a wait on workers may last before they count as hung */
+    uint64_t seed;        /* of the run order */
+    int quick, raw, quiet;
+    const char *output;
+    int pus;              /* the CPUs this process may run on */
+    char warn[128];       /* warnings for the whole run: loaded, debug-build, sanitizer */
+};
+
+#define CB_BETWEEN_THREADS 1u
+#define CB_BETWEEN_PROCESSES 2u
+
+/* Parse the command line. Returns 0 to go on, -1 when --help or --version was answered
+ * (exit 0), or CB_EXIT_USAGE after one line on stderr (nothing written). */
+int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o);
+
+/* Is names[i] selected by --only (all are by default)? */
+static inline int cb_micro_selected(const struct cb_mopts *o, int i)
+{
+    return (o->only >> i) & 1u;
+}
+
+/* The order in which to run n configurations: idx[0..n) shuffled from the seed and a
+ * stream number (recorded with the seed), so a machine that drifts cannot pass for a
+ * trend across worker counts. */
+void cb_micro_order(const struct cb_mopts *o, uint64_t stream, int *idx, int n);
+
+/* Install SIGINT/SIGTERM/SIGHUP handlers that kill and reap every registered worker,
+ * unlink the registered message queue and the temporary output, then re-raise. */
+void cb_micro_signals(void);
+
+/* Block the signals that the clean-up handler catches (SIGINT, SIGTERM, SIGHUP) around
+ * creating a child and registering it, so that a signal can never find a live child that
+ * the registry does not know yet. *saved receives the mask to restore: in the parent after
+ * cb_proc_register, in a forked child once cb_proc_child_init has reset the dispositions,
+ * and for posix_spawn as the child's mask (POSIX_SPAWN_SETSIGMASK). */
+void cb_signals_hold(sigset_t *saved);
+void cb_signals_restore(const sigset_t *saved);
+
+/* ---- the calibrated work ----------------------------------------------------------- */
+
+/* Spin `iters` iterations of a loop the compiler cannot remove or shorten. */
+void cb_delay(uint64_t iters);
+/* Iterations of cb_delay that take `seconds` on this CPU (the best of several timings).
+ * Returns at least 1 when seconds > 0, 0 for seconds <= 0. */
+uint64_t cb_delay_calibrate(double seconds);
+
+/* ---- measurement -------------------------------------------------------------------- */
+
+/* An operation timed `inner` times back to back: sets *seconds to the elapsed time of all
+ * of them (the function times itself, so what is timed is its choice). 0 or -errno, or a
+ * CB_EXIT_* status (> 0) with one line in err. */
+typedef int (*cb_mop)(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen);
+
+/* Calibrate inner (start from *inner if nonzero) so that op lasts at least min_time, run
+ * `warmup` discarded samples, then `reps` samples of op and, if ref is not NULL, of ref
+ * right beside each (alternating which goes first). vals[r] and refs[r] are seconds per
+ * operation. Returns 0 or op's failure. */
+int cb_measure(const struct cb_mopts *o, cb_mop op, cb_mop ref, void *ctx, uint64_t *inner,
+               double *vals, double *refs, char *err, size_t errlen);
+
+/* ---- teams: workers that are threads or forked processes -------------------------- */
+
+/* A worker's body: runs on worker w (thread or child process). Its return value is the
+ * child's exit status (processes) or reported by cb_team_join (threads). */
+typedef int (*cb_team_fn)(int w, void *arg);
+
+struct cb_team {
+    int processes;  /* 1: forked children, 0: threads */
+    int n;
+    pid_t *pids;    /* [n], -1 once reaped */
+    pthread_t *tids;
+    int *started;   /* [n]: the thread exists */
+    void *slots;    /* the threads' own records */
+    cb_team_fn fn;
+    void *arg;
+    double timeout;
+};
+
+/* Start n workers running fn(w, arg). Forked children run cb_proc_child_init first, are
+ * registered for emergency clean-up, and leave through _exit(fn's value). On failure the
+ * workers already started are killed (processes) or must be released by the caller before
+ * cb_team_join (threads): returns -errno with one line in err. */
+int cb_team_start(struct cb_team *t, int processes, int n, cb_team_fn fn, void *arg,
+                  double timeout, char *err, size_t errlen);
+
+/* Wait on a semaphore the team's workers post, in short ticks: between ticks a dead child
+ * is detected (its end described in err, every worker killed: CB_EXIT_WORKER), and after
+ * t->timeout seconds the wait fails (CB_EXIT_WORKER: hung). 0 on success. */
+int cb_team_sem_wait(struct cb_team *t, sem_t *s, char *err, size_t errlen);
+
+/* For processes: has a child ended? Then its end is described in err, every worker is
+ * killed, and the result is CB_EXIT_WORKER; otherwise (and for threads) 0. */
+int cb_team_check(struct cb_team *t, char *err, size_t errlen);
+
+/* Join every thread or reap every child. Returns 0 if each worker returned (exited with) 0,
+ * else CB_EXIT_WORKER with the first failure described in err. Frees the team. */
+int cb_team_join(struct cb_team *t, char *err, size_t errlen);
+
+/* Kill (processes) and reap everything; for threads, only frees what can be freed once the
+ * caller has released them. Used on error paths. */
+void cb_team_kill(struct cb_team *t);
+
+/* Memory shared with forked children: anonymous, so nothing ever appears in /dev/shm.
+ * Returns NULL with errno set. */
+void *cb_shared_alloc(size_t bytes);
+void cb_shared_free(void *p, size_t bytes);
+
+/* ---- the CSV ------------------------------------------------------------------------ */
+
+/* One summary row. The samples are already in the row's unit. With refs, the row is the
+ * paired difference vals - refs (a cost), clamped at 0 and marked `within noise` when its
+ * interval reaches zero; without, the samples themselves (a throughput, a latency, a size). */
+struct cb_mrow {
+    const char *bench, *construct, *between, *metric, *unit;
+    long long size;        /* payload bytes or matrix order; < 0: none */
+    int workers;           /* 0: none */
+    uint64_t inner;        /* operations per sample; 0: none */
+    const char *reference; /* what was subtracted, e.g. "work 1.0 us"; NULL: none */
+    const char *note;      /* anything a reader must know; NULL: none */
+    const double *vals, *refs;
+    size_t n;
+};
+
+struct cb_mout;
+
+/* Open the output: a buffer, written at the end to stdout or atomically to --output (a
+ * temporary file beside it, renamed into place; cb_micro_parse already created it, so an
+ * unwritable place was refused before any work). Returns 0, or CB_EXIT_ERROR after one
+ * line on stderr. Checks the load average first: above a tenth of the CPUs it prints a
+ * warning (unless --quiet) and adds `loaded` to o->warn. */
+int cb_mout_open(struct cb_mout **out, struct cb_mopts *o, const char *prog);
+
+/* Append a summary row (and, with --raw, one raw row per sample) and print a progress line
+ * unless --quiet. Returns 0 or -ENOMEM. */
+int cb_mout_row(struct cb_mout *out, const struct cb_mrow *r);
+
+/* Write everything and close. Returns 0, or CB_EXIT_ERROR after a line on stderr. With
+ * ok == 0 nothing is written and the temporary file is removed. */
+int cb_mout_close(struct cb_mout *out, int ok);
+
+/* The CSV header every micro-benchmark writes. */
+extern const char cb_micro_csv_header[];
+
+#endif

@@ -1,0 +1,293 @@
+/*
+ * procpool.c - a pool of worker processes created once and reused, like the course's
+ * multiprocessing.Pool.map, ProcessPoolExecutor or pathos' ProcessPool.
+ *
+ * The pool is forked once per kernel (its creation is timed by the harness and reported as
+ * pool_create_s, never inside a repetition) with as many workers as the largest worker
+ * count asked for; a repetition with p workers wakes workers 0..p-1 only, the others stay
+ * blocked. Tasks are chunks of the index space, handed out through a queue in shared
+ * memory: the schedule's lock-free claim counter (dynamic by default, as Pool.map deals
+ * chunks to whichever worker is free). Results come back in place: each worker's partial
+ * in its padded slot, matmul rows in the shared output.
+ *
+ * Synchronisation: a process-shared semaphore per worker starts it, one shared semaphore
+ * counts finished workers. The parent waits in short ticks and checks every worker's pidfd
+ * between them, so a worker that dies, or a repetition past --timeout, is reported instead
+ * of waited for; a pool with a dead worker is killed whole and never reused.
+ */
+#define _GNU_SOURCE
+#include "bind.h"
+#include "harness.h"
+#include "proc.h"
+#include "timer.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TICK_NS 20000000L /* how often a waiting parent checks its workers' health */
+
+struct pool_slot {
+    alignas(64) sem_t start;
+    struct cb_partial part;
+    double compute_s, t_end;
+    int cpu0, cpu1;
+    int tasks; /* repetitions this worker has run: the fault hook fires on the first */
+};
+
+struct pool_ctl {
+    sem_t done;
+    int shutdown;
+    struct cb_sched sched;
+    struct pool_slot slots[];
+};
+
+struct pool {
+    const struct cb_job *job;
+    struct pool_ctl *ctl;
+    size_t bytes;
+    int n;
+    pid_t *pids;
+    int *pidfds;
+    int broken;
+};
+
+static void sem_wait_retry(sem_t *s)
+{
+    while (sem_wait(s) < 0 && errno == EINTR)
+        ;
+}
+
+static void pool_worker(const struct cb_job *job, struct pool_ctl *ctl, int w)
+{
+    struct pool_slot *slot = &ctl->slots[w];
+    for (;;) {
+        sem_wait_retry(&slot->start);
+        if (ctl->shutdown)
+            _exit(0);
+        if (slot->tasks++ == 0)
+            cb_fault_point(w);
+        struct cb_partial acc = { 0 };
+        slot->cpu0 = cb_current_cpu();
+        slot->compute_s = cb_worker_body(job, &ctl->sched, w, &acc);
+        slot->cpu1 = cb_current_cpu();
+        slot->t_end = cb_now();
+        slot->part = acc;
+        sem_post(&ctl->done);
+    }
+}
+
+/* Kill and reap every worker: the pool is unusable from here on. */
+static void pool_kill(struct pool *pl)
+{
+    cb_proc_kill_all(pl->pids, pl->n);
+    for (int w = 0; w < pl->n; w++) {
+        pl->pids[w] = -1;
+        if (pl->pidfds[w] >= 0)
+            close(pl->pidfds[w]);
+        pl->pidfds[w] = -1;
+    }
+    pl->broken = 1;
+}
+
+static void procpool_close(void *p)
+{
+    struct pool *pl = p;
+    if (!pl)
+        return;
+    if (!pl->broken && pl->ctl) {
+        pl->ctl->shutdown = 1;
+        for (int w = 0; w < pl->n; w++)
+            if (pl->pids[w] > 0)
+                sem_post(&pl->ctl->slots[w].start);
+        /* a worker that does not leave within a second is killed */
+        double deadline = cb_now() + 1.0;
+        for (int w = 0; w < pl->n; w++) {
+            while (pl->pids[w] > 0 && cb_now() < deadline) {
+                if (waitpid(pl->pids[w], NULL, WNOHANG) == pl->pids[w]) {
+                    cb_proc_unregister(pl->pids[w]);
+                    pl->pids[w] = -1;
+                } else {
+                    poll(NULL, 0, 1);
+                }
+            }
+        }
+    }
+    pool_kill(pl); /* whatever is left */
+    if (pl->ctl) {
+        for (int w = 0; w < pl->n; w++)
+            sem_destroy(&pl->ctl->slots[w].start);
+        sem_destroy(&pl->ctl->done);
+        munmap(pl->ctl, pl->bytes);
+    }
+    free(pl->pids);
+    free(pl->pidfds);
+    free(pl);
+}
+
+static int procpool_open(const struct cb_job *job, const struct cb_config *cfg, int max_workers,
+                         void **out, char *err, size_t errlen)
+{
+    struct pool *pl = calloc(1, sizeof *pl);
+    if (!pl) {
+        snprintf(err, errlen, "out of memory");
+        return CB_EXIT_ERROR;
+    }
+    pl->job = job;
+    pl->pids = malloc((size_t)max_workers * sizeof *pl->pids);
+    pl->pidfds = malloc((size_t)max_workers * sizeof *pl->pidfds);
+    pl->bytes = sizeof(struct pool_ctl) + (size_t)max_workers * sizeof(struct pool_slot);
+    pl->ctl = mmap(NULL, pl->bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (!pl->pids || !pl->pidfds || pl->ctl == MAP_FAILED) {
+        pl->ctl = pl->ctl == MAP_FAILED ? NULL : pl->ctl;
+        snprintf(err, errlen, "cannot create the pool's shared memory: %s", strerror(errno));
+        procpool_close(pl);
+        return CB_EXIT_ERROR;
+    }
+    for (int w = 0; w < max_workers; w++) {
+        pl->pids[w] = -1;
+        pl->pidfds[w] = -1;
+    }
+    if (sem_init(&pl->ctl->done, 1, 0) < 0) {
+        snprintf(err, errlen, "sem_init: %s", strerror(errno));
+        procpool_close(pl);
+        return CB_EXIT_ERROR;
+    }
+    for (int w = 0; w < max_workers; w++)
+        sem_init(&pl->ctl->slots[w].start, 1, 0);
+
+    pid_t parent = getpid();
+    fflush(stdout);
+    fflush(stderr);
+    for (int w = 0; w < max_workers; w++) {
+        sigset_t old;
+        cb_proc_block(&old); /* until the child is registered for the signal handler */
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (cb_proc_child_init(parent) < 0)
+                _exit(70);
+            for (int i = 0; i < w; i++)
+                close(pl->pidfds[i]);
+            pool_worker(job, pl->ctl, w);
+        }
+        if (pid < 0) {
+            int e = errno;
+            cb_proc_unblock(&old);
+            snprintf(err, errlen, "cannot fork pool worker %d of %d: %s", w, max_workers,
+                     strerror(e));
+            procpool_close(pl);
+            return CB_EXIT_ERROR;
+        }
+        pl->pids[w] = pid;
+        pl->n = w + 1;
+        cb_proc_register(pid);
+        cb_proc_unblock(&old);
+        /* worker w serves every p > w at the same place: plans are prefixes (bind.h) */
+        cb_bind_process(pid, cfg->order ? cfg->order[w % cfg->npus] : -1);
+        pl->pidfds[w] = (int)syscall(SYS_pidfd_open, pid, 0);
+    }
+    *out = pl;
+    return 0;
+}
+
+/* One worker's death, described, after reaping it. */
+static int dead_worker(struct pool *pl, int p, char *err, size_t errlen)
+{
+    for (int w = 0; w < pl->n; w++) {
+        int status;
+        if (pl->pids[w] > 0 && waitpid(pl->pids[w], &status, WNOHANG) == pl->pids[w]) {
+            char how[128];
+            cb_proc_describe(status, how, sizeof how);
+            snprintf(err, errlen, "pool worker %d of %d (pid %d) %s", w, p, (int)pl->pids[w],
+                     how);
+            cb_proc_unregister(pl->pids[w]);
+            pl->pids[w] = -1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int procpool_run(const struct cb_job *job, const struct cb_config *cfg, struct cb_rep *rep,
+                        char *err, size_t errlen)
+{
+    struct pool *pl = cfg->pool;
+    const int p = cfg->workers;
+    if (!pl || pl->broken || p > pl->n) {
+        snprintf(err, errlen, "the process pool is not usable");
+        return CB_EXIT_ERROR;
+    }
+    struct pool_ctl *ctl = pl->ctl;
+    double t0 = cb_now();
+    cb_sched_init(&ctl->sched, cfg->schedule, job->space, cfg->chunk, p);
+    for (int w = 0; w < p; w++) {
+        ctl->slots[w].part = (struct cb_partial){ 0 };
+        ctl->slots[w].compute_s = 0;
+    }
+    rep->t_gate = cb_now();
+    for (int w = 0; w < p; w++)
+        sem_post(&ctl->slots[w].start);
+
+    for (int finished = 0; finished < p;) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += TICK_NS;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        if (sem_clockwait(&ctl->done, CLOCK_MONOTONIC, &ts) == 0) {
+            finished++;
+            continue;
+        }
+        if (errno != ETIMEDOUT && errno != EINTR) {
+            snprintf(err, errlen, "sem_clockwait: %s", strerror(errno));
+            pool_kill(pl);
+            return CB_EXIT_ERROR;
+        }
+        if (dead_worker(pl, p, err, errlen)) {
+            pool_kill(pl);
+            return CB_EXIT_WORKER;
+        }
+        if (cfg->timeout > 0 && cb_now() - t0 > cfg->timeout) {
+            snprintf(err, errlen, "timed out after %.3g s: %d of %d pool workers had not "
+                     "finished; the pool was killed", cfg->timeout, p - finished, p);
+            pool_kill(pl);
+            return CB_EXIT_WORKER;
+        }
+    }
+    rep->t_done = rep->t_gate;
+    for (int w = 0; w < p; w++) {
+        cb_partial_add(&rep->total, &ctl->slots[w].part);
+        rep->worker_compute[w] = ctl->slots[w].compute_s;
+        rep->cpu_start[w] = ctl->slots[w].cpu0;
+        rep->cpu_end[w] = ctl->slots[w].cpu1;
+        if (ctl->slots[w].t_end > rep->t_done)
+            rep->t_done = ctl->slots[w].t_end;
+    }
+    return 0;
+}
+
+const struct cb_model cb_model_procpool = {
+    .abi = CB_MODEL_ABI,
+    .name = "procpool",
+    .description = "a pool of forked worker processes created once, chunks of the index space "
+                   "handed out through a shared queue (like Pool.map)",
+    .flags = CB_MODEL_SCHEDULE | CB_MODEL_TIMEOUT,
+    .start = CB_START_FORK,
+    .channel = CB_CHANNEL_SHM,
+    .schedule = CB_SCHED_DYNAMIC,
+    .run = procpool_run,
+    .open = procpool_open,
+    .close = procpool_close,
+};

@@ -1,0 +1,693 @@
+/*
+ * procs.c - worker processes created inside each timed repetition, as in the course's
+ * Process examples: p processes, each computes one contiguous block and sends its partial
+ * result home through a channel.
+ *
+ * Start methods: fork (the child is a copy of the parent, inputs included) or spawn
+ * (posix_spawn of this same binary in worker mode, `--cb-worker`, which rebuilds the inputs
+ * from the seed, as Python's "spawn" re-imports and unpickles). Channels, in the course's
+ * words: pipe (Pipe: one per worker), queue (Queue: one POSIX message queue for all),
+ * socket (the connection a Manager uses: a Unix-domain socket per worker), shm (Value and
+ * Array: a padded slot per worker, matmul rows written in place in the shared output).
+ * For matmul the result rows themselves travel through the channel, so its bandwidth shows.
+ *
+ * Life cycle: a start gate (a pipe the parent closes) separates setup from compute. The
+ * parent waits on one poll() over the channel and a pidfd per child, so a child that dies
+ * at any moment is noticed at once, and a deadline (--timeout) bounds the repetition. On
+ * any failure every child is killed and reaped; the message queue's name is unlinked as
+ * soon as every worker holds it, and signal handlers clean up through proc.c's registry.
+ * Spawned workers find their descriptors at fixed numbers (FD_CTL...).
+ */
+#define _GNU_SOURCE
+#include "bind.h"
+#include "harness.h"
+#include "proc.h"
+#include "timer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <mqueue.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Where a spawned worker finds its descriptors. */
+enum { FD_CTL = 3, FD_OUT, FD_GATE, FD_READY, FD_RESULT };
+#define HIGH_FD 100 /* sources are moved above this before being placed at FD_* */
+
+/* Per-worker timing, written by the worker, read by the parent after reaping it. With the
+ * shm channel the partial travels here too. */
+struct slot {
+    alignas(64) struct cb_partial part;
+    double compute_s, t_end;
+    int cpu0, cpu1;
+};
+
+/* The message that carries a result: kind HEAD first (the partial, the block, the bytes
+ * of rows that follow), then for the queue kind DATA messages with rows at `offset`. */
+enum { MSG_HEAD = 1, MSG_DATA = 2 };
+struct msg {
+    int32_t kind, w;
+    uint64_t lo, hi, offset, bytes;
+    struct cb_partial part;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void block_of(const struct cb_job *job, int w, int p, uint64_t *lo, uint64_t *hi)
+{
+    struct cb_sched s;
+    struct cb_claim c = { 0 };
+    cb_sched_init(&s, CB_SCHED_STATIC, job->space, 0, p);
+    if (!cb_sched_next(&s, w, &c, lo, hi))
+        *lo = *hi = 0;
+}
+
+/* A worker's life after set-up: announce itself, wait at the gate, compute its block,
+ * send the result. Returns the process's exit status. */
+static int child_work(const struct cb_job *job, struct slot *slots, int w, int p,
+                      enum cb_channel ch, int gate_fd, int ready_fd, int res_fd)
+{
+    uint64_t lo, hi;
+    char byte = 'r';
+    block_of(job, w, p, &lo, &hi);
+    if (write_all(ready_fd, &byte, 1) < 0)
+        return 71;
+    ssize_t n;
+    while ((n = read(gate_fd, &byte, 1)) < 0 && errno == EINTR)
+        ;
+    if (n != 0)
+        return 72; /* the gate opens by EOF only */
+    cb_fault_point(w);
+
+    slots[w].cpu0 = cb_current_cpu();
+    double t0 = cb_now();
+    struct cb_partial acc = { 0 };
+    size_t bytes = job->out ? (size_t)(hi - lo) * job->out_stride : 0;
+    void *buf = NULL;
+    if (bytes && ch != CB_CHANNEL_SHM && !(buf = malloc(bytes)))
+        return 73;
+    if (lo < hi)
+        job->kernel->compute(job, lo, hi, &acc, ch == CB_CHANNEL_SHM ? cb_job_row(job, lo) : buf);
+    double t1 = cb_now();
+    slots[w].cpu1 = cb_current_cpu();
+    slots[w].compute_s = t1 - t0;
+    slots[w].t_end = t1;
+
+    int rc = 0;
+    struct msg head = { .kind = MSG_HEAD, .w = w, .lo = lo, .hi = hi, .bytes = bytes, .part = acc };
+    if (ch == CB_CHANNEL_SHM) {
+        slots[w].part = acc;
+    } else if (ch == CB_CHANNEL_PIPE || ch == CB_CHANNEL_SOCKET) {
+        if (write_all(res_fd, &head, sizeof head) < 0 || (bytes && write_all(res_fd, buf, bytes) < 0))
+            rc = 74;
+    } else {
+        struct mq_attr attr;
+        char *m = NULL;
+        if (mq_getattr(res_fd, &attr) < 0 || !(m = malloc((size_t)attr.mq_msgsize)))
+            rc = 75;
+        else if (mq_send(res_fd, (const char *)&head, sizeof head, 0) < 0)
+            rc = 75;
+        size_t room = rc ? 0 : (size_t)attr.mq_msgsize - sizeof head;
+        for (size_t off = 0; rc == 0 && off < bytes; off += room) {
+            size_t len = bytes - off < room ? bytes - off : room;
+            struct msg d = { .kind = MSG_DATA, .w = w, .offset = off, .bytes = len };
+            memcpy(m, &d, sizeof d);
+            memcpy(m + sizeof d, (char *)buf + off, len);
+            if (mq_send(res_fd, m, sizeof d + len, 0) < 0)
+                rc = 75;
+        }
+        free(m);
+    }
+    free(buf);
+    return rc;
+}
+
+/* Everything one repetition holds; released by run_cleanup whatever happened. */
+struct run {
+    const struct cb_job *job;
+    const struct cb_config *cfg;
+    int p;
+    struct slot *slots;
+    size_t slots_bytes;
+    int ctl_fd, gate[2], ready[2];
+    int *res_rd, *res_wr;  /* pipe/socket: parent's and child's ends per worker */
+    mqd_t mq;
+    pid_t *pids;
+    int *pidfds, *reaped, *status;
+    int *complete;         /* the worker's result has fully arrived */
+    uint64_t *got;         /* pipe/socket/queue: bytes of head + rows received */
+    struct msg *heads;
+    char *err;
+    size_t errlen;
+};
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* The spawned worker's command line: the kernel and problem, and who it is. */
+static int spawn_worker(struct run *r, int w, pid_t parent, pid_t *pid)
+{
+    const struct cb_job *job = r->job;
+    char size[32], seed[32], p[16], wb[16], ch[16], pp[16];
+    snprintf(size, sizeof size, "%" PRIu64, job->size);
+    snprintf(seed, sizeof seed, "%" PRIu64, job->seed);
+    snprintf(p, sizeof p, "%d", r->p);
+    snprintf(wb, sizeof wb, "%d", w);
+    snprintf(ch, sizeof ch, "%d", (int)r->cfg->channel);
+    snprintf(pp, sizeof pp, "%d", (int)parent);
+    char *argv[] = { "bench-procs-worker", "--cb-worker", (char *)job->kernel->name, size,
+                     seed, p, wb, ch, pp, NULL };
+
+    /* move every source above HIGH_FD first, so no dup2 below clobbers a later source */
+    int src[5] = { r->ctl_fd, job->out_fd, r->gate[0], r->ready[1],
+                   r->cfg->channel == CB_CHANNEL_QUEUE ? (int)r->mq
+                   : r->cfg->channel == CB_CHANNEL_SHM ? -1 : r->res_wr[w] };
+    int high[5] = { -1, -1, -1, -1, -1 };
+    int rc = 0;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    for (int i = 0; i < 5 && rc == 0; i++) {
+        if (src[i] < 0)
+            continue;
+        high[i] = fcntl(src[i], F_DUPFD_CLOEXEC, HIGH_FD);
+        if (high[i] < 0)
+            rc = errno;
+        else
+            rc = posix_spawn_file_actions_adddup2(&fa, high[i], FD_CTL + i);
+    }
+    if (rc == 0)
+        rc = posix_spawn(pid, "/proc/self/exe", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    for (int i = 0; i < 5; i++)
+        if (high[i] >= 0)
+            close(high[i]);
+    return rc; /* posix_spawn returns the error number */
+}
+
+/* The failure of worker w, described from its wait status, into r->err. */
+static void worker_failed(struct run *r, int w)
+{
+    char how[128];
+    cb_proc_describe(r->status[w], how, sizeof how);
+    snprintf(r->err, r->errlen, "%s worker %d of %d (pid %d) %s", cb_start_name(r->cfg->start),
+             w, r->p, (int)r->pids[w], how);
+}
+
+/* Reap worker w if its pidfd says it ended. Returns -1 if it ended abnormally. */
+static int check_exit(struct run *r, int w)
+{
+    if (r->reaped[w])
+        return 0;
+    pid_t got = waitpid(r->pids[w], &r->status[w], WNOHANG);
+    if (got != r->pids[w])
+        return 0;
+    r->reaped[w] = 1;
+    cb_proc_unregister(r->pids[w]);
+    close_fd(&r->pidfds[w]);
+    if (WIFEXITED(r->status[w]) && WEXITSTATUS(r->status[w]) == 0)
+        return 0;
+    worker_failed(r, w);
+    return -1;
+}
+
+/* Read what worker w's pipe or socket has. Returns -1 on a broken result. */
+static int read_result(struct run *r, int w)
+{
+    const struct cb_job *job = r->job;
+    char *dst;
+    size_t want;
+    if (r->got[w] < sizeof(struct msg)) {
+        dst = (char *)&r->heads[w] + r->got[w];
+        want = sizeof(struct msg) - r->got[w];
+    } else {
+        struct msg *h = &r->heads[w];
+        uint64_t off = r->got[w] - sizeof(struct msg);
+        dst = (char *)cb_job_row(job, h->lo) + off;
+        want = h->bytes - off;
+    }
+    ssize_t n = read(r->res_rd[w], dst, want);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 0 : -1;
+    if (n == 0) { /* end of file before the whole result: the worker's status says why */
+        while (waitpid(r->pids[w], &r->status[w], 0) < 0 && errno == EINTR)
+            ;
+        r->reaped[w] = 1;
+        cb_proc_unregister(r->pids[w]);
+        if (WIFEXITED(r->status[w]) && WEXITSTATUS(r->status[w]) == 0)
+            snprintf(r->err, r->errlen, "worker %d closed its %s before sending its result", w,
+                     cb_channel_name(r->cfg->channel));
+        else
+            worker_failed(r, w);
+        return -1;
+    }
+    r->got[w] += (uint64_t)n;
+    if (r->got[w] == sizeof(struct msg)) {
+        struct msg *h = &r->heads[w];
+        size_t expect = job->out ? (size_t)(h->hi - h->lo) * job->out_stride : 0;
+        if (h->kind != MSG_HEAD || h->w != w || h->hi > job->space || h->lo > h->hi ||
+            h->bytes != expect) {
+            snprintf(r->err, r->errlen, "worker %d sent a malformed result", w);
+            return -1;
+        }
+    }
+    if (r->got[w] >= sizeof(struct msg) && r->got[w] == sizeof(struct msg) + r->heads[w].bytes)
+        r->complete[w] = 1;
+    return 0;
+}
+
+/* Take one message from the queue. Returns -1 on a malformed one. */
+static int read_queue(struct run *r, char *buf, size_t size)
+{
+    ssize_t n = mq_receive(r->mq, buf, size, NULL);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 0 : -1;
+    struct msg m;
+    if ((size_t)n < sizeof m)
+        return -1;
+    memcpy(&m, buf, sizeof m);
+    if (m.w < 0 || m.w >= r->p)
+        return -1;
+    int w = m.w;
+    const struct cb_job *job = r->job;
+    if (m.kind == MSG_HEAD) {
+        size_t expect = job->out ? (size_t)(m.hi - m.lo) * job->out_stride : 0;
+        if (r->got[w] || m.hi > job->space || m.lo > m.hi || m.bytes != expect)
+            return -1;
+        r->heads[w] = m;
+        r->got[w] = sizeof m;
+    } else if (m.kind == MSG_DATA && r->got[w]) {
+        if (m.offset + m.bytes > r->heads[w].bytes || (size_t)n != sizeof m + m.bytes)
+            return -1;
+        memcpy((char *)cb_job_row(job, r->heads[w].lo) + m.offset, buf + sizeof m, m.bytes);
+        r->got[w] += m.bytes;
+    } else {
+        return -1;
+    }
+    if (r->got[w] == sizeof(struct msg) + r->heads[w].bytes)
+        r->complete[w] = 1;
+    return 0;
+}
+
+/* Wait until every worker is ready (phase 0) or has delivered and exited (phase 1), or one
+ * fails, or the deadline passes. Returns 0, or a CB_EXIT_* status with r->err set. */
+static int wait_phase(struct run *r, int phase, double deadline)
+{
+    const int p = r->p;
+    const enum cb_channel ch = r->cfg->channel;
+    int ready = 0;
+    struct pollfd *fds = calloc((size_t)(2 * p + 1), sizeof *fds);
+    int *who = calloc((size_t)(2 * p + 1), sizeof *who);
+    char *qbuf = NULL;
+    size_t qsize = 0;
+    int rc = 0;
+    if (!fds || !who) {
+        snprintf(r->err, r->errlen, "out of memory");
+        rc = CB_EXIT_ERROR;
+        goto out;
+    }
+    if (phase == 1 && ch == CB_CHANNEL_QUEUE) {
+        struct mq_attr attr;
+        mq_getattr(r->mq, &attr);
+        qsize = (size_t)attr.mq_msgsize;
+        if (!(qbuf = malloc(qsize))) {
+            rc = CB_EXIT_ERROR;
+            goto out;
+        }
+    }
+    for (;;) {
+        int nf = 0, pending = 0;
+        if (phase == 0) {
+            if (ready == p)
+                break;
+            fds[nf] = (struct pollfd){ .fd = r->ready[0], .events = POLLIN };
+            who[nf++] = -1;
+        } else {
+            int queue_wanted = 0;
+            for (int w = 0; w < p; w++) {
+                if (!r->complete[w] && ch != CB_CHANNEL_SHM) {
+                    pending++;
+                    if (ch == CB_CHANNEL_QUEUE)
+                        queue_wanted = 1;
+                    else {
+                        fds[nf] = (struct pollfd){ .fd = r->res_rd[w], .events = POLLIN };
+                        who[nf++] = w;
+                    }
+                }
+                pending += !r->reaped[w];
+            }
+            if (queue_wanted) {
+                fds[nf] = (struct pollfd){ .fd = (int)r->mq, .events = POLLIN };
+                who[nf++] = -2;
+            }
+            if (!pending)
+                break;
+        }
+        for (int w = 0; w < p; w++)
+            if (!r->reaped[w] && r->pidfds[w] >= 0) {
+                fds[nf] = (struct pollfd){ .fd = r->pidfds[w], .events = POLLIN };
+                who[nf++] = p + w;
+            }
+        int timeout = -1;
+        if (deadline > 0) {
+            double left = deadline - cb_now();
+            if (left <= 0) {
+                int late = 0;
+                for (int w = 0; w < p; w++)
+                    if (!r->reaped[w]) {
+                        late = w;
+                        break;
+                    }
+                snprintf(r->err, r->errlen, "timed out after %.3g s: worker %d of %d (pid %d) "
+                         "had not finished; every worker was killed", r->cfg->timeout, late, p,
+                         (int)r->pids[late]);
+                rc = CB_EXIT_WORKER;
+                goto out;
+            }
+            timeout = (int)(left * 1000) + 1;
+        }
+        int n = poll(fds, (nfds_t)nf, timeout);
+        if (n < 0 && errno != EINTR) {
+            snprintf(r->err, r->errlen, "poll: %s", strerror(errno));
+            rc = CB_EXIT_ERROR;
+            goto out;
+        }
+        for (int i = 0; i < nf && n > 0; i++) {
+            if (!fds[i].revents)
+                continue;
+            int x = who[i];
+            if (x == -1) {
+                char b[64];
+                ssize_t got = read(r->ready[0], b, sizeof b);
+                if (got > 0)
+                    ready += (int)got;
+            } else if (x == -2) {
+                if (read_queue(r, qbuf, qsize) < 0) {
+                    snprintf(r->err, r->errlen, "a malformed message arrived on the queue");
+                    rc = CB_EXIT_WORKER;
+                    goto out;
+                }
+            } else if (x >= p) {
+                if (check_exit(r, x - p) < 0) {
+                    rc = CB_EXIT_WORKER;
+                    goto out;
+                }
+                /* a worker that exits cleanly before it is ready (phase 0) cannot be */
+                if (phase == 0 && r->reaped[x - p]) {
+                    snprintf(r->err, r->errlen, "worker %d exited before the start gate", x - p);
+                    rc = CB_EXIT_WORKER;
+                    goto out;
+                }
+            } else if (read_result(r, x) < 0) {
+                if (!r->err[0])
+                    snprintf(r->err, r->errlen, "reading worker %d's result failed", x);
+                rc = CB_EXIT_WORKER;
+                goto out;
+            }
+        }
+    }
+out:
+    free(fds);
+    free(who);
+    free(qbuf);
+    return rc;
+}
+
+static void run_cleanup(struct run *r)
+{
+    /* whatever happened, nobody is left running or unreaped */
+    for (int w = 0; w < r->p && r->pids; w++)
+        if (r->pids[w] > 0 && !r->reaped[w])
+            cb_proc_kill_all(&r->pids[w], 1);
+    for (int w = 0; r->pidfds && w < r->p; w++)
+        close_fd(&r->pidfds[w]);
+    for (int w = 0; r->res_rd && w < r->p; w++) {
+        close_fd(&r->res_rd[w]);
+        close_fd(&r->res_wr[w]);
+    }
+    close_fd(&r->gate[0]);
+    close_fd(&r->gate[1]);
+    close_fd(&r->ready[0]);
+    close_fd(&r->ready[1]);
+    close_fd(&r->ctl_fd);
+    if (r->mq != (mqd_t)-1)
+        mq_close(r->mq);
+    if (r->slots)
+        munmap(r->slots, r->slots_bytes);
+    free(r->res_rd);
+    free(r->res_wr);
+    free(r->pids);
+    free(r->pidfds);
+    free(r->reaped);
+    free(r->status);
+    free(r->complete);
+    free(r->got);
+    free(r->heads);
+}
+
+/* Create the channel's objects. Returns 0 or -errno. */
+static int open_channel(struct run *r)
+{
+    const int p = r->p;
+    switch (r->cfg->channel) {
+    case CB_CHANNEL_PIPE:
+        for (int w = 0; w < p; w++) {
+            int fd[2];
+            if (pipe2(fd, O_CLOEXEC) < 0)
+                return -errno;
+            r->res_rd[w] = fd[0];
+            r->res_wr[w] = fd[1];
+        }
+        return 0;
+    case CB_CHANNEL_SOCKET:
+        for (int w = 0; w < p; w++) {
+            int fd[2];
+            if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fd) < 0)
+                return -errno;
+            r->res_rd[w] = fd[0];
+            r->res_wr[w] = fd[1];
+        }
+        return 0;
+    case CB_CHANNEL_QUEUE: {
+        static unsigned serial;
+        char name[64];
+        snprintf(name, sizeof name, "/cb-%d-%u", (int)getpid(), serial++);
+        cb_proc_register_mq(name);
+        /* the system's default limits (10 messages of 8 KiB) need no privilege */
+        struct mq_attr attr = { .mq_maxmsg = 10, .mq_msgsize = 8192 };
+        r->mq = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+        int e = errno;
+        /* every worker inherits the descriptor: the name is not needed past this point */
+        mq_unlink(name);
+        cb_proc_register_mq(NULL);
+        return r->mq == (mqd_t)-1 ? -e : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+static int procs_run(const struct cb_job *job, const struct cb_config *cfg, struct cb_rep *rep,
+                     char *err, size_t errlen)
+{
+    const int p = cfg->workers;
+    const double t0 = cb_now();
+    struct run r = {
+        .job = job, .cfg = cfg, .p = p, .ctl_fd = -1, .gate = { -1, -1 }, .ready = { -1, -1 },
+        .mq = (mqd_t)-1, .err = err, .errlen = errlen,
+    };
+    int rc = 0;
+    size_t np = (size_t)p;
+    r.res_rd = malloc(np * sizeof(int));
+    r.res_wr = malloc(np * sizeof(int));
+    r.pids = calloc(np, sizeof(pid_t));
+    r.pidfds = malloc(np * sizeof(int));
+    r.reaped = calloc(np, sizeof(int));
+    r.status = calloc(np, sizeof(int));
+    r.complete = calloc(np, sizeof(int));
+    r.got = calloc(np, sizeof(uint64_t));
+    r.heads = calloc(np, sizeof(struct msg));
+    if (!r.res_rd || !r.res_wr || !r.pids || !r.pidfds || !r.reaped || !r.status ||
+        !r.complete || !r.got || !r.heads) {
+        snprintf(err, errlen, "out of memory for %d workers", p);
+        run_cleanup(&r);
+        return CB_EXIT_ERROR;
+    }
+    for (int w = 0; w < p; w++)
+        r.res_rd[w] = r.res_wr[w] = r.pidfds[w] = -1;
+
+    r.slots_bytes = np * sizeof(struct slot);
+    r.ctl_fd = memfd_create("cb-ctl", MFD_CLOEXEC);
+    if (r.ctl_fd < 0 || ftruncate(r.ctl_fd, (off_t)r.slots_bytes) < 0 ||
+        (r.slots = mmap(NULL, r.slots_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, r.ctl_fd, 0)) ==
+            MAP_FAILED) {
+        r.slots = NULL;
+        snprintf(err, errlen, "cannot create the shared control block: %s", strerror(errno));
+        run_cleanup(&r);
+        return CB_EXIT_ERROR;
+    }
+    int e;
+    if (pipe2(r.gate, O_CLOEXEC) < 0 || pipe2(r.ready, O_CLOEXEC) < 0 ||
+        (e = open_channel(&r)) < 0) {
+        snprintf(err, errlen, "cannot create the %s channel: %s", cb_channel_name(cfg->channel),
+                 strerror(errno));
+        run_cleanup(&r);
+        return CB_EXIT_ERROR;
+    }
+
+    const pid_t parent = getpid();
+    fflush(stdout);
+    fflush(stderr);
+    for (int w = 0; w < p; w++) {
+        pid_t pid = -1;
+        sigset_t old;
+        cb_proc_block(&old); /* until the child is registered for the signal handler */
+        if (cfg->start == CB_START_SPAWN) {
+            int err_no = spawn_worker(&r, w, parent, &pid);
+            if (err_no) {
+                errno = err_no;
+                pid = -1;
+            }
+        } else {
+            pid = fork();
+            if (pid == 0) {
+                /* the child: keep its own ends, close everything else it inherited */
+                if (cb_proc_child_init(parent) < 0)
+                    _exit(70);
+                for (int i = 0; i < p; i++) {
+                    if (r.res_rd[i] >= 0)
+                        close(r.res_rd[i]);
+                    if (i != w && r.res_wr[i] >= 0)
+                        close(r.res_wr[i]);
+                    if (r.pidfds[i] >= 0)
+                        close(r.pidfds[i]);
+                }
+                close(r.gate[1]);
+                close(r.ready[0]);
+                int res = cfg->channel == CB_CHANNEL_QUEUE ? (int)r.mq : r.res_wr[w];
+                _exit(child_work(job, r.slots, w, p, cfg->channel, r.gate[0], r.ready[1], res));
+            }
+        }
+        if (pid < 0) {
+            int saved = errno;
+            cb_proc_unblock(&old);
+            snprintf(err, errlen, "cannot %s worker %d of %d: %s",
+                     cfg->start == CB_START_SPAWN ? "spawn" : "fork", w, p, strerror(saved));
+            run_cleanup(&r);
+            return CB_EXIT_ERROR;
+        }
+        r.pids[w] = pid;
+        cb_proc_register(pid);
+        cb_proc_unblock(&old);
+        /* bound from here, before it can pass the gate: binding is part of setup */
+        cb_bind_process(pid, cfg->plan[w]);
+        r.pidfds[w] = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (r.pidfds[w] < 0) {
+            snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
+            run_cleanup(&r);
+            return CB_EXIT_ERROR;
+        }
+        fcntl(r.pidfds[w], F_SETFD, FD_CLOEXEC);
+        close_fd(&r.res_wr[w]); /* the child's end: EOF then means the child is gone */
+    }
+    close_fd(&r.gate[0]);
+    close_fd(&r.ready[1]);
+
+    double deadline = cfg->timeout > 0 ? t0 + cfg->timeout : 0;
+    rc = wait_phase(&r, 0, deadline);
+    if (rc == 0) {
+        rep->t_gate = cb_now();
+        close_fd(&r.gate[1]); /* EOF: every worker starts */
+        rc = wait_phase(&r, 1, deadline);
+    }
+    if (rc == 0) {
+        rep->t_done = rep->t_gate;
+        for (int w = 0; w < p; w++) {
+            cb_partial_add(&rep->total, cfg->channel == CB_CHANNEL_SHM ? &r.slots[w].part
+                                                                       : &r.heads[w].part);
+            rep->worker_compute[w] = r.slots[w].compute_s;
+            rep->cpu_start[w] = r.slots[w].cpu0;
+            rep->cpu_end[w] = r.slots[w].cpu1;
+            if (r.slots[w].t_end > rep->t_done)
+                rep->t_done = r.slots[w].t_end;
+        }
+    }
+    run_cleanup(&r);
+    return rc;
+}
+
+/* A spawned worker: argv is kernel size seed p w channel parent-pid. */
+static int procs_worker_main(int argc, char **argv)
+{
+    if (argc != 7) {
+        fprintf(stderr, "bench-procs worker: expected 7 arguments, got %d\n", argc);
+        return CB_EXIT_USAGE;
+    }
+    const struct cb_kernel *k = cb_kernel_find(argv[0]);
+    uint64_t size = strtoull(argv[1], NULL, 10), seed = strtoull(argv[2], NULL, 10);
+    int p = atoi(argv[3]), w = atoi(argv[4]), ch = atoi(argv[5]);
+    pid_t parent = (pid_t)atoi(argv[6]);
+    if (!k || p < 1 || w < 0 || w >= p || ch < CB_CHANNEL_PIPE || ch > CB_CHANNEL_SHM) {
+        fprintf(stderr, "bench-procs worker: bad arguments\n");
+        return CB_EXIT_USAGE;
+    }
+    if (cb_proc_child_init(parent) < 0)
+        return 70;
+    struct cb_job job;
+    if (cb_job_prepare(&job, k, size, seed) < 0)
+        return 76;
+    int rc = 0;
+    if (job.out && ch == CB_CHANNEL_SHM && cb_job_attach_out(&job, FD_OUT) < 0)
+        rc = 77;
+    size_t bytes = (size_t)p * sizeof(struct slot);
+    struct slot *slots = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, FD_CTL, 0);
+    if (rc == 0 && slots == MAP_FAILED)
+        rc = 78;
+    if (rc == 0)
+        rc = child_work(&job, slots, w, p, (enum cb_channel)ch, FD_GATE, FD_READY, FD_RESULT);
+    if (slots != MAP_FAILED)
+        munmap(slots, bytes);
+    cb_job_cleanup(&job);
+    return rc;
+}
+
+const struct cb_model cb_model_procs = {
+    .abi = CB_MODEL_ABI,
+    .name = "procs",
+    .description = "worker processes created in each repetition (fork or spawn), one block "
+                   "each, results through a pipe, queue, socket or shared memory",
+    .flags = CB_MODEL_START | CB_MODEL_CHANNEL | CB_MODEL_TIMEOUT,
+    .start = CB_START_FORK,
+    .channel = CB_CHANNEL_SHM,
+    .run = procs_run,
+    .worker_main = procs_worker_main,
+};

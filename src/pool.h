@@ -1,0 +1,52 @@
+/*
+ * pool.h - a persistent pool of worker threads that runs fork-join passes, as the course's
+ * ThreadPoolExecutor: the workers are created once and reused, so their creation is paid
+ * once and not in every pass.
+ *
+ * A pool has n workers, numbered 0..n-1 for their whole life (a later issue pins worker w
+ * to a PU through the start hook). A pass runs fn(w, arg) on workers 0..p-1, for any
+ * 1 <= p <= n the caller chooses, and returns when all p have returned; workers p..n-1
+ * stay asleep through it. How a pass divides its work is the function's business: the
+ * threadpool model claims chunks from a struct cb_sched with the shared worker body, so the
+ * hot path takes no lock.
+ *
+ * Idle workers block on their own condition variable (no spinning: a pass costs a wake-up,
+ * tens of microseconds, against repetitions of 100 ms and more). Passes run one at a time:
+ * the pool is driven by one thread.
+ *
+ * Every function returns 0 or a negative errno.
+ */
+#ifndef CB_POOL_H
+#define CB_POOL_H
+
+#include <stddef.h>
+
+struct cb_pool;
+
+/* A pass's function, or a worker's start hook: runs on worker w. Returns 0 or a negative
+ * errno, which the pool hands to its caller. */
+typedef int (*cb_pool_fn)(int w, void *arg);
+
+/* Create a pool of `workers` threads (1 or more) and wait until each has run the start
+ * hook, if one is given, on its own thread: the place for per-worker set-up such as
+ * pinning. Returns 0 with *pool set; or -EINVAL (bad count), -ENOMEM, a thread creation's
+ * -errno, or the first failing start hook's value, with nothing left behind and one line
+ * (no newline) in err naming the problem. */
+int cb_pool_create(struct cb_pool **pool, int workers, cb_pool_fn start, void *start_arg,
+                   char *err, size_t errlen);
+
+/* The pool's number of workers. */
+int cb_pool_size(const struct cb_pool *pool);
+
+/* Run one pass: fn(w, arg) on workers w = 0..workers-1, and wait for all of them. Whatever
+ * they wrote is visible to the caller on return. Returns 0 if every call returned 0;
+ * otherwise the nonzero value of the lowest-numbered worker that failed (every worker of
+ * the pass still ran to its end, and the pool stays usable). -EINVAL if workers is not in
+ * 1..cb_pool_size(); -EBUSY if another pass is under way. */
+int cb_pool_run(struct cb_pool *pool, int workers, cb_pool_fn fn, void *arg);
+
+/* Stop and join every worker, then free the pool. No pass may be under way. NULL is a
+ * no-op. */
+void cb_pool_destroy(struct cb_pool *pool);
+
+#endif

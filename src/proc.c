@@ -1,0 +1,155 @@
+/*
+ * proc.c - see proc.h.
+ */
+#define _GNU_SOURCE
+#include "proc.h"
+#include "options.h"
+
+#include <errno.h>
+#include <mqueue.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void termination_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+}
+
+void cb_proc_block(sigset_t *old)
+{
+    sigset_t set;
+    termination_signals(&set);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+void cb_proc_unblock(const sigset_t *old)
+{
+    sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+int cb_proc_child_init(pid_t parent)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+    sigset_t set;
+    termination_signals(&set);
+    sigprocmask(SIG_UNBLOCK, &set, NULL); /* blocked by the parent around fork */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        return -errno;
+    /* the parent may have died before PDEATHSIG was armed: then we were re-parented */
+    if (getppid() != parent)
+        return -ESRCH;
+    return 0;
+}
+
+void cb_proc_describe(int status, char *buf, size_t len)
+{
+    if (WIFEXITED(status))
+        snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(buf, len, "ended with wait status %#x", status);
+}
+
+void cb_fault_point(int w)
+{
+    const char *spec = getenv("CB_FAULT");
+    if (!spec)
+        return;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", spec);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(item, ':');
+        if (!colon || atoi(colon + 1) != w)
+            continue;
+        *colon = '\0';
+        if (strcmp(item, "crash") == 0) {
+            signal(SIGSEGV, SIG_DFL); /* past any sanitizer's handler */
+            raise(SIGSEGV);
+        } else if (strcmp(item, "exit") == 0) {
+            _exit(3);
+        } else if (strcmp(item, "hang") == 0) {
+            for (;;)
+                pause();
+        }
+    }
+}
+
+/* Slots are written before the count is raised and cleared (pid 0) rather than removed,
+ * so a handler that interrupts an update sees either the old or the new state. */
+static volatile pid_t live[CB_MAX_WORKERS + 1];
+static volatile sig_atomic_t nlive;
+static char mq_name[64];
+static volatile sig_atomic_t mq_live;
+
+void cb_proc_register(pid_t pid)
+{
+    for (int i = 0; i < nlive; i++)
+        if (live[i] == 0) {
+            live[i] = pid;
+            return;
+        }
+    if (nlive < CB_MAX_WORKERS + 1) {
+        live[nlive] = pid;
+        nlive = nlive + 1;
+    }
+}
+
+void cb_proc_unregister(pid_t pid)
+{
+    for (int i = 0; i < nlive; i++)
+        if (live[i] == pid)
+            live[i] = 0;
+}
+
+void cb_proc_register_mq(const char *name)
+{
+    mq_live = 0;
+    if (name) {
+        snprintf(mq_name, sizeof mq_name, "%s", name);
+        mq_live = 1;
+    }
+}
+
+void cb_proc_emergency_cleanup(void)
+{
+    int saved = errno;
+    for (int i = 0; i < nlive; i++)
+        if (live[i] > 0)
+            kill(live[i], SIGKILL);
+    for (int i = 0; i < nlive; i++)
+        if (live[i] > 0) {
+            while (waitpid(live[i], NULL, 0) < 0 && errno == EINTR)
+                ;
+            live[i] = 0;
+        }
+    if (mq_live)
+        mq_unlink(mq_name); /* a system call on Linux: safe in a handler */
+    mq_live = 0;
+    errno = saved;
+}
+
+void cb_proc_kill_all(const pid_t *pids, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (pids[i] > 0)
+            kill(pids[i], SIGKILL);
+    for (int i = 0; i < n; i++)
+        if (pids[i] > 0) {
+            while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+                ;
+            cb_proc_unregister(pids[i]);
+        }
+}

@@ -1,0 +1,46 @@
+/*
+ * proc.h - what every process model shares: setting up a worker process, describing how
+ * one ended, the fault-injection hook, and the registry that lets a signal handler kill
+ * and reap every live worker and remove named IPC objects before the program dies.
+ */
+#ifndef CB_PROC_H
+#define CB_PROC_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* In a new worker process (after fork, or at the start of a spawned one): default signal
+ * dispositions, SIGKILL when the parent dies (PR_SET_PDEATHSIG, then checked against
+ * `parent`, in case the parent died before it was set). Returns 0 or -errno. */
+int cb_proc_child_init(pid_t parent);
+
+/* Block SIGINT, SIGTERM and SIGHUP while a child is created and registered, so a signal
+ * cannot arrive between fork() (or posix_spawn) and cb_proc_register(): the handler would
+ * not know the child. *old receives the previous mask for cb_proc_unblock. The mask is
+ * inherited: cb_proc_child_init unblocks in the child. */
+void cb_proc_block(sigset_t *old);
+void cb_proc_unblock(const sigset_t *old);
+
+/* "exited with status 3", "was killed by signal 11 (Segmentation fault)". */
+void cb_proc_describe(int status, char *buf, size_t len);
+
+/* The fault-injection hook, a testing aid: the environment variable CB_FAULT holds
+ * KIND:WORKER items separated by commas, KIND one of crash (SIGSEGV), exit (status 3) or
+ * hang (sleep until killed). A worker calls cb_fault_point(w) once, after the start gate;
+ * it returns only if no fault is set for w. */
+void cb_fault_point(int w);
+
+/* The registry of live worker processes and named IPC objects of this process. Signal
+ * handlers call cb_proc_emergency_cleanup(): SIGKILL to every registered pid, reap each,
+ * unlink the registered names. All are async-signal-safe. */
+void cb_proc_register(pid_t pid);
+void cb_proc_unregister(pid_t pid);
+void cb_proc_register_mq(const char *name); /* NULL to clear */
+void cb_proc_emergency_cleanup(void);
+
+/* Kill (SIGKILL) and reap the given children (entries <= 0 are skipped), and unregister
+ * them. */
+void cb_proc_kill_all(const pid_t *pids, int n);
+
+#endif

@@ -1,0 +1,702 @@
+/*
+ * summary.c - see summary.h.
+ *
+ * A point is identified by every configuration column of the binaries' CSV: model, kernel,
+ * size, workers, bind, schedule, chunk, start, channel. Samples of the same point from
+ * several files (the rounds of a sweep) are pooled. The series a point belongs to (one line
+ * in a chart) is its model, qualified by its variant only when one folder holds several
+ * variants of the same model.
+ */
+#define _GNU_SOURCE
+#include "summary.h"
+
+#include "csvread.h"
+#include "kernel.h"
+#include "rng.h"
+#include "stats.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CV_WARN 0.03      /* as the harness: noisy above 3% */
+#define SHORT_WARN 0.010  /* as the harness: a median below 10 ms is short */
+#define WARN_LEN 256
+
+/* Warnings that depend on the samples: recomputed from the pooled samples, never carried
+ * over from the binaries' per-run summary rows. */
+static const char *const recomputed[] = { "noisy", "outliers", "short", "no-ci",
+                                          "unverified", NULL };
+
+enum { F_MODEL, F_KERNEL, F_BIND, F_SCHEDULE, F_CHUNK, F_START, F_CHANNEL, F_NSTR };
+static const char *const str_cols[F_NSTR] = { "model", "kernel", "bind", "schedule", "chunk",
+                                              "start", "channel" };
+
+struct group {
+    char *s[F_NSTR];
+    char *series;          /* the chart line: model, or model-variant */
+    uint64_t size;
+    int workers;
+    double *wall, *util;   /* the pooled raw samples */
+    size_t n, cap;
+    size_t runs;           /* summary rows seen: the invocations (rounds) that measured it */
+    int unverified;        /* some row said verified=no */
+    char warn[WARN_LEN];   /* carried warnings, ';'-separated, each once */
+    /* computed */
+    struct cb_summary st;
+    double util_med;
+};
+
+struct cb_sumset {
+    struct group *g;
+    size_t n, cap;
+    size_t files;
+};
+
+int cb_sumset_create(struct cb_sumset **set)
+{
+    *set = calloc(1, sizeof **set);
+    return *set ? 0 : -ENOMEM;
+}
+
+static void group_free(struct group *g)
+{
+    for (int i = 0; i < F_NSTR; i++)
+        free(g->s[i]);
+    free(g->series);
+    free(g->wall);
+    free(g->util);
+}
+
+void cb_sumset_free(struct cb_sumset *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->n; i++)
+        group_free(&set->g[i]);
+    free(set->g);
+    free(set);
+}
+
+static void seterr(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, len, fmt, ap);
+    va_end(ap);
+}
+
+/* The group of this configuration, created if new. NULL when out of memory. */
+static struct group *group_get(struct cb_sumset *set, char *const *s, uint64_t size,
+                               int workers)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        struct group *g = &set->g[i];
+        int same = g->size == size && g->workers == workers;
+        for (int f = 0; same && f < F_NSTR; f++)
+            same = strcmp(g->s[f], s[f]) == 0;
+        if (same)
+            return g;
+    }
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? 2 * set->cap : 64;
+        struct group *ng = realloc(set->g, cap * sizeof *ng);
+        if (!ng)
+            return NULL;
+        set->g = ng;
+        set->cap = cap;
+    }
+    struct group *g = &set->g[set->n];
+    memset(g, 0, sizeof *g);
+    for (int f = 0; f < F_NSTR; f++)
+        if (!(g->s[f] = strdup(s[f]))) {
+            group_free(g);
+            return NULL;
+        }
+    g->size = size;
+    g->workers = workers;
+    set->n++;
+    return g;
+}
+
+static int group_push(struct group *g, double wall, double util)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 16;
+        double *w = realloc(g->wall, cap * sizeof *w);
+        if (!w)
+            return -ENOMEM;
+        g->wall = w;
+        double *u = realloc(g->util, cap * sizeof *u);
+        if (!u)
+            return -ENOMEM;
+        g->util = u;
+        g->cap = cap;
+    }
+    g->wall[g->n] = wall;
+    g->util[g->n] = util;
+    g->n++;
+    return 0;
+}
+
+static int is_recomputed(const char *w)
+{
+    for (size_t i = 0; recomputed[i]; i++)
+        if (strcmp(w, recomputed[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Add w to a ';'-separated list unless it is there already. */
+static void warn_add(char *list, size_t len, const char *w)
+{
+    size_t wl = strlen(w);
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ';');
+        size_t l = end ? (size_t)(end - p) : strlen(p);
+        if (l == wl && strncmp(p, w, wl) == 0)
+            return;
+        p += l + (end ? 1 : 0);
+    }
+    size_t used = strlen(list);
+    snprintf(list + used, len - used, "%s%s", used ? ";" : "", w);
+}
+
+static int parse_u64_strict(const char *s, uint64_t *v)
+{
+    if (!*s || *s < '0' || *s > '9')
+        return -EINVAL;
+    errno = 0;
+    char *end;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -EINVAL;
+    *v = x;
+    return 0;
+}
+
+static int parse_double_strict(const char *s, double *v)
+{
+    if (!*s)
+        return -EINVAL;
+    errno = 0;
+    char *end;
+    double x = strtod(s, &end);
+    if (errno || *end || !isfinite(x))
+        return -EINVAL;
+    *v = x;
+    return 0;
+}
+
+int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_t errlen)
+{
+    struct cb_csv c;
+    int rc = cb_csv_open(&c, path);
+    if (rc < 0) {
+        seterr(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
+        return rc;
+    }
+    char **hdr = NULL;
+    size_t nhdr = 0, raws = 0;
+    rc = cb_csv_read(&c);
+    if (rc == 0) {
+        seterr(err, errlen, "%s: empty file", path);
+        rc = -EINVAL;
+        goto out;
+    }
+    if (rc < 0)
+        goto bad_line;
+    /* Keep a copy of the header: the reader reuses its line buffer. */
+    nhdr = c.nfield;
+    hdr = calloc(nhdr, sizeof *hdr);
+    if (!hdr) {
+        rc = -ENOMEM;
+        goto nomem;
+    }
+    for (size_t i = 0; i < nhdr; i++)
+        if (!(hdr[i] = strdup(c.field[i]))) {
+            rc = -ENOMEM;
+            goto nomem;
+        }
+    int col[F_NSTR], c_row, c_size, c_workers, c_wall, c_util, c_verified, c_warn;
+    for (int f = 0; f < F_NSTR; f++)
+        col[f] = cb_csv_index(hdr, nhdr, str_cols[f]);
+    c_row = cb_csv_index(hdr, nhdr, "row");
+    c_size = cb_csv_index(hdr, nhdr, "size");
+    c_workers = cb_csv_index(hdr, nhdr, "workers");
+    c_wall = cb_csv_index(hdr, nhdr, "wall_s");
+    c_util = cb_csv_index(hdr, nhdr, "util");
+    c_verified = cb_csv_index(hdr, nhdr, "verified");
+    c_warn = cb_csv_index(hdr, nhdr, "warnings");
+    {
+        const char *missing = c_row < 0 ? "row" : c_size < 0 ? "size" : c_workers < 0 ? "workers"
+                            : c_wall < 0 ? "wall_s" : c_verified < 0 ? "verified"
+                            : c_warn < 0 ? "warnings" : NULL;
+        for (int f = 0; !missing && f < F_NSTR; f++)
+            if (col[f] < 0)
+                missing = str_cols[f];
+        if (missing) {
+            seterr(err, errlen, "%s:1: not a benchmark CSV (no column '%s' in the header)",
+                   path, missing);
+            rc = -EINVAL;
+            goto out;
+        }
+    }
+
+    while ((rc = cb_csv_read(&c)) == 1) {
+        if (c.nfield != nhdr) {
+            seterr(err, errlen, "%s:%zu: %zu fields, the header has %zu", path, c.lineno,
+                   c.nfield, nhdr);
+            rc = -EINVAL;
+            goto out;
+        }
+        const char *row = c.field[c_row];
+        int is_raw = strcmp(row, "raw") == 0;
+        if (!is_raw && strcmp(row, "summary") != 0) {
+            seterr(err, errlen, "%s:%zu: row kind '%s' (expected summary or raw)", path,
+                   c.lineno, row);
+            rc = -EINVAL;
+            goto out;
+        }
+        uint64_t size, workers;
+        if (parse_u64_strict(c.field[c_size], &size) < 0 || size == 0) {
+            seterr(err, errlen, "%s:%zu: size '%s' is not a positive integer", path, c.lineno,
+                   c.field[c_size]);
+            rc = -EINVAL;
+            goto out;
+        }
+        if (parse_u64_strict(c.field[c_workers], &workers) < 0 || workers == 0 ||
+            workers > 1000000) {
+            seterr(err, errlen, "%s:%zu: workers '%s' is not a positive count", path, c.lineno,
+                   c.field[c_workers]);
+            rc = -EINVAL;
+            goto out;
+        }
+        const char *verified = c.field[c_verified];
+        if (strcmp(verified, "yes") != 0 && strcmp(verified, "no") != 0) {
+            seterr(err, errlen, "%s:%zu: verified '%s' (expected yes or no)", path, c.lineno,
+                   verified);
+            rc = -EINVAL;
+            goto out;
+        }
+        char *s[F_NSTR];
+        for (int f = 0; f < F_NSTR; f++)
+            s[f] = c.field[col[f]];
+        if (!*s[F_MODEL] || !*s[F_KERNEL]) {
+            seterr(err, errlen, "%s:%zu: empty model or kernel", path, c.lineno);
+            rc = -EINVAL;
+            goto out;
+        }
+        struct group *g = group_get(set, s, size, (int)workers);
+        if (!g) {
+            rc = -ENOMEM;
+            goto nomem;
+        }
+        if (strcmp(verified, "no") == 0)
+            g->unverified = 1;
+        if (is_raw) {
+            double wall, util = NAN;
+            if (parse_double_strict(c.field[c_wall], &wall) < 0 || !(wall > 0)) {
+                seterr(err, errlen, "%s:%zu: wall_s '%s' is not a positive number of seconds",
+                       path, c.lineno, c.field[c_wall]);
+                rc = -EINVAL;
+                goto out;
+            }
+            if (c_util >= 0 && parse_double_strict(c.field[c_util], &util) < 0)
+                util = NAN;
+            if ((rc = group_push(g, wall, util)) < 0)
+                goto nomem;
+            raws++;
+        } else {
+            g->runs++;
+            char *save = NULL;
+            for (char *w = strtok_r(c.field[c_warn], ";", &save); w;
+                 w = strtok_r(NULL, ";", &save))
+                if (!is_recomputed(w))
+                    warn_add(g->warn, sizeof g->warn, w);
+        }
+    }
+    if (rc < 0)
+        goto bad_line;
+    if (raws == 0) {
+        seterr(err, errlen, "%s: no raw rows (row=raw): was it written with --raw?", path);
+        rc = -EINVAL;
+        goto out;
+    }
+    set->files++;
+    rc = 0;
+    goto out;
+
+bad_line:
+    if (rc == -EINVAL)
+        seterr(err, errlen, "%s:%zu: malformed CSV line (unbalanced quote or binary data)",
+               path, c.lineno);
+    else if (rc == -ENOMEM)
+        goto nomem;
+    else
+        seterr(err, errlen, "%s: read error: %s", path, strerror(-rc));
+    goto out;
+nomem:
+    seterr(err, errlen, "%s: out of memory", path);
+out:
+    for (size_t i = 0; hdr && i < nhdr; i++)
+        free(hdr[i]);
+    free(hdr);
+    cb_csv_close(&c);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cb_sumset_add_dir(struct cb_sumset *set, const char *dir, char *err, size_t errlen)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        int e = errno;
+        seterr(err, errlen, "%s: %s", dir, strerror(e));
+        return e == ENOTDIR ? -ENOENT : -e;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".csv") != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn) {
+                rc = -ENOMEM;
+                break;
+            }
+            names = nn;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            rc = -ENOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc == 0 && n == 0) {
+        seterr(err, errlen, "%s: no CSV files", dir);
+        rc = -ENOENT;
+    }
+    if (rc == -ENOMEM)
+        seterr(err, errlen, "%s: out of memory", dir);
+    if (rc == 0)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char *path;
+        if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
+            seterr(err, errlen, "%s: out of memory", dir);
+            rc = -ENOMEM;
+            break;
+        }
+        rc = cb_sumset_add_file(set, path, err, errlen);
+        free(path);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* --- statistics ------------------------------------------------------------------------- */
+
+double cb_karp_flatt(double s, int p)
+{
+    if (p <= 1 || !(s > 0))
+        return NAN;
+    return (1.0 / s - 1.0 / p) / (1.0 - 1.0 / p);
+}
+
+/* Median of n values drawn with replacement from x, using scratch[n]. Draw i of the
+ * resample uses stream position base + i, so resamples never share draws. */
+static double resample_median(const double *x, size_t n, uint64_t key, uint64_t base,
+                              double *scratch)
+{
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = x[cb_rng_u64(key, base + i) % n];
+    cb_sort_doubles(scratch, n);
+    return cb_quantile_sorted(scratch, n, 0.5);
+}
+
+int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, int resamples,
+                  uint64_t key, double *ratio, double *lo, double *hi)
+{
+    if (nn == 0 || nd == 0 || resamples < 1)
+        return -EINVAL;
+    double mn = cb_median(num, nn), md = cb_median(den, nd);
+    size_t big = nn > nd ? nn : nd;
+    double *scratch = malloc(big * sizeof *scratch);
+    double *r = malloc((size_t)resamples * sizeof *r);
+    if (!scratch || !r || isnan(mn) || isnan(md)) {
+        free(scratch);
+        free(r);
+        return -ENOMEM;
+    }
+    *ratio = mn / md;
+    uint64_t stride = (uint64_t)nn + nd;
+    for (int b = 0; b < resamples; b++) {
+        uint64_t base = (uint64_t)b * stride;
+        double a = resample_median(num, nn, key, base, scratch);
+        double c = resample_median(den, nd, key, base + nn, scratch);
+        r[b] = a / c;
+    }
+    cb_sort_doubles(r, (size_t)resamples);
+    *lo = cb_quantile_sorted(r, (size_t)resamples, 0.025);
+    *hi = cb_quantile_sorted(r, (size_t)resamples, 0.975);
+    free(scratch);
+    free(r);
+    return 0;
+}
+
+/* FNV-1a over a point's identity: its bootstrap stream, so a point's interval does not
+ * depend on which other points the folder holds or in which order they were read. */
+static uint64_t group_hash(const struct group *g, uint64_t tag)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325) ^ tag;
+    char num[64];
+    snprintf(num, sizeof num, "%llu/%d", (unsigned long long)g->size, g->workers);
+    for (int f = 0; f <= F_NSTR; f++) {
+        const char *s = f < F_NSTR ? g->s[f] : num;
+        for (; *s; s++)
+            h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+        h = (h ^ 0xff) * UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+/* The series of a group (one line in a chart): its model, qualified by those variant fields
+ * (bind, schedule, chunk, start, channel) that tell apart two points of the same model,
+ * kernel, size and worker count. A field that only varies with p (the default chunk of a
+ * dynamic schedule is computed from p) never splits a series. */
+static int name_series(struct cb_sumset *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        struct group *g = &set->g[i];
+        int differs[F_NSTR] = { 0 };
+        for (size_t j = 0; j < set->n; j++) {
+            const struct group *o = &set->g[j];
+            if (strcmp(o->s[F_MODEL], g->s[F_MODEL]) != 0)
+                continue;
+            for (size_t l = 0; l < set->n; l++) {
+                const struct group *a = &set->g[l];
+                if (a == o || strcmp(a->s[F_MODEL], o->s[F_MODEL]) != 0 ||
+                    strcmp(a->s[F_KERNEL], o->s[F_KERNEL]) != 0 || a->size != o->size ||
+                    a->workers != o->workers)
+                    continue;
+                for (int f = F_BIND; f < F_NSTR; f++)
+                    differs[f] |= strcmp(a->s[f], o->s[f]) != 0;
+            }
+        }
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", g->s[F_MODEL]);
+        for (int f = F_BIND; f < F_NSTR; f++) {
+            size_t used = strlen(buf);
+            if (differs[f])
+                snprintf(buf + used, sizeof buf - used, "-%s", *g->s[f] ? g->s[f] : "default");
+        }
+        free(g->series);
+        if (!(g->series = strdup(buf)))
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+static int kernel_rank(const char *name)
+{
+    for (int i = 0; cb_kernels[i]; i++)
+        if (strcmp(cb_kernels[i]->name, name) == 0)
+            return i;
+    return 1000;
+}
+
+/* Order: kernel (as in the kernel table), size, the baseline first, series, workers. */
+static int cmp_group(const void *pa, const void *pb)
+{
+    const struct group *a = pa, *b = pb;
+    int c = kernel_rank(a->s[F_KERNEL]) - kernel_rank(b->s[F_KERNEL]);
+    if (!c)
+        c = strcmp(a->s[F_KERNEL], b->s[F_KERNEL]);
+    if (!c)
+        c = (a->size > b->size) - (a->size < b->size);
+    if (!c)
+        c = (strcmp(b->s[F_MODEL], "seq") == 0) - (strcmp(a->s[F_MODEL], "seq") == 0);
+    if (!c)
+        c = strcmp(a->series, b->series);
+    if (!c)
+        c = a->workers - b->workers;
+    return c;
+}
+
+/* The sequential baseline of a point: bench-seq on the same kernel and size, preferring the
+ * same binding. NULL when the folder has none. */
+static const struct group *find_seq(const struct cb_sumset *set, const struct group *g)
+{
+    const struct group *best = NULL;
+    for (size_t i = 0; i < set->n; i++) {
+        const struct group *s = &set->g[i];
+        if (strcmp(s->s[F_MODEL], "seq") != 0 || strcmp(s->s[F_KERNEL], g->s[F_KERNEL]) != 0 ||
+            s->size != g->size)
+            continue;
+        if (!best || strcmp(s->s[F_BIND], g->s[F_BIND]) == 0)
+            best = s;
+    }
+    return best;
+}
+
+/* The same series at p = 1, or NULL (series named already). */
+static const struct group *find_p1(const struct cb_sumset *set, const struct group *g)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        const struct group *s = &set->g[i];
+        if (s->workers == 1 && s->size == g->size && strcmp(s->series, g->series) == 0 &&
+            strcmp(s->s[F_KERNEL], g->s[F_KERNEL]) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static void put_num(FILE *f, int decimals, double v)
+{
+    fputc(',', f);
+    if (isfinite(v))
+        fprintf(f, "%.*f", decimals, v);
+}
+
+static const char *const header =
+    "kernel,size,size_name,model,series,bind,schedule,chunk,start,channel,workers,n,runs,"
+    "median_s,ci_low_s,ci_high_s,min_s,max_s,mean_s,stddev_s,cv,outliers,util,gflops,"
+    "seq_median_s,seq_ci_low_s,seq_ci_high_s,p1_median_s,"
+    "speedup,speedup_lo,speedup_hi,rel_speedup,rel_speedup_lo,rel_speedup_hi,"
+    "efficiency,efficiency_lo,efficiency_hi,karp_flatt,karp_flatt_lo,karp_flatt_hi,"
+    "verified,warnings,resamples,boot_seed\n";
+
+int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed,
+                    struct cb_sum_counts *counts)
+{
+    if (resamples < 1)
+        return -EINVAL;
+    int rc = name_series(set);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < set->n; i++) {
+        struct group *g = &set->g[i];
+        if ((rc = cb_summarize(g->wall, g->n, &g->st)) < 0)
+            return rc;
+        g->util_med = cb_median(g->util, g->n);
+    }
+    qsort(set->g, set->n, sizeof *set->g, cmp_group);
+
+    struct cb_sum_counts cnt = { .files = set->files, .points = set->n };
+    fputs(header, f);
+    for (size_t i = 0; i < set->n; i++) {
+        struct group *g = &set->g[i];
+        const struct group *sq = find_seq(set, g), *p1 = find_p1(set, g);
+        const struct cb_summary *st = &g->st;
+        double S = NAN, Slo = NAN, Shi = NAN, R = NAN, Rlo = NAN, Rhi = NAN;
+        /* A point compared with itself (the baseline, or p = 1 relative to itself) has the
+         * ratio 1 exactly: the same samples, not two independent sets. */
+        if (sq == g) {
+            S = Slo = Shi = 1.0;
+        } else if (sq) {
+            rc = cb_boot_ratio(sq->wall, sq->n, g->wall, g->n, resamples,
+                               cb_rng_key(seed, group_hash(g, 1)), &S, &Slo, &Shi);
+            if (rc < 0)
+                return rc;
+        }
+        if (p1 == g) {
+            R = Rlo = Rhi = 1.0;
+        } else if (p1) {
+            rc = cb_boot_ratio(p1->wall, p1->n, g->wall, g->n, resamples,
+                               cb_rng_key(seed, group_hash(g, 2)), &R, &Rlo, &Rhi);
+            if (rc < 0)
+                return rc;
+        }
+        int p = g->workers;
+        /* E = S/p and e(S) are monotone in S: their percentile bounds are S's, mapped
+         * (e decreases as S grows, so its bounds swap). */
+        double E = S / p, Elo = Slo / p, Ehi = Shi / p;
+        double e = cb_karp_flatt(S, p), elo = cb_karp_flatt(Shi, p), ehi = cb_karp_flatt(Slo, p);
+
+        char warn[WARN_LEN + 64];
+        snprintf(warn, sizeof warn, "%s", g->warn);
+        if (st->cv > CV_WARN)
+            warn_add(warn, sizeof warn, "noisy");
+        if (st->outliers)
+            warn_add(warn, sizeof warn, "outliers");
+        if (st->median < SHORT_WARN)
+            warn_add(warn, sizeof warn, "short");
+        if (!st->ci_valid)
+            warn_add(warn, sizeof warn, "no-ci");
+        if (g->unverified)
+            warn_add(warn, sizeof warn, "unverified");
+        if (!sq) {
+            warn_add(warn, sizeof warn, "no-seq");
+            cnt.no_seq++;
+        }
+        if (sq && sq->unverified)
+            warn_add(warn, sizeof warn, "seq-unverified");
+        if (g->unverified)
+            cnt.unverified++;
+
+        const struct cb_kernel *k = cb_kernel_find(g->s[F_KERNEL]);
+        char size_name[32] = "size";
+        if (k && k->size_meaning) {
+            size_t l = strcspn(k->size_meaning, ", ");
+            if (l > 0 && l < sizeof size_name)
+                snprintf(size_name, sizeof size_name, "%.*s", (int)l, k->size_meaning);
+        }
+        double gflops = k && k->flops && st->median > 0 ? k->flops(g->size) / st->median / 1e9
+                                                        : NAN;
+
+        fprintf(f, "%s,%llu,%s,%s,%s,%s,%s,%s,%s,%s,%d,%zu,%zu", g->s[F_KERNEL],
+                (unsigned long long)g->size, size_name, g->s[F_MODEL], g->series, g->s[F_BIND],
+                g->s[F_SCHEDULE], g->s[F_CHUNK], g->s[F_START], g->s[F_CHANNEL], p, st->n,
+                g->runs);
+        put_num(f, 9, st->median);
+        put_num(f, 9, st->ci_valid ? st->ci_low : NAN);
+        put_num(f, 9, st->ci_valid ? st->ci_high : NAN);
+        put_num(f, 9, st->min);
+        put_num(f, 9, st->max);
+        put_num(f, 9, st->mean);
+        put_num(f, 9, st->stddev);
+        put_num(f, 6, st->cv);
+        fprintf(f, ",%zu", st->outliers);
+        put_num(f, 4, g->util_med);
+        put_num(f, 3, gflops);
+        put_num(f, 9, sq ? sq->st.median : NAN);
+        put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_low : NAN);
+        put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_high : NAN);
+        put_num(f, 9, p1 ? p1->st.median : NAN);
+        put_num(f, 6, S);
+        put_num(f, 6, Slo);
+        put_num(f, 6, Shi);
+        put_num(f, 6, R);
+        put_num(f, 6, Rlo);
+        put_num(f, 6, Rhi);
+        put_num(f, 6, E);
+        put_num(f, 6, Elo);
+        put_num(f, 6, Ehi);
+        put_num(f, 6, e);
+        put_num(f, 6, elo);
+        put_num(f, 6, ehi);
+        fprintf(f, ",%s,%s,%d,%llu\n", g->unverified ? "no" : "yes", warn, resamples,
+                (unsigned long long)seed);
+    }
+    if (counts)
+        *counts = cnt;
+    return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * summary.h - the statistics of a whole sweep: every (model, kernel, size, worker count)
+ * point pooled over the CSV files (rounds) that measured it, with speedups and their
+ * bootstrap intervals.
+ *
+ * Inputs are the raw rows (row=raw, one per repetition) that the benchmark binaries write
+ * with --raw; their summary rows contribute only the verdict (verified) and the warnings
+ * that hold for a whole run (oversubscribed, loaded, debug-build). Everything that depends
+ * on the samples is recomputed from the pooled samples with the harness's own statistics
+ * (stats.h), so the summary and the binaries never disagree on what a median or a CI is.
+ *
+ * For each point:
+ *   absolute speedup  S = median(T_seq) / median(T_p), T_seq from bench-seq in the same run
+ *   relative speedup  R = median(T_1) / median(T_p), the same model at p = 1
+ *   efficiency        E = S / p
+ *   Karp-Flatt        e = (1/S - 1/p) / (1 - 1/p), p > 1
+ * each with a 95% percentile bootstrap interval: both sides' raw wall times are resampled
+ * independently, the ratio of the resampled medians taken, `resamples` times, with a fixed
+ * seed. E and e are monotone in S, so their bounds are S's bounds transformed.
+ */
+#ifndef CB_SUMMARY_H
+#define CB_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CB_SUM_RESAMPLES 2000
+#define CB_SUM_SEED 42
+
+/* Ratio of medians median(num) / median(den) in *ratio, with the percentile interval
+ * [*lo, *hi] of `resamples` bootstrap ratios drawn with the generator key `key` (the same
+ * key gives the same interval). Returns 0, -EINVAL (an empty side, resamples < 1) or
+ * -ENOMEM. */
+int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, int resamples,
+                  uint64_t key, double *ratio, double *lo, double *hi);
+
+/* The Karp-Flatt serial fraction for speedup s on p workers; NaN when p <= 1. */
+double cb_karp_flatt(double s, int p);
+
+struct cb_sumset; /* the pooled points of a results folder: opaque */
+
+/* Counts reported after writing. */
+struct cb_sum_counts {
+    size_t files, points, unverified, no_seq;
+};
+
+/* An empty set. Returns 0 or -ENOMEM. */
+int cb_sumset_create(struct cb_sumset **set);
+
+/* Add the rows of one CSV file. Returns 0; -EINVAL when the file is empty, not the suite's
+ * CSV or corrupt, or has no raw rows; -errno when it cannot be read (-ENOMEM too). On error,
+ * err holds one line naming the file (and line) and the problem; the set may hold part of
+ * the file and should be freed. */
+int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_t errlen);
+
+/* Add every *.csv file (not hidden ones: temporary files of an interrupted run start with a
+ * dot) of a folder, in name order. Returns 0; -ENOENT when the folder is missing or holds
+ * no CSV file; the errors of cb_sumset_add_file otherwise. err as above. */
+int cb_sumset_add_dir(struct cb_sumset *set, const char *dir, char *err, size_t errlen);
+
+/* Compute every point and write summary.csv's header and rows to f. Returns 0, -ENOMEM,
+ * -EINVAL (resamples < 1) or -EIO when writing fails. counts may be NULL. */
+int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed,
+                    struct cb_sum_counts *counts);
+
+void cb_sumset_free(struct cb_sumset *set);
+
+#endif

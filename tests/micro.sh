@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# micro.sh BUILD_DIR - the micro-benchmarks (bench-overhead, bench-ipc, bench-sync,
+# bench-memory) in a quick mode: each exits 0 and writes a well-formed CSV (the shared
+# header, 27 fields a row, every summary figure finite and not negative, positive unless
+# marked `within noise`, its interval around its median, n = reps, one raw row per sample,
+# every construct present); bad command lines give exit 2, one line and no file; SIGINT and
+# SIGTERM kill and reap every worker; and no process or IPC object is left behind. Nothing
+# here asserts a time.
+. "$(dirname "$0")/lib.sh"
+B=$(cd "$1" && pwd)/bench
+T=$(cd "$1" && pwd)/tests
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+header='row,bench,construct,between,size,workers,metric,unit,rep,value,ref_value,median,ci_low,ci_high,min,max,mean,stddev,cv,n,outliers,inner,reference,ref_median,verdict,note,warnings'
+reps=6
+
+mq_checked=0
+if [ -d /dev/mqueue ] && mountpoint -q /dev/mqueue; then
+    mq_checked=1
+else
+    echo "note: /dev/mqueue is not mounted here; message-queue leaks are not checked"
+fi
+ipc_state() { ls -A /dev/shm; [ $mq_checked = 1 ] && ls -A /dev/mqueue; true; }
+tag="CB_TEST_TAG=micro-$$-$RANDOM"
+export "${tag%%=*}"="${tag#*=}"
+leftovers() {
+    live=0
+    for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do
+        case $(cat "${f%/environ}/comm" 2>/dev/null) in bench-*|true) live=$((live + 1)) ;; esac
+    done
+    zombies=$(ps -eo stat=,ppid=,comm= | awk '$1 ~ /^Z/ && $2 == 1 && $3 ~ /^bench-/' | wc -l)
+    echo $((live + zombies))
+}
+ipc_before=$(ipc_state)
+
+# well_formed FILE LABEL CONSTRUCTS: the CSV's shape and figures
+well_formed() {
+    file=$1 label=$2 want=$3
+    expect_eq "$label: header" "$(head -1 "$file")" "$header"
+    bad=$(awk -F, 'NR > 1 && NF != 27' "$file" | wc -l)
+    expect_eq "$label: rows of 27 fields" "$bad" 0
+    summaries=$(awk -F, '$1 == "summary"' "$file" | wc -l)
+    [ "$summaries" -gt 0 ] || fail "$label: no summary row"
+    # every summary figure: finite, not negative; median in [ci_low, ci_high] and
+    # [min, max]; positive unless the cost is within noise; n = reps; a unit
+    problems=$(awk -F, -v reps=$reps '
+        function isnum(x) { return x ~ /^[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/ }
+        NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["row"] != "summary" { next }
+        {
+            what = $c["construct"] " " $c["between"] " " $c["metric"] " p=" $c["workers"] " size=" $c["size"]
+            for (k = 0; k < 5; k++) {
+                f = k == 0 ? "median" : k == 1 ? "ci_low" : k == 2 ? "ci_high" : k == 3 ? "min" : "max"
+                if (!isnum($c[f])) { print what ": " f " = \"" $c[f] "\""; next }
+            }
+            m = $c["median"] + 0
+            if ($c["ci_low"] + 0 > m || $c["ci_high"] + 0 < m) print what ": median " m " outside its interval"
+            if ($c["min"] + 0 > m || $c["max"] + 0 < m) print what ": median " m " outside [min, max]"
+            if (m <= 0 && $c["verdict"] != "within noise") print what ": median " m " not positive"
+            if ($c["n"] != reps) print what ": n = " $c["n"]
+            if ($c["unit"] == "") print what ": no unit"
+            if ($c["verdict"] != "" && $c["verdict"] != "significant" && $c["verdict"] != "within noise")
+                print what ": verdict " $c["verdict"]
+            if ($c["verdict"] != "" && $c["reference"] == "") print what ": a cost with no reference named"
+        }' "$file")
+    [ -z "$problems" ] && ok || fail "$label: $problems"
+    raws=$(awk -F, '$1 == "raw"' "$file" | wc -l)
+    expect_eq "$label: raw rows" "$raws" $((summaries * reps))
+    got=$(awk -F, '$1 == "summary" { print $3 }' "$file" | sort -u | tr '\n' ' ')
+    expect_eq "$label: constructs" "$got" "$(printf '%s\n' $want | sort -u | tr '\n' ' ')"
+}
+
+quick=(--quick --reps $reps --min-time 0.0005 --raw -q)
+
+# --- bench-overhead ---------------------------------------------------------------------
+constructs="thread fork spawn spawn-self threadpool procpool"
+only=""
+if "$B/bench-overhead" --help | grep -q "no OpenMP"; then
+    :
+elif "$B/bench-overhead" --version | grep -q "sanitize=thread"; then
+    # libgomp is not built for ThreadSanitizer, which misreads its barriers (tests/meson.build)
+    only="--only $(echo $constructs | tr ' ' ,)"
+else
+    constructs="$constructs openmp"
+fi
+"$B/bench-overhead" "${quick[@]}" --workers 1,3 $only -o "$work/overhead.csv"
+expect_eq "bench-overhead exit status" $? 0
+well_formed "$work/overhead.csv" bench-overhead "$constructs"
+expect_eq "bench-overhead: worker counts" "$(awk -F, '$1 == "summary" { print $6 }' "$work/overhead.csv" | sort -u | tr '\n' ' ')" "1 3 "
+expect_eq "bench-overhead: units" "$(awk -F, '$1 == "summary" { print $8 }' "$work/overhead.csv" | sort -u | tr '\n' ' ')" "us/dispatch us/worker "
+
+# --- bench-ipc ---------------------------------------------------------------------------
+"$B/bench-ipc" "${quick[@]}" --sizes 8,64Ki -o "$work/ipc.csv"
+expect_eq "bench-ipc exit status" $? 0
+well_formed "$work/ipc.csv" bench-ipc "pipe mqueue socket shm"
+expect_eq "bench-ipc: rows (4 channels x 2 x 2 sizes x 2 metrics)" "$(awk -F, '$1 == "summary"' "$work/ipc.csv" | wc -l)" 32
+expect_eq "bench-ipc: mqueue chunks said" "$(awk -F, '$1 == "summary" && $3 == "mqueue" && $5 == 65536 && $26 ~ /chunks/' "$work/ipc.csv" | wc -l)" 4
+
+# --- bench-sync --------------------------------------------------------------------------
+"$B/bench-sync" "${quick[@]}" --workers 1,3 -o "$work/sync.csv"
+expect_eq "bench-sync exit status" $? 0
+well_formed "$work/sync.csv" bench-sync "mutex rmutex sem cond event barrier atomic"
+expect_eq "bench-sync: rows (7 x 2 x (1 + 2))" "$(awk -F, '$1 == "summary"' "$work/sync.csv" | wc -l)" 42
+
+# --- bench-memory ------------------------------------------------------------------------
+"$B/bench-memory" "${quick[@]}" --workers 1,2 --sizes 64,200 -o "$work/memory.csv"
+expect_eq "bench-memory exit status" $? 0
+well_formed "$work/memory.csv" bench-memory "threads fork spawn"
+expect_eq "bench-memory: rows (3 x 2 sizes x 2 p x rss,pss)" "$(awk -F, '$1 == "summary"' "$work/memory.csv" | wc -l)" 24
+# PSS never exceeds RSS (a page is charged at most once per process)
+worse=$(awk -F, '$1 == "summary" { k = $3 " " $5 " " $6; v[k, $7] = $12 }
+    END { for (kk in v) { split(kk, a, SUBSEP); if (a[2] == "pss" && v[a[1], "pss"] > v[a[1], "rss"] + 1e-9) print a[1] } }' "$work/memory.csv")
+[ -z "$worse" ] && ok || fail "bench-memory: PSS above RSS for $worse"
+
+# --- the minimal loop builds and runs ----------------------------------------------------
+"$T/minimal-costs" 3 2 >"$work/min.csv"
+expect_eq "minimal-costs exit status" $? 0
+expect_eq "minimal-costs rows" "$(awk -F, 'NR > 1 && $4 > 0' "$work/min.csv" | wc -l)" 6
+
+expect_eq "leftover processes after the runs" "$(leftovers)" 0
+expect_eq "IPC objects after the runs" "$(ipc_state)" "$ipc_before"
+
+# --- bad command lines: exit 2, one line, nothing written -----------------------------------
+mkdir "$work/adir"
+echo precious >"$work/keep.csv"
+bad() {
+    bin=$1 word=$2
+    shift 2
+    before=$(ls -A "$work" | sort | tr '\n' ' ')
+    (cd "$work" && "$B/$bin" "$@" >"$work/.out" 2>"$work/.err")
+    rc=$?
+    expect_eq "$bin $* (exit status)" $rc 2
+    expect_eq "$bin $* (stderr lines)" "$(wc -l <"$work/.err")" 1
+    expect_eq "$bin $* (stdout bytes)" "$(wc -c <"$work/.out")" 0
+    grep -q -- "$word" "$work/.err" || fail "$bin $*: message does not name '$word': $(cat "$work/.err")"
+    rm -f "$work/.out" "$work/.err"
+    expect_eq "$bin $* (files)" "$(ls -A "$work" | sort | tr '\n' ' ')" "$before"
+    expect_eq "$bin $* (existing output untouched)" "$(cat "$work/keep.csv")" precious
+}
+for bin in bench-overhead bench-ipc bench-sync bench-memory; do
+    bad $bin "unknown option" --nosuch
+    bad $bin "model-info" --model-info
+    bad $bin "reps" --reps 0
+    bad $bin "warmup" --warmup 0
+    bad $bin "min-time" --min-time 0
+    bad $bin "only" --only nosuch
+    bad $bin "unexpected" extra
+    bad $bin "directory" -o "$work/adir" --quick
+    bad $bin "needs a value" --reps
+done
+bad bench-overhead "workers" --workers 0
+bad bench-overhead "workers" --workers 4-1
+bad bench-overhead "delay" --delay -5
+bad bench-overhead "sizes" --sizes 8
+bad bench-ipc "workers" --workers 2
+bad bench-ipc "sizes" --sizes 4
+bad bench-ipc "sizes" --sizes 8,x
+bad bench-ipc "between" --between nobody
+bad bench-sync "workers" --workers many
+bad bench-sync "delay" --delay 10
+bad bench-memory "sizes" --sizes 0
+bad bench-memory "sizes" --sizes 20000
+bad bench-memory "between" --between threads
+
+# --- signals: every worker killed and reaped, nothing left ---------------------------------
+for sig in INT TERM; do
+    want=$((128 + $(kill -l $sig)))
+    for cmd in "bench-sync --only mutex --between processes --workers 3" \
+               "bench-ipc --only mqueue --between processes" \
+               "bench-ipc --only shm --between processes" \
+               "bench-overhead --only procpool --workers 2" \
+               "bench-memory --only fork --sizes 64 --workers 2"; do
+        set -- $cmd
+        bin=$1
+        shift
+        "$B/$bin" -q --reps 1000 --min-time 0.05 "$@" -o "$work/s.csv" 2>/dev/null &
+        pid=$!
+        sleep 0.4
+        kill -$sig $pid
+        wait $pid
+        expect_eq "$cmd SIG$sig: exit status" $? $want
+        expect_eq "$cmd SIG$sig: leftover processes" "$(leftovers)" 0
+        expect_eq "$cmd SIG$sig: IPC objects" "$(ipc_state)" "$ipc_before"
+        expect_eq "$cmd SIG$sig: no output or temporary file" "$(ls -A "$work" | grep -c 's.csv')" 0
+    done
+done
+finish micro
