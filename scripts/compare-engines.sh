@@ -3,7 +3,8 @@
 # side in one run: bench-seq, bench-threadpool and bench-openmp on the same kernels, sizes,
 # schedules and worker counts, and our matmul kernel on one thread against OpenBLAS's.
 # The binaries alternate in rounds (ABBA: the order flips every round, so a machine that
-# drifts cannot favour one), each run keeping its raw samples; then one summary: medians
+# drifts cannot favour one), one run per kernel and schedule so that a disturbance lasting
+# seconds hits both engines alike, each run keeping its raw samples; then one summary: medians
 # with their 95% CI, efficiency E = T_seq / (p T_p) per schedule, the time ratio
 # threadpool/openmp, and GFLOP/s ours/OpenBLAS, the ratios with 95% bootstrap CIs
 # (fixed seed).
@@ -17,11 +18,12 @@
 #   --lock FILE       run each timed binary under `flock FILE` (share the CPU with others)
 #   --out DIR         keep the raw CSVs and the summary there (default a new /tmp folder)
 #   --seed N          inputs, run order and bootstrap (default 42)
+#   --summary DIR     only summarise the raw CSVs already in DIR/raw
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=4 reps=5 kernels=primes,randsum,matmul schedules=static,cyclic,dynamic,guided
-workers=1-all blas_n=1024 lock="" out="" seed=42
+workers=1-all blas_n=1024 lock="" out="" seed=42 summary=""
 sizes=()
 die() { echo "compare-engines.sh: $*" >&2; exit 2; }
 count() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 '$2': not a positive count"; }
@@ -31,27 +33,50 @@ while [ $# -gt 0 ]; do
         --rounds) count "$1" "$2"; rounds=$2 ;;
         --reps) count "$1" "$2"; reps=$2 ;;
         --kernels) kernels=$2 ;;
-        --size) sizes+=(--size "$2") ;;
+        --size) [[ $2 == *=* ]] || die "--size '$2': give KERNEL=N"; sizes+=("$2") ;;
         --schedules) schedules=$2 ;;
         --workers) workers=$2 ;;
         --blas-n) count "$1" "$2"; blas_n=$2 ;;
         --lock) lock=$2 ;;
         --out) out=$2 ;;
         --seed) [[ $2 =~ ^[0-9]+$ ]] || die "--seed '$2': not a number"; seed=$2 ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --summary) summary=$2 ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift 2
 done
 
+# size_of KERNEL: the --size argument for that kernel, if one was given
+size_of() {
+    local a
+    for a in "${sizes[@]}"; do
+        [ "${a%%=*}" = "$1" ] && echo "--size=$a"
+    done
+    return 0
+}
+
 B=build/bench
-[ -x $B/bench-seq ] && [ -x $B/bench-threadpool ] || die "build first: meson compile -C build"
-engines=(threadpool)
-if [ -x $B/bench-openmp ]; then engines+=(openmp); else echo "compare-engines.sh: bench-openmp not built, skipped" >&2; fi
-blas=0
-if [ -x $B/bench-openblas ]; then blas=1; else echo "compare-engines.sh: bench-openblas not built, skipped" >&2; fi
-dir=${out:-$(mktemp -d /tmp/cb-compare.XXXXXX)}
-mkdir -p "$dir/raw"
+if [ -n "$summary" ]; then
+    dir=$summary rounds=0
+    [ -d "$dir/raw" ] || die "--summary '$dir': no raw/ folder there"
+else
+    [ -x $B/bench-seq ] && [ -x $B/bench-threadpool ] || die "build first: meson compile -C build"
+    engines=(threadpool)
+    if [ -x $B/bench-openmp ]; then
+        engines+=(openmp)
+    else
+        echo "compare-engines.sh: bench-openmp not built, skipped" >&2
+    fi
+    blas=0
+    if [ -x $B/bench-openblas ]; then
+        blas=1
+    else
+        echo "compare-engines.sh: bench-openblas not built, skipped" >&2
+    fi
+    dir=${out:-$(mktemp -d /tmp/cb-compare.XXXXXX)}
+    mkdir -p "$dir/raw"
+fi
 
 # timed CMD...: one binary's run, under the shared lock if asked
 timed() {
@@ -66,11 +91,15 @@ for r in $(seq 1 "$rounds"); do
         for ((i = ${#engines[@]} - 1; i >= 0; i--)); do order+=("${engines[$i]}"); done
     fi
     echo "compare-engines.sh: round $r of $rounds (${order[*]})" >&2
-    timed $B/bench-seq "${common[@]}" -k "$kernels" "${sizes[@]}" -o "$dir/raw/r$r-seq.csv"
+    for k in ${kernels//,/ }; do
+        timed $B/bench-seq "${common[@]}" -k "$k" $(size_of "$k") -o "$dir/raw/r$r-seq-$k.csv"
+    done
     for s in ${schedules//,/ }; do
-        for m in "${order[@]}"; do
-            timed $B/bench-$m "${common[@]}" -k "$kernels" "${sizes[@]}" -w "$workers" -s "$s" \
-                -o "$dir/raw/r$r-$m-$s.csv"
+        for k in ${kernels//,/ }; do
+            for m in "${order[@]}"; do
+                timed $B/bench-$m "${common[@]}" -k "$k" $(size_of "$k") -w "$workers" -s "$s" \
+                    -o "$dir/raw/r$r-$m-$s-$k.csv"
+            done
         done
     done
     if [ $blas = 1 ]; then

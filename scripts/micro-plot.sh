@@ -109,7 +109,7 @@ if [ -s "$dir/ipc.csv" ]; then
     done
 fi
 if [ -s "$dir/sync.csv" ]; then
-    pairs "$dir/sync.csv" "metric=uncontended" construct "$data/sync-solo.dat"
+    pairs "$dir/sync.csv" "metric=uncontended" construct "$data/solo.dat"
     split_xy "$dir/sync.csv" "metric=contended" "sync construct between" workers
     syncprims=$(present "$dir/sync.csv" construct)
     syncbetween=$(present "$dir/sync.csv" between)

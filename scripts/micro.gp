@@ -6,7 +6,7 @@
 # Data files (whitespace-separated; medians with the 95% CI of the median):
 #   ov-C.dat                 p median lo hi        (bench-overhead, construct C)
 #   ipc-rt-S.dat, ipc-bw-S.dat  channel thr lo hi proc lo hi   (payload S bytes)
-#   sync-solo.dat            primitive thr lo hi proc lo hi
+#   solo.dat                 primitive thr lo hi proc lo hi (uncontended)
 #   sync-P-B.dat             p median lo hi        (primitive P contended, B threads|processes)
 #   mem-N-M-K.dat            p median lo hi        (matmul order N, model M, K rss|pss)
 # Every chart: medians, error bars the 95% confidence interval of the median.
@@ -97,7 +97,7 @@ do for [ext in "png svg"] {
         set xlabel "primitive"
         set ylabel "ns per operation"
         set yrange [0:*]
-        plot f("sync-solo.dat") using 2:3:4:xtic(1) title "threads (private object)" lc rgb col(1), \
+        plot f("solo.dat") using 2:3:4:xtic(1) title "threads (private object)" lc rgb col(1), \
              '' using 5:6:7 title "processes (process-shared object)" lc rgb col(2)
         set yrange [*:*]
         set style data points

@@ -663,13 +663,27 @@ static int close_to_reference(const struct cb_job *job, const double *ref_out, d
     return worst <= tol;
 }
 
+/* The chunk a configuration runs with: --chunk, or the schedule's default raised to the
+ * kernel's smallest useful slice. Every model gets it explicitly, so all of them split the
+ * space alike and the CSV says what ran. */
+static uint64_t chunk_for(const struct cb_options *o, const struct cb_job *job, int p)
+{
+    if (o->chunk)
+        return o->chunk;
+    uint64_t c = cb_sched_default_chunk(o->schedule, job->space, p);
+    if (o->schedule != CB_SCHED_STATIC && c < job->kernel->min_chunk)
+        c = job->kernel->min_chunk;
+    return c;
+}
+
 /* One repetition of configuration c. Returns 0, or the model's failure status. */
 static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                     const struct cb_result *ref, int record, int repno)
 {
     const struct cb_options *o = x->o;
     struct cb_config cfg = {
-        .workers = c->p, .schedule = o->schedule, .chunk = o->chunk, .timeout = o->timeout,
+        .workers = c->p, .schedule = o->schedule, .chunk = chunk_for(o, job, c->p),
+        .timeout = o->timeout,
         .start = (enum cb_start)o->start, .channel = (enum cb_channel)o->channel,
         .pool = x->pool, .plan = c->plan, .order = x->order, .npus = x->topo->pus,
     };
@@ -769,8 +783,7 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     const struct cb_options *o = x->o;
     struct cb_summary s;
     cb_summarize(c->wall, (size_t)c->n, &s);
-    uint64_t chunk = o->chunk ? o->chunk
-                              : cb_sched_default_chunk(o->schedule, job->space, c->p);
+    uint64_t chunk = chunk_for(o, job, c->p);
     int verified = ref_ok && c->bad == 0;
     double gflops = job->kernel->flops && s.median > 0 ? job->kernel->flops(job->size) / s.median / 1e9
                                                        : NAN;

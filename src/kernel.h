@@ -51,6 +51,9 @@ struct cb_kernel {
     const char *size_meaning;  /* "N: count primes below N" etc., for --help */
     uint64_t default_size;     /* about one second sequentially on the project's machine */
     uint64_t min_size, max_size;
+    /* The smallest slice worth handing out by default (0 or 1: any). matmul sets it: every
+     * slice streams all of B, so a few rows per slice would make it memory-bound. */
+    uint64_t min_chunk;
 
     /* Bytes of memory a problem of this size needs (inputs and output), for limits. */
     uint64_t (*memory)(uint64_t size);

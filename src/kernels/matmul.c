@@ -271,6 +271,7 @@ const struct cb_kernel cb_kernel_matmul = {
     .default_size = 2304,
     .min_size = 0,
     .max_size = 1 << 20,
+    .min_chunk = 96, /* 16 register blocks of rows: B is read once per 96 rows at most */
     .memory = matmul_memory,
     .prepare = matmul_prepare,
     .cleanup = matmul_cleanup,
