@@ -15,6 +15,7 @@
 #include "bind.h"
 #include "build_info.h"
 #include "options.h"
+#include "output.h"
 #include "proc.h"
 #include "rng.h"
 #include "stats.h"
@@ -24,7 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define CV_WARN 0.03
@@ -52,21 +51,6 @@ const char *cb_channel_name(enum cb_channel c)
 {
     static const char *const names[] = { "", "pipe", "queue", "socket", "shm" };
     return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "";
-}
-
-/* The temporary output file, removed if a signal ends the run (async-signal-safe). */
-static char tmp_path[PATH_MAX];
-static volatile sig_atomic_t tmp_live;
-
-/* Interrupted: kill and reap every worker process, remove named IPC objects and the
- * temporary output, then die of the same signal (the conventional exit status). */
-static void on_signal(int sig)
-{
-    cb_proc_emergency_cleanup();
-    if (tmp_live)
-        unlink(tmp_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -216,30 +200,6 @@ static int apply_sizes(struct cb_options *o, const struct size_arg *sizes, size_
                                    (double)topo->memory / (1u << 30));
         }
     }
-    return 0;
-}
-
-/* Make sure the output can be written, before any work: create the temporary file. */
-static int prepare_output(const char *path)
-{
-    struct stat st;
-    if (!*path)
-        return usage_error("--output: empty file name");
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return usage_error("--output '%s': is a directory", path);
-    char dirbuf[PATH_MAX], basebuf[PATH_MAX];
-    if (strlen(path) >= sizeof dirbuf)
-        return usage_error("--output: path too long");
-    strcpy(dirbuf, path);
-    strcpy(basebuf, path);
-    const char *dir = dirname(dirbuf), *base = basename(basebuf);
-    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof tmp_path)
-        return usage_error("--output: path too long");
-    int fd = mkstemp(tmp_path);
-    if (fd < 0)
-        return usage_error("--output '%s': cannot write there: %s", path, strerror(errno));
-    close(fd);
-    tmp_live = 1;
     return 0;
 }
 
@@ -537,8 +497,8 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     }
     if (m->flags & CB_MODEL_OMP_PLACES)
         omp_places(o, topo, argv);
-    if (o->output && (rc = prepare_output(o->output)) != 0)
-        return rc;
+    if (o->output && cb_output_reserve(o->output, err, sizeof err) < 0)
+        return usage_error("%s", err);
     return 0;
 }
 
@@ -993,25 +953,6 @@ out:
     return rc;
 }
 
-static int finish_output(const struct cb_options *o, char *buf, size_t len)
-{
-    if (!o->output) {
-        fwrite(buf, 1, len, stdout);
-        return fflush(stdout) == 0 ? 0 : -1;
-    }
-    FILE *f = fopen(tmp_path, "w");
-    if (!f)
-        return -1;
-    int bad = fwrite(buf, 1, len, f) != len;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp_path, o->output) != 0)
-        return -1;
-    tmp_live = 0;
-    return 0;
-}
-
 int cb_main(int argc, char **argv, const struct cb_model *model)
 {
     if (argc > 0 && argv[0]) {
@@ -1027,17 +968,13 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     /* a spawned worker: the model's own entry point, nothing of the harness */
     if (argc >= 2 && strcmp(argv[1], "--cb-worker") == 0 && model->worker_main)
         return model->worker_main(argc - 2, argv + 2);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
+    cb_output_signals();
 
     struct cb_topo topo = { 0 };
     struct cb_options o;
     int rc = parse_options(argc, argv, model, &o, &topo);
     if (rc != 0) {
-        if (tmp_live)
-            unlink(tmp_path);
-        tmp_live = 0;
+        cb_output_discard();
         cb_topo_destroy(&topo);
         return rc < 0 ? CB_EXIT_OK : rc;
     }
@@ -1094,7 +1031,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     free(order);
     fclose(csv);
     if (rc == 0) {
-        if (finish_output(&o, buf, len) < 0) {
+        if (cb_output_commit(o.output, buf, len) < 0) {
             fprintf(stderr, "%s: cannot write %s: %s\n", prog, o.output ? o.output : "stdout",
                     strerror(errno));
             rc = CB_EXIT_ERROR;
@@ -1104,9 +1041,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     }
     free(buf);
 out:
-    if (tmp_live)
-        unlink(tmp_path);
-    tmp_live = 0;
+    cb_output_discard();
     cb_topo_destroy(&topo);
     return rc;
 }

@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "micro.h"
+#include "output.h"
 
 #include "build_info.h"
 #include "harness.h"
@@ -13,7 +14,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <sched.h>
@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,24 +44,9 @@ const char cb_micro_csv_header[] =
 
 static const char *prog = "bench-micro";
 
-/* The temporary output file, removed if a signal ends the run (async-signal-safe). */
-static char tmp_path[PATH_MAX];
-static volatile sig_atomic_t tmp_live;
-
-static void on_signal(int sig)
-{
-    cb_proc_emergency_cleanup();
-    if (tmp_live)
-        unlink(tmp_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
 void cb_micro_signals(void)
 {
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
+    cb_output_signals();
 }
 
 void cb_signals_hold(sigset_t *saved)
@@ -238,30 +222,6 @@ static void print_help(const struct cb_mspec *s)
            "4 a worker failed or hung.\n");
 }
 
-/* Make sure the output can be written, before any work: create the temporary file. */
-static int prepare_output(const char *path)
-{
-    struct stat st;
-    if (!*path)
-        return usage_error("--output: empty file name");
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return usage_error("--output '%s': is a directory", path);
-    char dirbuf[PATH_MAX], basebuf[PATH_MAX];
-    if (strlen(path) >= sizeof dirbuf)
-        return usage_error("--output: path too long");
-    strcpy(dirbuf, path);
-    strcpy(basebuf, path);
-    const char *dir = dirname(dirbuf), *base = basename(basebuf);
-    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof tmp_path)
-        return usage_error("--output: path too long");
-    int fd = mkstemp(tmp_path);
-    if (fd < 0)
-        return usage_error("--output '%s': cannot write there: %s", path, strerror(errno));
-    close(fd);
-    tmp_live = 1;
-    return 0;
-}
-
 static void append_warn(char *buf, size_t len, const char *w)
 {
     size_t used = strlen(buf);
@@ -421,8 +381,9 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
                                    (unsigned long long)spec->size_min,
                                    (unsigned long long)spec->size_max, spec->sizes_meaning);
     }
-    if (o->output && (rc = prepare_output(o->output)) != 0)
-        return rc;
+    char oerr[512];
+    if (o->output && cb_output_reserve(o->output, oerr, sizeof oerr) < 0)
+        return usage_error("%s", oerr);
 
     if (CB_DEBUG_BUILD)
         append_warn(o->warn, sizeof o->warn, "debug-build");
@@ -749,9 +710,7 @@ int cb_mout_open(struct cb_mout **out, struct cb_mopts *o, const char *name)
     prog = name;
     struct cb_mout *m = calloc(1, sizeof *m);
     if (!m) {
-        if (tmp_live)
-            unlink(tmp_path);
-        tmp_live = 0;
+        cb_output_discard();
         fprintf(stderr, "%s: out of memory\n", prog);
         return CB_EXIT_ERROR;
     }
@@ -767,9 +726,7 @@ int cb_mout_open(struct cb_mout **out, struct cb_mopts *o, const char *name)
     m->f = open_memstream(&m->buf, &m->len);
     if (!m->f) {
         free(m);
-        if (tmp_live)
-            unlink(tmp_path);
-        tmp_live = 0;
+        cb_output_discard();
         fprintf(stderr, "%s: out of memory\n", prog);
         return CB_EXIT_ERROR;
     }
@@ -924,25 +881,11 @@ int cb_mout_close(struct cb_mout *m, int ok)
             fprintf(stderr, "%s: cannot write stdout: %s\n", prog, strerror(errno));
             rc = CB_EXIT_ERROR;
         }
-    } else if (ok) {
-        FILE *f = fopen(tmp_path, "w");
-        int bad = !f;
-        if (f) {
-            bad |= fwrite(m->buf, 1, m->len, f) != m->len;
-            bad |= fflush(f) != 0;
-            bad |= fsync(fileno(f)) != 0;
-            bad |= fclose(f) != 0;
-        }
-        if (bad || rename(tmp_path, o->output) != 0) {
-            fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->output, strerror(errno));
-            rc = CB_EXIT_ERROR;
-        } else {
-            tmp_live = 0;
-        }
+    } else if (ok && cb_output_commit(o->output, m->buf, m->len) < 0) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->output, strerror(errno));
+        rc = CB_EXIT_ERROR;
     }
-    if (tmp_live)
-        unlink(tmp_path);
-    tmp_live = 0;
+    cb_output_discard();
     free(m->buf);
     free(m);
     return rc;

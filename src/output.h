@@ -1,0 +1,31 @@
+/*
+ * output.h - what a run leaves behind: a result file that appears whole or not at all, and
+ * the clean-up when a signal ends the run.
+ *
+ * The result file is reserved before any work (a temporary file created beside it, so an
+ * unwritable path is a command-line error, not a lost run), written to the temporary file
+ * when the run is done, synced, and renamed into place. Until then, a signal or a failure
+ * removes the temporary file, and the target is never touched.
+ */
+#ifndef CB_OUTPUT_H
+#define CB_OUTPUT_H
+
+#include <stddef.h>
+
+/* Reserve `path`: create its temporary file. Returns 0, or -errno with one line (no
+ * newline) in err naming the problem ("--output '...': is a directory", ...). */
+int cb_output_reserve(const char *path, char *err, size_t errlen);
+
+/* Write buf to the reserved path (temporary file, fsync, rename), or to stdout when path is
+ * NULL. Returns 0, or -1 with errno set; the temporary file is gone either way. */
+int cb_output_commit(const char *path, const char *buf, size_t len);
+
+/* Remove the temporary file, if one is reserved. Async-signal-safe. */
+void cb_output_discard(void);
+
+/* Install the handler for SIGINT, SIGTERM and SIGHUP: kill and reap every registered worker
+ * process and remove named IPC objects (proc.h), discard the temporary file, then die of
+ * the same signal, so the exit status is the conventional 128 + signal. */
+void cb_output_signals(void);
+
+#endif
