@@ -14,6 +14,7 @@
 
 #include "bind.h"
 #include "build_info.h"
+#include "fault.h"
 #include "options.h"
 #include "output.h"
 #include "proc.h"
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define CV_WARN 0.03
@@ -96,6 +98,10 @@ static void print_help(const struct cb_model *m)
     if (m->flags & CB_MODEL_TIMEOUT)
         printf("      --timeout SECONDS a repetition that takes longer is stopped: its workers\n"
                "                        are killed and reaped, and the run fails (exit 4)\n");
+    if (m->flags & CB_MODEL_WATCHDOG)
+        printf("      --timeout SECONDS a repetition that takes longer ends the run: the workers\n"
+               "                        still running are named and, since a thread cannot be\n"
+               "                        stopped alone, the process exits (exit 4)\n");
     printf("  -r, --reps N          measured repetitions per configuration (default %d)\n"
            "      --warmup N        discarded warm-up repetitions (default %d, at least 1)\n"
            "      --seed N          seed of the inputs and of the run order (default %d)\n"
@@ -149,8 +155,7 @@ struct size_arg {
 };
 
 /* Apply the --size arguments once the kernels are known. */
-static int apply_sizes(struct cb_options *o, const struct size_arg *sizes, size_t nsizes,
-                       const struct cb_topo *topo)
+static int apply_sizes(struct cb_options *o, const struct size_arg *sizes, size_t nsizes)
 {
     for (size_t i = 0; i < o->nkernels; i++)
         o->sizes[i] = o->kernels[i]->default_size;
@@ -191,14 +196,65 @@ static int apply_sizes(struct cb_options *o, const struct size_arg *sizes, size_
                                (unsigned long long)v, k->name,
                                (unsigned long long)k->min_size,
                                (unsigned long long)k->max_size);
-        if (k->memory && topo->thissystem) {
-            uint64_t need = k->memory(v);
-            if (topo->memory && need > topo->memory / 10 * 8)
-                return usage_error("--size %llu: %s needs %.1f GiB, more than 80%% of this "
-                                   "machine's %.1f GiB",
-                                   (unsigned long long)v, k->name, (double)need / (1u << 30),
-                                   (double)topo->memory / (1u << 30));
-        }
+    }
+    return 0;
+}
+
+#define GIB(b) ((double)(b) / (1u << 30))
+
+/* Limits, checked before anything is allocated or started. Memory: at its peak a run
+ * holds one kernel's job (inputs and output), what the model adds to it (spawned workers'
+ * own inputs, channel buffers, an inexact model's copy of the reference output) and the
+ * harness's own records (samples of every configuration, the CSV text); more than 80% of
+ * the machine's memory is refused, so a run never meets the OOM killer. Workers: more than
+ * RLIMIT_NPROC (ulimit -u, which counts the user's processes and threads) allows is
+ * refused; root is exempt from that limit in the kernel, but the limit is what was asked.
+ * Estimates in double: sizes near the kernels' maxima overflow 64 bits. */
+static int check_limits(const struct cb_options *o, const struct cb_model *m,
+                        const struct cb_topo *topo)
+{
+    int pmax = 1;
+    double records = 0, csv = 0;
+    for (size_t i = 0; i < o->nworkers; i++) {
+        double p = o->workers[i];
+        pmax = o->workers[i] > pmax ? o->workers[i] : pmax;
+        records += (double)o->reps * (8 * sizeof(double) + 2 * p * sizeof(int)) + 12 * p;
+        csv += (1.0 + (o->raw ? o->reps : 0)) * (400 + 12 * p);
+    }
+    csv *= (double)o->nkernels;
+    struct rlimit rl;
+    if (!(m->flags & CB_MODEL_SERIAL) && getrlimit(RLIMIT_NPROC, &rl) == 0 &&
+        rl.rlim_cur != RLIM_INFINITY && (rlim_t)pmax >= rl.rlim_cur)
+        return usage_error("--workers %d: more than this user may run at once (RLIMIT_NPROC, "
+                           "ulimit -u, is %llu processes and threads, this one included)",
+                           pmax, (unsigned long long)rl.rlim_cur);
+    if (!topo->thissystem || !topo->memory)
+        return 0;
+    double limit = (double)topo->memory * 0.8;
+    struct cb_config cfg = { .workers = pmax, .start = (enum cb_start)o->start,
+                             .channel = (enum cb_channel)o->channel };
+    for (size_t i = 0; i < o->nkernels; i++) {
+        const struct cb_kernel *k = o->kernels[i];
+        double job = k->memory ? (double)k->memory(o->sizes[i]) : 0;
+        double out = k->output_memory ? (double)k->output_memory(o->sizes[i]) : 0;
+        double model = (m->flags & CB_MODEL_INEXACT ? out : 0) +
+                       (m->memory ? m->memory(job, out, &cfg) : 0);
+        double need = job + model + records + csv;
+        if (need <= limit)
+            continue;
+        if (records + csv > job + model)
+            return usage_error("--reps %d with %zu worker counts up to %d%s: the run's own "
+                               "records need %.1f GiB, more than 80%% of this machine's %.1f "
+                               "GiB", o->reps, o->nworkers, pmax, o->raw ? " and --raw" : "",
+                               GIB(need), GIB(topo->memory));
+        char parts[128] = "";
+        if (model >= 0.05 * (1u << 30))
+            snprintf(parts, sizeof parts, ", %s with %d workers %.1f GiB more", m->name, pmax,
+                     GIB(model));
+        return usage_error("--size %llu: %s needs %.1f GiB (inputs and output %.1f GiB%s), "
+                           "more than 80%% of this machine's %.1f GiB",
+                           (unsigned long long)o->sizes[i], k->name, GIB(need), GIB(job), parts,
+                           GIB(topo->memory));
     }
     return 0;
 }
@@ -396,7 +452,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
             break;
         }
         case 1004:
-            if (!(m->flags & CB_MODEL_TIMEOUT))
+            if (!(m->flags & (CB_MODEL_TIMEOUT | CB_MODEL_WATCHDOG)))
                 return usage_error("--timeout: model %s cannot stop a hung worker", m->name);
             if (cb_parse_seconds(optarg, &o->timeout) < 0)
                 return usage_error("--timeout '%s': not a positive number of seconds", optarg);
@@ -441,7 +497,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
                    m->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(m->schedule) : "",
                    m->flags & CB_MODEL_START ? cb_start_name(m->start) : "",
                    m->flags & CB_MODEL_CHANNEL ? cb_channel_name(m->channel) : "",
-                   !!(m->flags & CB_MODEL_TIMEOUT), m->open != NULL,
+                   !!(m->flags & (CB_MODEL_TIMEOUT | CB_MODEL_WATCHDOG)), m->open != NULL,
                    !!(m->flags & CB_MODEL_INEXACT));
             for (size_t i = 0, first = 1; cb_kernels[i]; i++)
                 if (!(m->flags & CB_MODEL_INEXACT) || cb_kernels[i]->tolerance) {
@@ -479,7 +535,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         if (m->flags & CB_MODEL_INEXACT && !o->kernels[i]->tolerance)
             return usage_error("--kernel %s: model %s runs only kernels with floating-point "
                                "output (matmul)", o->kernels[i]->name, m->name);
-    if ((rc = apply_sizes(o, sizes, nsizes, topo)) != 0)
+    if ((rc = apply_sizes(o, sizes, nsizes)) != 0)
         return rc;
     if (o->chunk_given && o->schedule == CB_SCHED_STATIC)
         return usage_error("--chunk: the static schedule has no chunks (use cyclic, dynamic or "
@@ -495,6 +551,8 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         print_plans(o, topo, synthetic, xml);
         return -1;
     }
+    if ((rc = check_limits(o, m, topo)) != 0)
+        return rc;
     if (m->flags & CB_MODEL_OMP_PLACES)
         omp_places(o, topo, argv);
     if (o->output && cb_output_reserve(o->output, err, sizeof err) < 0)
@@ -657,12 +715,19 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     if (job->kernel->reset)
         job->kernel->reset((struct cb_job *)job);
 
+    /* names the repetition in crash reports; arms the watchdog of a threads model */
+    if (cb_fault_rep_begin(job->kernel->name, job->size, c->p,
+                           x->model->flags & CB_MODEL_WATCHDOG ? o->timeout : 0) < 0) {
+        fprintf(stderr, "%s: cannot start the --timeout watchdog thread\n", prog);
+        return CB_EXIT_ERROR;
+    }
     struct cb_cpu cpu0, cpu1;
     cb_cpu_now(&cpu0);
     double t0 = cb_now();
     int rc = x->model->run(job, &cfg, &rep, err, sizeof err);
     double t3 = cb_now();
     cb_cpu_now(&cpu1);
+    cb_fault_rep_end();
     if (rc != 0) {
         fprintf(stderr, "%s: %s (kernel %s, size %llu, %d workers)\n", prog,
                 err[0] ? err : "the model failed", job->kernel->name,
@@ -969,6 +1034,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     if (argc >= 2 && strcmp(argv[1], "--cb-worker") == 0 && model->worker_main)
         return model->worker_main(argc - 2, argv + 2);
     cb_output_signals();
+    cb_fault_install(prog);
 
     struct cb_topo topo = { 0 };
     struct cb_options o;
@@ -1029,7 +1095,11 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     for (size_t k = 0; k < o.nkernels && rc == 0; k++)
         rc = run_kernel(&x, k);
     free(order);
-    fclose(csv);
+    /* a record the memory stream could not hold: never commit a partial file */
+    if ((ferror(csv) | fclose(csv)) && rc == 0) {
+        fprintf(stderr, "%s: out of memory while recording the results\n", prog);
+        rc = CB_EXIT_ERROR;
+    }
     if (rc == 0) {
         if (cb_output_commit(o.output, buf, len) < 0) {
             fprintf(stderr, "%s: cannot write %s: %s\n", prog, o.output ? o.output : "stdout",

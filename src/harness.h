@@ -33,6 +33,9 @@ enum {
     CB_MODEL_START = 1u << 2,    /* accepts --start fork|spawn */
     CB_MODEL_CHANNEL = 1u << 3,  /* accepts --channel pipe|queue|socket|shm */
     CB_MODEL_TIMEOUT = 1u << 4,  /* honours --timeout (can kill a hung worker) */
+    CB_MODEL_WATCHDOG = 1u << 7, /* its workers are threads: --timeout is honoured by a
+                                  * watchdog that names the unfinished workers and ends the
+                                  * process, since a thread cannot be stopped alone (fault.h) */
     CB_MODEL_OMP_PLACES = 1u << 6, /* an OpenMP runtime that reads OMP_PLACES once, at load:
                                     * the harness exports the plan and re-executes itself */
     CB_MODEL_INEXACT = 1u << 5,  /* sums in its own order (a library): its output is
@@ -103,6 +106,10 @@ struct cb_model {
     /* Optional: the entry point of a spawned worker process, given the arguments after
      * `--cb-worker`. Returns the process's exit status. */
     int (*worker_main)(int argc, char **argv);
+    /* Optional: the bytes this model needs beyond the parent's job (job_bytes, of which
+     * out_bytes are its output) to run cfg->workers workers with cfg's start method and
+     * channel, so that a run that would not fit is refused before anything is allocated. */
+    double (*memory)(double job_bytes, double out_bytes, const struct cb_config *cfg);
 };
 
 /* The shared main: parse options, run, write results. Returns the exit status. */

@@ -57,6 +57,9 @@ struct cb_kernel {
 
     /* Bytes of memory a problem of this size needs (inputs and output), for limits. */
     uint64_t (*memory)(uint64_t size);
+    /* Of those, the output's bytes (NULL: no output). Models that copy or carry the output
+     * count them again (harness.h, cb_model.memory). */
+    uint64_t (*output_memory)(uint64_t size);
     /* Allocate and fill inputs for job->size and job->seed; set job->space. 0 or -errno. */
     int (*prepare)(struct cb_job *job);
     /* Free what prepare allocated. May be NULL. */

@@ -17,6 +17,12 @@
  * caller's wait loop treats its signal as spurious, and cb_pool_destroy joins every worker
  * before freeing anything.
  *
+ * A worker whose thread ends inside a pass (pthread_exit, or cancellation) runs a cleanup
+ * handler on its way out: it marks its mailbox dead with -EOWNERDEAD as its result and
+ * still decrements `pending`, so the pass ends and the caller hears of it. A later pass
+ * that needs a dead worker fails at once, before posting anything, instead of waiting for
+ * a thread that is gone; cb_pool_destroy joins dead threads like the others.
+ *
  * Locking order: a thread never holds a mailbox's lock and the pool's lock at once.
  * Pthread calls that cannot fail on a valid, initialised object (lock, unlock, wait,
  * signal) abort with a message if they do: that is a bug, not a condition to handle.
@@ -42,6 +48,8 @@ struct mailbox {
     void *arg;
     int rc;            /* the worker's last result: written by the worker during a pass,
                         * read by the caller after it */
+    int dead;          /* its thread ended inside a pass: written before its last decrement
+                        * of `pending`, read by the caller after that pass */
     int w;
     pthread_t tid;
     struct cb_pool *pool;
@@ -58,6 +66,7 @@ struct cb_pool {
     int started;                 /* under lock: workers that have run the start hook */
     int start_rc, start_w;       /* under lock: the first failing start hook, and whose */
     atomic_int busy;             /* a pass is under way */
+    int failed;                  /* the caller's: the worker named by the last failed pass */
     alignas(64) atomic_int pending; /* workers of the current pass still running */
 };
 
@@ -68,6 +77,25 @@ static void must(int rc, const char *what)
         fprintf(stderr, "cb_pool: %s: %s\n", what, strerror(rc));
         abort();
     }
+}
+
+/* One worker of the pass is done: the last one wakes the caller. */
+static void pass_done(struct cb_pool *pool)
+{
+    if (atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_acq_rel) == 1) {
+        must(pthread_mutex_lock(&pool->lock), "pthread_mutex_lock");
+        must(pthread_cond_signal(&pool->cond), "pthread_cond_signal");
+        must(pthread_mutex_unlock(&pool->lock), "pthread_mutex_unlock");
+    }
+}
+
+/* The cleanup handler of a worker whose thread ends inside a pass's function. */
+static void worker_died(void *p)
+{
+    struct mailbox *m = p;
+    m->rc = -EOWNERDEAD;
+    m->dead = 1;
+    pass_done(m->pool);
 }
 
 static void *worker_main(void *p)
@@ -101,13 +129,10 @@ static void *worker_main(void *p)
         void *arg = m->arg;
         must(pthread_mutex_unlock(&m->lock), "pthread_mutex_unlock");
 
+        pthread_cleanup_push(worker_died, m);
         m->rc = fn(m->w, arg);
-
-        if (atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_acq_rel) == 1) {
-            must(pthread_mutex_lock(&pool->lock), "pthread_mutex_lock");
-            must(pthread_cond_signal(&pool->cond), "pthread_cond_signal");
-            must(pthread_mutex_unlock(&pool->lock), "pthread_mutex_unlock");
-        }
+        pthread_cleanup_pop(0);
+        pass_done(pool);
     }
     return NULL;
 }
@@ -160,6 +185,7 @@ int cb_pool_create(struct cb_pool **out, int workers, cb_pool_fn start, void *st
     pool->mb = mb;
     pool->start = start;
     pool->start_arg = start_arg;
+    pool->failed = -1;
     atomic_init(&pool->busy, 0);
     atomic_init(&pool->pending, 0);
 
@@ -234,6 +260,13 @@ int cb_pool_run(struct cb_pool *pool, int workers, cb_pool_fn fn, void *arg)
         return -EINVAL;
     if (atomic_exchange_explicit(&pool->busy, 1, memory_order_acquire))
         return -EBUSY;
+    pool->failed = -1;
+    for (int w = 0; w < workers; w++)
+        if (pool->mb[w].dead) {
+            pool->failed = w;
+            atomic_store_explicit(&pool->busy, 0, memory_order_release);
+            return -EOWNERDEAD;
+        }
 
     /* The previous pass ended with pending at zero, so no worker decrements it before it
      * is posted the new pass; each mailbox's lock publishes this store to its worker. */
@@ -256,9 +289,15 @@ int cb_pool_run(struct cb_pool *pool, int workers, cb_pool_fn fn, void *arg)
 
     int rc = 0;
     for (int w = 0; w < workers && rc == 0; w++)
-        rc = pool->mb[w].rc;
+        if ((rc = pool->mb[w].rc) != 0)
+            pool->failed = w;
     atomic_store_explicit(&pool->busy, 0, memory_order_release);
     return rc;
+}
+
+int cb_pool_failed(const struct cb_pool *pool)
+{
+    return pool->failed;
 }
 
 void cb_pool_destroy(struct cb_pool *pool)

@@ -41,9 +41,15 @@ int cb_pool_size(const struct cb_pool *pool);
 /* Run one pass: fn(w, arg) on workers w = 0..workers-1, and wait for all of them. Whatever
  * they wrote is visible to the caller on return. Returns 0 if every call returned 0;
  * otherwise the nonzero value of the lowest-numbered worker that failed (every worker of
- * the pass still ran to its end, and the pool stays usable). -EINVAL if workers is not in
- * 1..cb_pool_size(); -EBUSY if another pass is under way. */
+ * the pass still ran to its end, and the pool stays usable). A worker whose thread ended
+ * inside fn (pthread_exit, cancellation) failed with -EOWNERDEAD: the pass still ends, and
+ * every later pass that needs that worker returns -EOWNERDEAD at once, running nothing.
+ * -EINVAL if workers is not in 1..cb_pool_size(); -EBUSY if another pass is under way. */
 int cb_pool_run(struct cb_pool *pool, int workers, cb_pool_fn fn, void *arg);
+
+/* After a pass that failed: the worker whose value it returned (for -EOWNERDEAD, the dead
+ * worker). -1 after a pass that succeeded, and before the first pass. */
+int cb_pool_failed(const struct cb_pool *pool);
 
 /* Stop and join every worker, then free the pool. No pass may be under way. NULL is a
  * no-op. */

@@ -37,7 +37,9 @@ void cb_proc_unblock(const sigset_t *old)
 
 int cb_proc_child_init(pid_t parent)
 {
-    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+    /* the crash signals too: the parent's crash handlers (fault.h) speak for the parent */
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGSEGV, SIGBUS, SIGFPE,
+                                SIGILL, SIGABRT };
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         signal(sigs[i], SIG_DFL);
     sigset_t set;
@@ -62,11 +64,11 @@ void cb_proc_describe(int status, char *buf, size_t len)
         snprintf(buf, len, "ended with wait status %#x", status);
 }
 
-void cb_fault_point(int w)
+const char *cb_fault_kind_in(const char *spec, int w)
 {
-    const char *spec = getenv("CB_FAULT");
+    static const char *const kinds[] = { "crash", "exit", "hang", "stack" };
     if (!spec)
-        return;
+        return NULL;
     char buf[256];
     snprintf(buf, sizeof buf, "%s", spec);
     char *save = NULL;
@@ -75,15 +77,48 @@ void cb_fault_point(int w)
         if (!colon || atoi(colon + 1) != w)
             continue;
         *colon = '\0';
-        if (strcmp(item, "crash") == 0) {
-            signal(SIGSEGV, SIG_DFL); /* past any sanitizer's handler */
-            raise(SIGSEGV);
-        } else if (strcmp(item, "exit") == 0) {
-            _exit(3);
-        } else if (strcmp(item, "hang") == 0) {
-            for (;;)
-                pause();
-        }
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+            if (strcmp(item, kinds[i]) == 0)
+                return kinds[i];
+    }
+    return NULL;
+}
+
+/* Recursion that the compiler can neither remove nor turn into a loop: every frame keeps
+ * a page it reads after the call returns, and the end test reads a volatile that is never
+ * zero. */
+static int overflow_depth(volatile char *prev)
+{
+    volatile char page[4096];
+    page[0] = prev ? prev[0] : 1;
+    page[1] = 0;
+    if (page[0] == 0)
+        return 0;
+    return overflow_depth(page) + page[1];
+}
+
+void cb_fault_overflow(void)
+{
+    overflow_depth(NULL);
+    abort(); /* not reached: the stack ends first */
+}
+
+void cb_fault_point(int w)
+{
+    const char *kind = cb_fault_kind_in(getenv("CB_FAULT"), w);
+    if (!kind)
+        return;
+    if (strcmp(kind, "crash") == 0) {
+        signal(SIGSEGV, SIG_DFL); /* past any sanitizer's handler */
+        raise(SIGSEGV);
+    } else if (strcmp(kind, "exit") == 0) {
+        _exit(3);
+    } else if (strcmp(kind, "hang") == 0) {
+        for (;;)
+            pause();
+    } else if (strcmp(kind, "stack") == 0) {
+        signal(SIGSEGV, SIG_DFL);
+        cb_fault_overflow();
     }
 }
 

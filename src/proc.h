@@ -26,10 +26,18 @@ void cb_proc_unblock(const sigset_t *old);
 void cb_proc_describe(int status, char *buf, size_t len);
 
 /* The fault-injection hook, a testing aid: the environment variable CB_FAULT holds
- * KIND:WORKER items separated by commas, KIND one of crash (SIGSEGV), exit (status 3) or
- * hang (sleep until killed). A worker calls cb_fault_point(w) once, after the start gate;
- * it returns only if no fault is set for w. */
+ * KIND:WORKER items separated by commas, KIND one of crash (SIGSEGV), exit (status 3),
+ * hang (sleep until killed) or stack (overflow the stack). A worker calls cb_fault_point(w)
+ * once, after the start gate; it returns only if no fault is set for w. Worker threads
+ * use fault.h's cb_fault_thread_point instead. */
 void cb_fault_point(int w);
+
+/* The kind CB_FAULT-style `spec` sets for worker w ("crash", "exit", "hang", "stack"), or
+ * NULL (also when spec is NULL). */
+const char *cb_fault_kind_in(const char *spec, int w);
+
+/* Overflow the calling thread's stack: never returns. */
+void cb_fault_overflow(void) __attribute__((noreturn));
 
 /* The registry of live worker processes and named IPC objects of this process. Signal
  * handlers call cb_proc_emergency_cleanup(): SIGKILL to every registered pid, reap each,

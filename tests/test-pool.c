@@ -2,7 +2,8 @@
  * test-pool.c - the thread pool (src/pool.h) under stress: many create/destroy cycles,
  * many tiny passes, passes with fewer workers than the pool has (the others must not run),
  * many tiny chunks claimed from every schedule through the shared worker body (each index
- * exactly once), errors from a pass and from a start hook reaching the caller, and idle
+ * exactly once), errors from a pass and from a start hook reaching the caller, a worker
+ * whose thread ends inside a pass (reported, never waited for), and idle
  * workers that sleep instead of spinning. Written to be run under ThreadSanitizer: every
  * access that crosses threads goes through the pool's own synchronisation, so a missing
  * edge shows up as a report. Nothing here asserts a wall-clock time.
@@ -13,6 +14,7 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +234,47 @@ static void test_errors(void)
     cb_pool_destroy(NULL);
 }
 
+/* A worker whose thread ends inside a pass (pthread_exit): the pass still ends, with
+ * -EOWNERDEAD naming that worker; every later pass that needs it is refused at once and
+ * runs nothing; a pass without it still runs; destroy joins the dead thread too. */
+static int exiting_pass(int w, void *arg)
+{
+    struct counters *c = arg;
+    c->w[w].runs++;
+    if (w == 2)
+        pthread_exit(NULL);
+    return 0;
+}
+
+static void test_dead_worker(void)
+{
+    struct cb_pool *pool;
+    char err[256];
+    if (cb_pool_create(&pool, 4, NULL, NULL, err, sizeof err) != 0) {
+        CHECK(0);
+        return;
+    }
+    CHECK_EQ_U64(cb_pool_failed(pool), (uint64_t)-1);
+    struct counters c;
+    memset(&c, 0, sizeof c);
+    CHECK_EQ_U64(cb_pool_run(pool, 4, exiting_pass, &c), (uint64_t)-EOWNERDEAD);
+    CHECK_EQ_U64(cb_pool_failed(pool), 2);
+    for (int w = 0; w < 4; w++)
+        CHECK_EQ_U64(c.w[w].runs, 1);
+    for (int i = 0; i < 3; i++) {
+        memset(&c, 0, sizeof c);
+        CHECK_EQ_U64(cb_pool_run(pool, 3 + i % 2, count_pass, &c), (uint64_t)-EOWNERDEAD);
+        CHECK_EQ_U64(cb_pool_failed(pool), 2);
+        for (int w = 0; w < 4; w++)
+            CHECK_EQ_U64(c.w[w].runs, 0);
+    }
+    memset(&c, 0, sizeof c);
+    CHECK_EQ_U64(cb_pool_run(pool, 2, count_pass, &c), 0);
+    CHECK_EQ_U64(cb_pool_failed(pool), (uint64_t)-1);
+    CHECK_EQ_U64(c.w[0].runs + c.w[1].runs, 2);
+    cb_pool_destroy(pool);
+}
+
 /* The start hook runs once on each worker, before create returns; one that fails makes
  * create fail with its error, leaving nothing behind (LeakSanitizer checks). */
 struct starts {
@@ -318,6 +361,7 @@ int main(void)
     test_tiny_passes();
     test_chunks();
     test_errors();
+    test_dead_worker();
     test_start_hook();
     test_idle_blocks();
     return check_status("pool");

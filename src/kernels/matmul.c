@@ -80,6 +80,11 @@ static uint64_t matmul_memory(uint64_t n)
     return 3 * n * n * sizeof(double);
 }
 
+static uint64_t matmul_output_memory(uint64_t n)
+{
+    return n * n * sizeof(double);
+}
+
 static double *alloc_matrix(uint64_t n)
 {
     void *p = NULL;
@@ -273,6 +278,7 @@ const struct cb_kernel cb_kernel_matmul = {
     .max_size = 1 << 20,
     .min_chunk = 96, /* 16 register blocks of rows: B is read once per 96 rows at most */
     .memory = matmul_memory,
+    .output_memory = matmul_output_memory,
     .prepare = matmul_prepare,
     .cleanup = matmul_cleanup,
     .reset = matmul_reset,

@@ -14,13 +14,22 @@
  * every worker's compute time is the call's (imbalance reads 1). Its pthread build starts
  * its thread pool when the library loads; open() sets the largest thread count once so
  * that any threads it adds are started outside the repetitions (pool_create_s).
+ *
+ * Faults: no code of ours runs on OpenBLAS's threads, so CB_FAULT cannot be injected (it is
+ * refused rather than ignored). --timeout is honoured by the watchdog (fault.h): a call that
+ * has not returned by the deadline ends the process, and since the library's threads
+ * cannot be told apart, every worker of the call is named. (Seen: under an address-space
+ * limit too small for its buffers, OpenBLAS 0.3.21 retries its allocation forever.) A
+ * crash inside the library is reported by the crash handlers, as outside any worker.
  */
+#include "fault.h"
 #include "harness.h"
 #include "timer.h"
 
 #include <cblas.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Declared by OpenBLAS's cblas.h; kept here for headers that lack them (same signature,
  * so a second declaration is harmless). */
@@ -58,12 +67,14 @@ static int openblas_run(const struct cb_job *job, const struct cb_config *cfg,
     int rc = set_threads(p, err, errlen);
     if (rc != 0)
         return rc;
+    cb_fault_call_begin(p); /* the call is every worker's: the watchdog names them all */
     rep->t_gate = cb_now();
     /* n = 0 is nothing to do, and BLAS would reject its leading dimension 0 */
     if (n > 0)
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0,
                     job->out, n);
     rep->t_done = cb_now();
+    cb_fault_call_end(p);
     for (int w = 0; w < p; w++)
         rep->worker_compute[w] = rep->t_done - rep->t_gate;
     return 0;
@@ -75,6 +86,11 @@ static int openblas_open(const struct cb_job *job, const struct cb_config *cfg,
     (void)job;
     (void)cfg;
     *pool = NULL;
+    if (getenv("CB_FAULT") && *getenv("CB_FAULT")) {
+        snprintf(err, errlen, "openblas: CB_FAULT cannot be injected: no code of ours runs on "
+                 "OpenBLAS's threads");
+        return CB_EXIT_USAGE;
+    }
     return set_threads(max_workers, err, errlen);
 }
 
@@ -89,7 +105,7 @@ const struct cb_model cb_model_openblas = {
     .name = "openblas",
     .description = "OpenBLAS's cblas_dgemm on p threads, matmul only (NumPy's matrix product "
                    "with threadpoolctl)",
-    .flags = CB_MODEL_INEXACT,
+    .flags = CB_MODEL_INEXACT | CB_MODEL_WATCHDOG,
     .run = openblas_run,
     .open = openblas_open,
     .close = openblas_close,

@@ -31,8 +31,15 @@
  * runs on plan[i]. Each thread records where it ran, so the placement check covers
  * OpenMP too. OMP_DYNAMIC or OMP_THREAD_LIMIT could give fewer threads than
  * asked: that fails the repetition rather than mislabel it.
+ *
+ * Faults (fault.h): each of the runtime's threads maps its alternate signal stack once, so
+ * a crash is reported with the thread's number as the worker; a hang is the --timeout
+ * watchdog's. CB_FAULT's exit kind is refused: a thread that leaves a parallel region
+ * with pthread_exit is undefined behaviour in OpenMP (the team's barrier would wait for it
+ * forever, or worse), so there is nothing honest to inject.
  */
 #include "bind.h"
+#include "fault.h"
 #include "harness.h"
 #include "timer.h"
 
@@ -113,6 +120,9 @@ static int openmp_run(const struct cb_job *job, const struct cb_config *cfg,
         const int w = omp_get_thread_num();
         if (w == 0)
             team = omp_get_num_threads();
+        cb_fault_stack_keep();
+        cb_fault_worker_begin(w);
+        cb_fault_thread_point(w);
         struct cb_partial acc = { 0 };
         const int cpu0 = cb_current_cpu();
         const double t0 = cb_now();
@@ -150,6 +160,7 @@ static int openmp_run(const struct cb_job *job, const struct cb_config *cfg,
             slots[w].compute_s = t1 - t0;
             slots[w].t_end = t1;
         }
+        cb_fault_worker_end(w);
     }
     /* past the region's closing barrier: every slot is final */
     int status = 0;
@@ -182,10 +193,17 @@ static int openmp_open(const struct cb_job *job, const struct cb_config *cfg, in
     (void)job;
     (void)cfg;
     *pool = NULL;
+    if (cb_fault_wanted("exit")) {
+        snprintf(err, errlen, "openmp: CB_FAULT exit:W cannot be injected: a thread that leaves "
+                 "a parallel region with pthread_exit is undefined in OpenMP (use crash, hang "
+                 "or stack)");
+        return CB_EXIT_USAGE;
+    }
     int team = 0;
     omp_set_num_threads(max_workers);
 #pragma omp parallel default(none) shared(team)
     {
+        cb_fault_stack_keep(); /* the runtime's threads live on: their stacks are mapped now */
 #pragma omp single
         team = omp_get_num_threads();
     }
@@ -207,7 +225,7 @@ const struct cb_model cb_model_openmp = {
     .name = "openmp",
     .description = "OpenMP: a parallel region per repetition with an omp for in the chosen "
                    "schedule (#pragma omp parallel for)",
-    .flags = CB_MODEL_SCHEDULE | CB_MODEL_OMP_PLACES,
+    .flags = CB_MODEL_SCHEDULE | CB_MODEL_OMP_PLACES | CB_MODEL_WATCHDOG,
     .run = openmp_run,
     .open = openmp_open,
     .close = openmp_close,

@@ -43,6 +43,8 @@ struct pool_slot {
     double compute_s, t_end;
     int cpu0, cpu1;
     int tasks; /* repetitions this worker has run: the fault hook fires on the first */
+    int done;  /* set by the worker when its part of the repetition is done: names the
+                * late ones when --timeout strikes */
 };
 
 struct pool_ctl {
@@ -83,6 +85,7 @@ static void pool_worker(const struct cb_job *job, struct pool_ctl *ctl, int w)
         slot->cpu1 = cb_current_cpu();
         slot->t_end = cb_now();
         slot->part = acc;
+        __atomic_store_n(&slot->done, 1, __ATOMIC_RELEASE);
         sem_post(&ctl->done);
     }
 }
@@ -233,6 +236,7 @@ static int procpool_run(const struct cb_job *job, const struct cb_config *cfg, s
     for (int w = 0; w < p; w++) {
         ctl->slots[w].part = (struct cb_partial){ 0 };
         ctl->slots[w].compute_s = 0;
+        ctl->slots[w].done = 0;
     }
     rep->t_gate = cb_now();
     for (int w = 0; w < p; w++)
@@ -260,8 +264,15 @@ static int procpool_run(const struct cb_job *job, const struct cb_config *cfg, s
             return CB_EXIT_WORKER;
         }
         if (cfg->timeout > 0 && cb_now() - t0 > cfg->timeout) {
+            char late[96] = "";
+            size_t used = 0;
+            for (int w = 0; w < p && used < sizeof late - 12; w++)
+                if (!__atomic_load_n(&ctl->slots[w].done, __ATOMIC_ACQUIRE))
+                    used += (size_t)snprintf(late + used, sizeof late - used, "%s%d",
+                                             used ? ", " : "", w);
             snprintf(err, errlen, "timed out after %.3g s: %d of %d pool workers had not "
-                     "finished; the pool was killed", cfg->timeout, p - finished, p);
+                     "finished (%s %s); the pool was killed", cfg->timeout, p - finished, p,
+                     p - finished == 1 ? "worker" : "workers", late);
             pool_kill(pl);
             return CB_EXIT_WORKER;
         }

@@ -663,8 +663,12 @@ static int procs_worker_main(int argc, char **argv)
     if (cb_proc_child_init(parent) < 0)
         return 70;
     struct cb_job job;
-    if (cb_job_prepare(&job, k, size, seed) < 0)
+    int e = cb_job_prepare(&job, k, size, seed);
+    if (e < 0) {
+        fprintf(stderr, "bench-procs worker %d: cannot prepare %s of size %llu: %s\n", w,
+                k->name, (unsigned long long)size, strerror(-e));
         return 76;
+    }
     int rc = 0;
     if (job.out && ch == CB_CHANNEL_SHM && cb_job_attach_out(&job, FD_OUT) < 0)
         rc = 77;
@@ -680,6 +684,18 @@ static int procs_worker_main(int argc, char **argv)
     return rc;
 }
 
+/* Memory beyond the parent's job: a spawned worker rebuilds the inputs (its own output is
+ * never touched: it writes into the shared one, or into its buffer); with every channel
+ * but shm the rows travel through the workers' buffers, one output in all. Forked workers
+ * share the parent's pages, which they only read. */
+static double procs_memory(double job, double out, const struct cb_config *cfg)
+{
+    double extra = cfg->channel == CB_CHANNEL_SHM ? 0 : out;
+    if (cfg->start == CB_START_SPAWN)
+        extra += cfg->workers * (job - out);
+    return extra;
+}
+
 const struct cb_model cb_model_procs = {
     .abi = CB_MODEL_ABI,
     .name = "procs",
@@ -690,4 +706,5 @@ const struct cb_model cb_model_procs = {
     .channel = CB_CHANNEL_SHM,
     .run = procs_run,
     .worker_main = procs_worker_main,
+    .memory = procs_memory,
 };

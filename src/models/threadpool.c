@@ -9,8 +9,14 @@
  * Each worker writes its partial, its compute time and the instant it finished into its
  * own cache-line-padded slot; the caller combines them after the pass. The start gate is
  * the pass's release: the workers already wait in the pool, so setup is only the post.
+ *
+ * Faults (fault.h): every pool thread maps its alternate signal stack once, in the start
+ * hook, so a crash is reported with the worker's number; a worker whose thread ends inside
+ * a pass (pthread_exit) is reported by the pool (pool.h: -EOWNERDEAD) and fails the run,
+ * and the pool refuses any later pass that needs it; a hang is the --timeout watchdog's.
  */
 #include "bind.h"
+#include "fault.h"
 #include "harness.h"
 #include "pool.h"
 #include "timer.h"
@@ -47,10 +53,13 @@ static int pass_worker(int w, void *arg)
 {
     struct pass *ps = arg;
     struct slot *s = &ps->slots[w];
+    cb_fault_worker_begin(w);
+    cb_fault_thread_point(w);
     s->cpu0 = cb_current_cpu();
     s->compute_s = cb_worker_body(ps->job, &ps->sched, w, &s->part);
     s->cpu1 = cb_current_cpu();
     s->t_end = cb_now();
+    cb_fault_worker_end(w);
     return 0;
 }
 
@@ -61,6 +70,7 @@ static int pass_worker(int w, void *arg)
 static int worker_start(int w, void *arg)
 {
     const struct cb_config *cfg = arg;
+    cb_fault_stack_keep();
     if (cfg->order)
         cb_bind_thread(cfg->order[w % cfg->npus]);
     return 0;
@@ -121,6 +131,12 @@ static int threadpool_run(const struct cb_job *job, const struct cb_config *cfg,
 
     rep->t_gate = cb_now();
     int rc = cb_pool_run(tp->pool, p, pass_worker, &ps);
+    if (rc == -EOWNERDEAD) {
+        snprintf(err, errlen, "threadpool: worker %d of %d ended its thread before finishing "
+                 "its work (pthread_exit): its part of the result is missing, and the pool "
+                 "cannot run without it", cb_pool_failed(tp->pool), p);
+        return CB_EXIT_WORKER;
+    }
     if (rc < 0) {
         snprintf(err, errlen, "threadpool: a pass of %d workers failed: %s", p, strerror(-rc));
         return CB_EXIT_ERROR;
@@ -143,7 +159,7 @@ const struct cb_model cb_model_threadpool = {
     .name = "threadpool",
     .description = "a pool of POSIX threads created once per kernel and reused by every "
                    "repetition (ThreadPoolExecutor)",
-    .flags = CB_MODEL_SCHEDULE,
+    .flags = CB_MODEL_SCHEDULE | CB_MODEL_WATCHDOG,
     .run = threadpool_run,
     .open = threadpool_open,
     .close = threadpool_close,

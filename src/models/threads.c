@@ -8,8 +8,14 @@
  * all p arrive and opens the gate, so setup (creation) and compute are timed apart. If a
  * thread cannot be created, the gate opens with `abort` set and the ones that exist leave
  * without computing, so nothing is left waiting.
+ *
+ * Faults (fault.h): each worker lends part of its own stack as its alternate signal stack,
+ * so a crash, even a stack overflow, is reported with the worker's number; a worker whose
+ * thread ends before its work is done (pthread_exit) leaves its slot's `done` unset, which
+ * the main thread sees after joining; a hang is the --timeout watchdog's.
  */
 #include "bind.h"
+#include "fault.h"
 #include "harness.h"
 #include "timer.h"
 
@@ -24,6 +30,7 @@ struct slot {
     double compute_s;
     double t_end;    /* cb_now() when this worker finished */
     int cpu0, cpu1;  /* where it started and finished computing */
+    int done;        /* the worker finished its work */
 };
 
 struct shared {
@@ -47,6 +54,8 @@ static void *worker(void *p)
 {
     struct arg *a = p;
     struct shared *sh = a->sh;
+    alignas(16) char altstack[CB_FAULT_STACK];
+    cb_fault_stack_lend(altstack, sizeof altstack);
     cb_bind_thread(sh->plan[a->w]); /* before the gate: binding is part of setup */
     pthread_mutex_lock(&sh->lock);
     sh->ready++;
@@ -55,13 +64,20 @@ static void *worker(void *p)
         pthread_cond_wait(&sh->cond, &sh->lock);
     int abort = sh->abort;
     pthread_mutex_unlock(&sh->lock);
-    if (abort)
+    if (abort) {
+        cb_fault_stack_lend(NULL, 0);
         return NULL;
+    }
     struct slot *s = &sh->slots[a->w];
+    cb_fault_worker_begin(a->w);
+    cb_fault_thread_point(a->w);
     s->cpu0 = cb_current_cpu();
     s->compute_s = cb_worker_body(sh->job, &sh->sched, a->w, &s->part);
     s->cpu1 = cb_current_cpu();
     s->t_end = cb_now();
+    s->done = 1;
+    cb_fault_worker_end(a->w);
+    cb_fault_stack_lend(NULL, 0);
     return NULL;
 }
 
@@ -110,7 +126,14 @@ static int threads_run(const struct cb_job *job, const struct cb_config *cfg,
         snprintf(err, errlen, "threads: cannot create thread %d of %d: %s", created + 1, p,
                  strerror(rc));
         status = CB_EXIT_ERROR;
-    } else {
+    }
+    for (int i = 0; i < p && status == 0; i++)
+        if (!sh.slots[i].done) {
+            snprintf(err, errlen, "threads: worker %d of %d ended its thread before finishing "
+                     "its work (pthread_exit): its part of the result is missing", i, p);
+            status = CB_EXIT_WORKER;
+        }
+    if (status == 0) {
         /* joined: every slot is final. Compute ends when the slowest worker finished;
          * joining and combining after that is collect. */
         rep->t_done = rep->t_gate;
@@ -135,6 +158,6 @@ const struct cb_model cb_model_threads = {
     .abi = CB_MODEL_ABI,
     .name = "threads",
     .description = "POSIX threads created in each repetition, one block each by default",
-    .flags = CB_MODEL_SCHEDULE,
+    .flags = CB_MODEL_SCHEDULE | CB_MODEL_WATCHDOG,
     .run = threads_run,
 };
