@@ -957,6 +957,8 @@ static int run_kernel(struct ctx *x, size_t ki)
         x->pool_create_s = cb_now() - t0;
         if (rc != 0) {
             fprintf(stderr, "%s: %s\n", prog, perr[0] ? perr : "cannot create the pool");
+            free(x->ref_out);
+            x->ref_out = NULL;
             cb_job_cleanup(&job);
             return rc;
         }
