@@ -33,7 +33,6 @@ label=$(get run.label) brand=$(get cpu.brand) cores=$(get topology.cores) pus=$(
 [[ $cores =~ ^[1-9][0-9]*$ && $pus =~ ^[1-9][0-9]*$ ]] ||
     die "$dir/context.json: no topology.cores and topology.pus"
 out=${out:-plots/${label:-unlabelled}}
-mkdir -p "$out"
 
 tmp=$(mktemp -d)
 cleanup() {
@@ -46,8 +45,11 @@ trap cleanup EXIT
 
 gawk -v tmp="$tmp" -v outdir="$out" -v outputs="$tmp/outputs" -v label="$label" \
      -v brand="${brand:-unknown CPU}" -v cores="$cores" -v pus="$pus" -v date="$(get run.date)" \
-     -f "$here/plotlib.awk" -f "$here/plot.awk" "$dir/summary.csv" ||
-    die "$dir/summary.csv: cannot be charted"
+     -f "$here/plotlib.awk" -f "$here/plot.awk" "$dir/summary.csv" 2>"$tmp/awk.err" ||
+    die "cannot chart $(tail -1 "$tmp/awk.err")"
+cat "$tmp/awk.err" >&2 # its warnings
+# the output folder only once the input is known to be good
+mkdir -p "$out" 2>/dev/null || die "--out '$out': cannot create the folder"
 if ! gnuplot "$tmp/charts.gp" 2>"$tmp/gnuplot.err"; then
     echo "plot.sh: gnuplot failed: $(grep -m1 -v '^ *$' "$tmp/gnuplot.err")" >&2
     exit 1

@@ -23,17 +23,19 @@ while [ $# -gt 0 ]; do
         --reps) [ $# -ge 2 ] || die "--reps needs a value"; reps=$2; shift
                 [[ $reps =~ ^[1-9][0-9]*$ ]] || die "--reps '$reps': not a positive count" ;;
         --out) [ $# -ge 2 ] || die "--out needs a value"; outdir=$2; shift ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) extra+=("$1") ;;
     esac
     shift
 done
 
-bash scripts/setup.sh
 args=(--out "$outdir")
 [ $quick = 0 ] || args+=(--quick)
 [ -z "$label" ] || args+=(--label "$label")
 [ -z "$reps" ] || args+=(--reps "$reps")
+# the sweep's options are checked before anything is installed or built
+bash scripts/sweep.sh --check "${args[@]}" ${extra[@]+"${extra[@]}"} || exit 2
+bash scripts/setup.sh
 status=0
 bash scripts/sweep.sh "${args[@]}" ${extra[@]+"${extra[@]}"} || status=$?
 [ $status = 2 ] && exit 2 # a bad command line: nothing was run

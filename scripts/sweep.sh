@@ -17,17 +17,21 @@
 #   --resume          keep the configurations a previous, interrupted run of the same
 #                     settings finished, and run only the rest (default: start over)
 #   --build DIR       build folder (default build); --no-build: use it as it is
+#   --check           only check the command line's form, then exit (0 or 2): nothing is
+#                     built or run (scripts/run.sh asks this before installing anything)
 #   -- ARGS...        pass ARGS to every benchmark binary (e.g. -- --bind cores)
 # Writes OUT/<label>/: context.json, lstopo.{png,svg,xml}, plan.csv, raw/ (one CSV per
 # model, kernel and round), summary.csv, sweep.json; and PLOTS/<label>/*.{png,svg}.
 # Exit status: 0; 2 bad command line; otherwise the first failing binary's status (3 a
-# result failed verification, 4 a worker failed), after every configuration ran.
+# result failed verification, 4 a worker failed), after every configuration ran; 128+N
+# when stopped by signal N (the running binary is stopped and reaped first; finished
+# configurations stay in raw/, complete, and --resume runs only the rest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 die() { echo "sweep.sh: $*" >&2; exit 2; }
 quick=0 label="" reps=10 rounds=2 workers=1-all,2xall models="" kernels=primes,randsum,matmul
-seed=42 order_seed=42 outdir=results plotdir="" resume=0 build=build do_build=1
+seed=42 order_seed=42 outdir=results plotdir="" resume=0 build=build do_build=1 check=0
 reps_given=0
 passthru=()
 declare -A size=()
@@ -54,8 +58,9 @@ while [ $# -gt 0 ]; do
         --resume) resume=1 ;;
         --build) [ $# -ge 2 ] || die "--build needs a value"; build=$2; shift ;;
         --no-build) do_build=0 ;;
+        --check) check=1 ;;
         --) shift; passthru=("$@"); break ;;
-        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift
@@ -69,9 +74,21 @@ fi
 [ "$reps" -ge "$rounds" ] || die "--reps $reps is fewer than --rounds $rounds: every round needs a repetition"
 [[ $kernels =~ ^[a-z0-9_]+(,[a-z0-9_]+)*$ ]] || die "--kernels '$kernels': expected NAME,NAME,..."
 [ -z "$models" ] || [[ $models =~ ^[a-z0-9_]+(,[a-z0-9_]+)*$ ]] || die "--models '$models': expected NAME,NAME,..."
+[ -z "$label" ] || [[ $label =~ ^[a-z0-9_-][a-z0-9_.-]*$ ]] ||
+    die "--label '$label': use letters a-z, digits, '-', '_', '.'"
+[[ $workers =~ ^[0-9a-z:-]+(,[0-9a-z:-]+)*$ ]] || die "--workers '$workers': not a worker list (e.g. 1,2,4 or 1-all)"
 parent=$(dirname "$outdir")
 [ "$parent" != . ] || parent=""
 plotdir=${plotdir:-${parent:+$parent/}plots}
+# creatable DIR: DIR is a folder, or its nearest existing parent is one we may write in
+creatable() {
+    local d=$1
+    while [ ! -e "$d" ] && [ "$d" != / ] && [ "$d" != . ]; do d=$(dirname "$d"); done
+    [ -d "$d" ] && [ -w "$d" ]
+}
+creatable "$outdir" || die "--out '$outdir': cannot create a folder there"
+creatable "$plotdir" || die "--plots '$plotdir': cannot create a folder there"
+[ $check = 0 ] || exit 0
 
 if [ $do_build = 1 ]; then
     [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
@@ -130,6 +147,12 @@ if [ -n "$par" ]; then
     rm -f "$perr"
     nworkers=$(printf '%s\n' "$probe" | awk -F, '$1 == "summary"' | wc -l)
 fi
+# the sizes, checked by bench-seq (--plan runs nothing): a size out of range or too large
+# for this machine's memory is refused here, not by every run of the sweep
+size_args=()
+for k in "${!size[@]}"; do size_args+=(--size "$k=${size[$k]}"); done
+perr=$("$B/bench-seq" --plan --kernel "$kernels" ${size_args[@]+"${size_args[@]}"} 2>&1 >/dev/null) ||
+    die "$(printf '%s\n' "$perr" | tail -1)"
 
 label=$("$B/bench-info" --label ${label:+--name "$label"}) || exit 2
 dest=$outdir/$label
