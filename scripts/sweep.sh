@@ -90,6 +90,44 @@ creatable "$outdir" || die "--out '$outdir': cannot create a folder there"
 creatable "$plotdir" || die "--plots '$plotdir': cannot create a folder there"
 [ $check = 0 ] || exit 0
 
+# --- interruption: SIGINT, SIGTERM or SIGHUP at any moment from here on -------------------
+# The handler runs between commands: a foreground command (a probe, lstopo) ends first. The
+# long ones (every benchmark run, bench-summary, plot.sh) run in the background (in_child)
+# so that the handler runs at once: it stops the child with SIGTERM (a background child of
+# a script ignores SIGINT) and reaps it, removes the temporary files, says what is kept, and
+# ends the sweep by the same signal (exit status 128 + its number). Every file in raw/ is
+# complete (the binaries write through a temporary file and rename it), so --resume can go
+# on from there.
+child=0 dest="" perr=""
+on_signal() {
+    if [ "$child" -gt 0 ]; then kill -s TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; fi
+    [ -z "$perr" ] || rm -f "$perr"
+    if [ -n "$dest" ]; then
+        rm -f "$dest"/.*.tmp
+        if [ -d "$dest/raw" ]; then
+            echo "sweep.sh: interrupted; finished configurations are kept in $dest/raw (--resume continues)" >&2
+        else
+            echo "sweep.sh: interrupted" >&2
+        fi
+    else
+        echo "sweep.sh: interrupted before anything was written" >&2
+    fi
+    trap - "$1"
+    kill -s "$1" $$
+}
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
+# in_child CMD...: run CMD as the child the handler stops; its exit status
+in_child() {
+    "$@" &
+    child=$!
+    local rc=0
+    wait "$child" || rc=$?
+    child=0
+    return $rc
+}
+
 if [ $do_build = 1 ]; then
     [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
     meson compile -C "$build" >/dev/null
@@ -151,8 +189,8 @@ fi
 # for this machine's memory is refused here, not by every run of the sweep
 size_args=()
 for k in "${!size[@]}"; do size_args+=(--size "$k=${size[$k]}"); done
-perr=$("$B/bench-seq" --plan --kernel "$kernels" ${size_args[@]+"${size_args[@]}"} 2>&1 >/dev/null) ||
-    die "$(printf '%s\n' "$perr" | tail -1)"
+msg=$("$B/bench-seq" --plan --kernel "$kernels" ${size_args[@]+"${size_args[@]}"} 2>&1 >/dev/null) ||
+    die "$(printf '%s\n' "$msg" | tail -1)"
 
 label=$("$B/bench-info" --label ${label:+--name "$label"}) || exit 2
 dest=$outdir/$label
@@ -228,16 +266,6 @@ while IFS=, read -r _ _ m _ _ rr _ _; do
 done < <(tail -n +2 "$dest/plan.csv")
 
 fmt_time() { local s=${1%.*}; printf '%dm%02ds' $((s / 60)) $((s % 60)); }
-child=0
-on_signal() {
-    if [ "$child" -gt 0 ]; then kill -s "$1" "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; fi
-    echo "sweep.sh: interrupted; finished configurations are kept in $dest/raw (--resume continues)" >&2
-    trap - "$1"
-    kill -s "$1" $$
-}
-trap 'on_signal INT' INT
-trap 'on_signal TERM' TERM
-trap 'on_signal HUP' HUP
 
 started=$(date +%s)
 status=0 k=0 units_done=0 units_timed=0 ms_timed=0 skipped=0
@@ -263,11 +291,8 @@ while IFS=, read -r pos r m kern sz rr w file; do
     [ "${mserial[$m]}" = 1 ] || args+=(--workers "${w//;/,}")
     args+=(${passthru[@]+"${passthru[@]}"})
     t0=$(date +%s%N)
-    "$B/bench-$m" "${args[@]}" &
-    child=$!
     rc=0
-    wait $child || rc=$?
-    child=0
+    in_child "$B/bench-$m" "${args[@]}" || rc=$?
     t1=$(date +%s%N)
     if [ $rc -ne 0 ]; then
         echo "sweep.sh: bench-$m --kernel $kern failed with status $rc" >&2
@@ -277,12 +302,11 @@ while IFS=, read -r pos r m kern sz rr w file; do
     units_timed=$((units_timed + u))
     ms_timed=$((ms_timed + (t1 - t0) / 1000000))
 done < <(tail -n +2 "$dest/plan.csv")
-trap - INT TERM HUP
 finished=$(date +%s)
 [ $skipped -eq 0 ] || echo "sweep.sh: $skipped configurations kept from the interrupted run" >&2
 
 # --- summary, record, charts ---------------------------------------------------------------
-"$B/bench-summary" "$dest" || { rc=$?; echo "sweep.sh: no summary" >&2; exit $rc; }
+in_child "$B/bench-summary" "$dest" || { rc=$?; echo "sweep.sh: no summary" >&2; exit $rc; }
 {
     printf '{\n  "settings": "%s",\n' "$settings"
     printf '  "quick": %d,\n  "reps": %d,\n  "rounds": %d,\n  "workers": "%s",\n' $quick "$reps" "$rounds" "$workers"
@@ -296,7 +320,7 @@ finished=$(date +%s)
 } >"$dest/.sweep.json.tmp"
 put "$dest/.sweep.json.tmp" "$dest/sweep.json"
 if command -v gnuplot >/dev/null 2>&1; then
-    bash scripts/plot.sh "$dest" --out "$plots" || { [ $status -ne 0 ] || status=1; }
+    in_child bash scripts/plot.sh "$dest" --out "$plots" || { [ $status -ne 0 ] || status=1; }
 else
     echo "sweep.sh: gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts" >&2
 fi
