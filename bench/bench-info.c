@@ -2,6 +2,7 @@
  * bench-info - the machine context as JSON (stdout), or with --label only the machine
  * label used for result folders.
  */
+#include "build_info.h"
 #include "context.h"
 #include "harness.h"
 
@@ -15,12 +16,13 @@ int main(int argc, char **argv)
         { "label", no_argument, NULL, 'l' },
         { "name", required_argument, NULL, 'n' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { 0, 0, 0, 0 },
     };
     int only_label = 0, c;
     const char *name = NULL;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":lhn:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":lhVn:", opts, NULL)) != -1) {
         switch (c) {
         case 'l':
             only_label = 1;
@@ -35,9 +37,13 @@ int main(int argc, char **argv)
             }
             break;
         case 'h':
-            printf("Usage: bench-info [--label] [--name LABEL]\n"
+            printf("Usage: bench-info [--label] [--name LABEL] [--version]\n"
                    "Prints this machine's context as JSON (libcpuid and hwloc), or with --label\n"
                    "only the machine label that names result folders; --name overrides it.\n");
+            return 0;
+        case 'V':
+            printf("bench-info (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
+                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
             return 0;
         case ':':
             fprintf(stderr, "bench-info: option '%s' needs a value\n", argv[optind - 1]);

@@ -10,6 +10,7 @@
  * target and renamed into place, so a reader never sees half a summary.
  */
 #define _GNU_SOURCE
+#include "build_info.h"
 #include "harness.h"
 #include "summary.h"
 
@@ -61,7 +62,8 @@ static void help(void)
            "      --resamples N   bootstrap resamples (default %d)\n"
            "      --seed N        bootstrap seed (default %d)\n"
            "  -q, --quiet         no closing line on stderr\n"
-           "  -h, --help          this text\n\n"
+           "  -h, --help          this text\n"
+           "  -V, --version       version and build\n\n"
            "Exit status: 0 success, 1 system error, 2 bad command line or bad input (a\n"
            "missing, empty or corrupt folder or CSV: one line names it, nothing is written).\n",
            CB_SUM_RESAMPLES, CB_SUM_SEED);
@@ -124,13 +126,14 @@ int main(int argc, char **argv)
         { "seed", required_argument, NULL, 's' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { 0, 0, 0, 0 },
     };
     const char *output = NULL;
     int resamples = CB_SUM_RESAMPLES, quiet = 0, c;
     uint64_t seed = CB_SUM_SEED;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:qhV", opts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'o':
@@ -159,6 +162,10 @@ int main(int argc, char **argv)
             break;
         case 'h':
             help();
+            return 0;
+        case 'V':
+            printf("bench-summary (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
+                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
             return 0;
         case ':':
             return usage("option '%s' needs a value (see --help)", argv[optind - 1]);

@@ -28,10 +28,11 @@ while [ $# -gt 0 ]; do
         --quick) quick=1 ;;
         --out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift ;;
         --reps) [ $# -ge 2 ] || die "--reps needs a value"; reps=$2; shift
-                [[ $reps =~ ^[0-9]+$ ]] && [ "$reps" -ge 6 ] || die "--reps '$reps': a count of at least 6" ;;
-        --kernels) [ $# -ge 2 ] || die "--kernels needs a value"; kernels=$2; shift ;;
+                [[ $reps =~ ^[0-9]{1,5}$ ]] && [ "$reps" -ge 6 ] || die "--reps '$reps': a count from 6 to 99999" ;;
+        --kernels) [ $# -ge 2 ] || die "--kernels needs a value"; kernels=$2; shift
+                   [[ $kernels =~ ^[a-z0-9_]+(,[a-z0-9_]+)*$ ]] || die "--kernels '$kernels': expected NAME,NAME,..." ;;
         --build) [ $# -ge 2 ] || die "--build needs a value"; build=$2; shift ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift
@@ -43,7 +44,6 @@ if [ -z "$out" ]; then
     label=$("$B/bench-info" --label) || die "bench-info --label failed"
     out=results/$label/micro
 fi
-mkdir -p "$out/breakeven"
 
 # --- the default size of each kernel, from bench-seq --help ---------------------------------
 declare -A defsize=()
@@ -93,6 +93,8 @@ summary_of() {
         $c["row"] == "summary" { print $c["median_s"], $c["ci_low_s"], $c["ci_high_s"]; exit }' "$1"
 }
 
+# the output folder only once the command line is known to be good
+mkdir -p "$out/breakeven" 2>/dev/null || die "--out '$out': cannot create the folder"
 times=$out/.breakeven-times.csv.tmp
 echo "kernel,series,size,workers,median_s,ci_low_s,ci_high_s,seq_median_s,seq_ci_low_s,seq_ci_high_s,speedup,speedup_lo,speedup_hi" >"$times"
 status=0

@@ -26,9 +26,12 @@ rounds=4 reps=5 kernels=primes,randsum,matmul schedules=static,cyclic,dynamic,gu
 workers=1-all blas_n=1024 lock="" out="" seed=42 summary=""
 sizes=()
 die() { echo "compare-engines.sh: $*" >&2; exit 2; }
-count() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 '$2': not a positive count"; }
+count() { [[ $2 =~ ^[1-9][0-9]{0,4}$ ]] || die "$1 '$2': not a count from 1 to 99999"; }
 while [ $# -gt 0 ]; do
-    [ $# -ge 2 ] || case $1 in -h|--help) ;; *) die "$1 needs a value" ;; esac
+    case $1 in
+        --rounds|--reps|--kernels|--size|--schedules|--workers|--blas-n|--lock|--out|--seed|--summary)
+            [ $# -ge 2 ] || die "$1 needs a value" ;;
+    esac
     case $1 in
         --rounds) count "$1" "$2"; rounds=$2 ;;
         --reps) count "$1" "$2"; reps=$2 ;;
@@ -39,9 +42,9 @@ while [ $# -gt 0 ]; do
         --blas-n) count "$1" "$2"; blas_n=$2 ;;
         --lock) lock=$2 ;;
         --out) out=$2 ;;
-        --seed) [[ $2 =~ ^[0-9]+$ ]] || die "--seed '$2': not a number"; seed=$2 ;;
+        --seed) [[ $2 =~ ^[0-9]{1,18}$ ]] || die "--seed '$2': not an unsigned integer"; seed=$2 ;;
         --summary) summary=$2 ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift 2
@@ -56,26 +59,62 @@ size_of() {
     return 0
 }
 
+# list_ok NAME VALUE: a comma-separated list of names, no empty item
+list_ok() { [[ $2 =~ ^[a-z0-9_]+(,[a-z0-9_]+)*$ ]] || die "$1 '$2': expected NAME,NAME,..."; }
+list_ok --kernels "$kernels"
+list_ok --schedules "$schedules"
+[ -z "$lock" ] || [ -d "$(dirname "$lock")" ] || die "--lock '$lock': no folder $(dirname "$lock")"
+# probe BINARY ARGS...: the binary checks its command line (--plan runs nothing); its
+# refusal is ours
+probe() {
+    local msg
+    msg=$("$B/$1" --plan "${@:2}" 2>&1 >/dev/null) || die "$(printf '%s\n' "$msg" | tail -1)"
+}
+
 B=build/bench
 if [ -n "$summary" ]; then
     dir=$summary rounds=0
     [ -d "$dir/raw" ] || die "--summary '$dir': no raw/ folder there"
+    n=0
+    for f in "$dir"/raw/*.csv; do
+        [ -f "$f" ] || continue
+        hdr=$(head -1 "$f" | tr -d '\0')
+        [[ $hdr == row,model,kernel,* ]] || die "$f: not a benchmark CSV (no header row,model,kernel,...)"
+        n=$((n + 1))
+    done
+    [ $n -gt 0 ] || die "--summary '$dir': no CSV in $dir/raw"
 else
     [ -x $B/bench-seq ] && [ -x $B/bench-threadpool ] || die "build first: meson compile -C build"
-    engines=(threadpool)
+    engines=(threadpool) notes=()
     if [ -x $B/bench-openmp ]; then
         engines+=(openmp)
     else
-        echo "compare-engines.sh: bench-openmp not built, skipped" >&2
+        notes+=("bench-openmp not built, skipped")
     fi
     blas=0
     if [ -x $B/bench-openblas ]; then
         blas=1
     else
-        echo "compare-engines.sh: bench-openblas not built, skipped" >&2
+        notes+=("bench-openblas not built, skipped")
     fi
-    dir=${out:-$(mktemp -d /tmp/cb-compare.XXXXXX)}
-    mkdir -p "$dir/raw"
+    # every kernel, size, schedule and worker list, checked by the binaries before any run
+    size_args=()
+    for a in ${sizes[@]+"${sizes[@]}"}; do size_args+=(--size "$a"); done
+    probe bench-seq -k "$kernels" ${size_args[@]+"${size_args[@]}"}
+    for m in "${engines[@]}"; do
+        for s in ${schedules//,/ }; do
+            probe "bench-$m" -k "$kernels" ${size_args[@]+"${size_args[@]}"} -w "$workers" -s "$s"
+        done
+    done
+    [ $blas = 0 ] || probe bench-seq -k matmul -n "$blas_n"
+    for n in ${notes[@]+"${notes[@]}"}; do echo "compare-engines.sh: $n" >&2; done
+    if [ -n "$out" ]; then
+        mkdir -p "$out/raw" 2>/dev/null || die "--out '$out': cannot create the folder"
+        dir=$out
+    else
+        dir=$(mktemp -d -t cb-compare.XXXXXX)
+        mkdir -p "$dir/raw"
+    fi
 fi
 
 # timed CMD...: one binary's run, under the shared lock if asked

@@ -23,6 +23,7 @@ FNR == 1 {
 
 {
     m = ARGIND
+    rows[m]++
     kn = v("kernel")
     if (!(kn in kidx)) { kidx[kn] = ++nk; kname[nk] = kn }
     k = kidx[kn]
@@ -56,6 +57,8 @@ FNR == 1 {
 
 END {
     if (failed) exit 2
+    for (m = 1; m <= nm; m++)
+        if (!(m in rows)) { print ARGV[m] ": no rows" > "/dev/stderr"; exit 2 }
     n = asort(series, sorted)
     for (i = 1; i <= n; i++) rank[sorted[i]] = i
     # what the folders do not share: said, not silently merged

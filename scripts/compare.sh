@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
         --out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift ;;
         --x) [ $# -ge 2 ] || die "--x needs a value (workers or cores)"; xmode=$2; shift
              [[ $xmode == workers || $xmode == cores ]] || die "--x '$xmode': use workers or cores" ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) die "unknown option '$1' (see --help)" ;;
         *) dirs+=("${1%/}") ;;
     esac
@@ -68,7 +68,6 @@ done
 command -v gnuplot >/dev/null 2>&1 ||
     { echo "compare.sh: gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts" >&2; exit 1; }
 
-mkdir -p "$out"
 tmp=$(mktemp -d)
 cleanup() {
     [ -s "$tmp/outputs" ] && cut -f1 "$tmp/outputs" | while IFS= read -r f; do rm -f "$f"; done
@@ -83,8 +82,11 @@ join_tab() { local IFS=$'\t'; echo "$*"; }
 gawk -v tmp="$tmp" -v outdir="$out" -v outputs="$tmp/outputs" -v xmode="$xmode" \
      -v names="$(join_tab "${names[@]}")" -v descs="$(join_tab "${descs[@]}")" \
      -v cores="${cores[*]}" -v pus="${pus[*]}" \
-     -f "$here/plotlib.awk" -f "$here/compare.awk" "${summaries[@]}" ||
-    die "the summaries cannot be compared"
+     -f "$here/plotlib.awk" -f "$here/compare.awk" "${summaries[@]}" 2>"$tmp/awk.err" ||
+    die "the summaries cannot be compared: $(tail -1 "$tmp/awk.err")"
+cat "$tmp/awk.err" >&2 # its warnings
+# the output folder only once the input is known to be good
+mkdir -p "$out" 2>/dev/null || die "--out '$out': cannot create the folder"
 if ! gnuplot "$tmp/charts.gp" 2>"$tmp/gnuplot.err"; then
     echo "compare.sh: gnuplot failed: $(grep -m1 -v '^ *$' "$tmp/gnuplot.err")" >&2
     exit 1

@@ -22,11 +22,21 @@ while [ $# -gt 0 ]; do
         --quick) quick=1 ;;
         --out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift ;;
         --plots) [ $# -ge 2 ] || die "--plots needs a value"; plots=$2; shift ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift
 done
+
+# creatable DIR: DIR is a folder, or can be made: its nearest existing parent is a folder
+# that we may write in (checked before anything is installed, built or run)
+creatable() {
+    local d=$1
+    while [ ! -e "$d" ] && [ "$d" != / ] && [ "$d" != . ]; do d=$(dirname "$d"); done
+    [ -d "$d" ] && [ -w "$d" ]
+}
+[ -z "$out" ] || creatable "$out" || die "--out '$out': cannot create a folder there"
+[ -z "$plots" ] || creatable "$plots" || die "--plots '$plots': cannot create a folder there"
 
 bash scripts/setup.sh || exit 1
 if [ ! -f build/build.ninja ]; then

@@ -33,25 +33,43 @@ label=$(get run.label) brand=$(get cpu.brand) cores=$(get topology.cores) pus=$(
 [[ $cores =~ ^[1-9][0-9]*$ && $pus =~ ^[1-9][0-9]*$ ]] ||
     die "$dir/context.json: no topology.cores and topology.pus"
 out=${out:-plots/${label:-unlabelled}}
-mkdir -p "$out"
 
-tmp=$(mktemp -d)
+tmp=""
 cleanup() {
+    [ -n "$tmp" ] || return 0
     # temporary charts of a failed or interrupted run: never left beside the real ones
     [ -s "$tmp/outputs" ] && cut -f1 "$tmp/outputs" | while IFS= read -r f; do rm -f "$f"; done
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+# interrupted (scripts/sweep.sh stops its children with SIGTERM): gnuplot is stopped and
+# reaped before the temporary charts go, so that it cannot write one after the cleanup;
+# set before the temporary folder exists, so that it never outlives an interruption
+gp=0
+on_signal() {
+    [ "$gp" = 0 ] || { kill -s TERM "$gp" 2>/dev/null || true; wait "$gp" 2>/dev/null || true; }
+    cleanup
+    trap - EXIT "$1"
+    kill -s "$1" $$
+}
+for sig in INT TERM HUP; do trap "on_signal $sig" $sig; done
+tmp=$(mktemp -d)
 : >"$tmp/outputs"
 
 gawk -v tmp="$tmp" -v outdir="$out" -v outputs="$tmp/outputs" -v label="$label" \
      -v brand="${brand:-unknown CPU}" -v cores="$cores" -v pus="$pus" -v date="$(get run.date)" \
-     -f "$here/plotlib.awk" -f "$here/plot.awk" "$dir/summary.csv" ||
-    die "$dir/summary.csv: cannot be charted"
-if ! gnuplot "$tmp/charts.gp" 2>"$tmp/gnuplot.err"; then
+     -f "$here/plotlib.awk" -f "$here/plot.awk" "$dir/summary.csv" 2>"$tmp/awk.err" ||
+    die "cannot chart $(tail -1 "$tmp/awk.err")"
+cat "$tmp/awk.err" >&2 # its warnings
+# the output folder only once the input is known to be good
+mkdir -p "$out" 2>/dev/null || die "--out '$out': cannot create the folder"
+gnuplot "$tmp/charts.gp" 2>"$tmp/gnuplot.err" &
+gp=$!
+if ! wait "$gp"; then
     echo "plot.sh: gnuplot failed: $(grep -m1 -v '^ *$' "$tmp/gnuplot.err")" >&2
     exit 1
 fi
+gp=0
 # gnuplot's warnings (not errors) are worth seeing
 [ -s "$tmp/gnuplot.err" ] && sed 's/^/plot.sh: gnuplot: /' "$tmp/gnuplot.err" >&2
 n=0

@@ -9,19 +9,21 @@
 # Raw CSVs go to a temporary folder whose name is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+die() { echo "process-costs.sh: $*" >&2; exit 2; }
 reps=20 quick=0
 while [ $# -gt 0 ]; do
     case $1 in
-        --reps) reps=$2; shift ;;
+        --reps) [ $# -ge 2 ] || die "--reps needs a value"; reps=$2; shift
+                [[ $reps =~ ^[1-9][0-9]{0,4}$ ]] || die "--reps '$reps': not a count from 1 to 99999" ;;
         --quick) quick=1; reps=3 ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "process-costs.sh: unknown argument '$1'" >&2; exit 2 ;;
+        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift
 done
 B=build/bench
-[ -x $B/bench-procs ] || { echo "process-costs.sh: build first (meson compile -C build)" >&2; exit 2; }
-out=$(mktemp -d /tmp/process-costs.XXXXXX)
+[ -x $B/bench-procs ] || die "build first (meson compile -C build)"
+out=$(mktemp -d -t process-costs.XXXXXX)
 sizes=()
 mm=1024
 [ $quick = 1 ] && sizes=(--size primes=300000 --size randsum=20000000) && mm=200

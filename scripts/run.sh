@@ -23,25 +23,40 @@ while [ $# -gt 0 ]; do
         --reps) [ $# -ge 2 ] || die "--reps needs a value"; reps=$2; shift
                 [[ $reps =~ ^[1-9][0-9]*$ ]] || die "--reps '$reps': not a positive count" ;;
         --out) [ $# -ge 2 ] || die "--out needs a value"; outdir=$2; shift ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) extra+=("$1") ;;
     esac
     shift
 done
 
-bash scripts/setup.sh
 args=(--out "$outdir")
 [ $quick = 0 ] || args+=(--quick)
 [ -z "$label" ] || args+=(--label "$label")
 [ -z "$reps" ] || args+=(--reps "$reps")
+
+# interrupted: the running step (the sweep or micro.sh) is stopped with SIGTERM and reaped
+# (the sweep then keeps what it finished: sweep.sh --resume), and run.sh ends by the same
+# signal; the steps run in the background so that this happens at once
+child=0
+on_signal() {
+    [ "$child" = 0 ] || { kill -s TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; }
+    trap - "$1"
+    kill -s "$1" $$
+}
+for sig in INT TERM HUP; do trap "on_signal $sig" $sig; done
+in_child() { "$@" & child=$!; local rc=0; wait "$child" || rc=$?; child=0; return $rc; }
+# the sweep's options are checked before anything is installed or built
+bash scripts/sweep.sh --check "${args[@]}" ${extra[@]+"${extra[@]}"} || exit 2
+bash scripts/setup.sh
 status=0
-bash scripts/sweep.sh "${args[@]}" ${extra[@]+"${extra[@]}"} || status=$?
+in_child bash scripts/sweep.sh "${args[@]}" ${extra[@]+"${extra[@]}"} || status=$?
 [ $status = 2 ] && exit 2 # a bad command line: nothing was run
+[ $status -lt 128 ] || exit $status # the sweep was stopped by a signal: so is the job
 if [ $micro = 1 ]; then
     # the same folders as the sweep: results/<label>/micro and plots/<label> beside them
     lab=${label:-$(build/bench/bench-info --label)}
     margs=(--out "$outdir/$lab/micro" --plots "$(dirname "$outdir")/plots/$lab")
     [ $quick = 0 ] || margs+=(--quick)
-    bash scripts/micro.sh "${margs[@]}" || { s=$?; [ $status != 0 ] || status=$s; }
+    in_child bash scripts/micro.sh "${margs[@]}" || { s=$?; [ $status != 0 ] || status=$s; }
 fi
 exit $status

@@ -3,6 +3,11 @@
 # Quick when everything is present (one dpkg query). Installs as root or through sudo;
 # otherwise stops with one line naming the packages to install.
 set -euo pipefail
+case ${1:-} in
+    "") ;;
+    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup: unknown argument '$1' (it takes none)" >&2; exit 2 ;;
+esac
 
 packages=(
     gcc libc6-dev pkg-config meson ninja-build git    # build

@@ -17,17 +17,21 @@
 #   --resume          keep the configurations a previous, interrupted run of the same
 #                     settings finished, and run only the rest (default: start over)
 #   --build DIR       build folder (default build); --no-build: use it as it is
+#   --check           only check the command line's form, then exit (0 or 2): nothing is
+#                     built or run (scripts/run.sh asks this before installing anything)
 #   -- ARGS...        pass ARGS to every benchmark binary (e.g. -- --bind cores)
 # Writes OUT/<label>/: context.json, lstopo.{png,svg,xml}, plan.csv, raw/ (one CSV per
 # model, kernel and round), summary.csv, sweep.json; and PLOTS/<label>/*.{png,svg}.
 # Exit status: 0; 2 bad command line; otherwise the first failing binary's status (3 a
-# result failed verification, 4 a worker failed), after every configuration ran.
+# result failed verification, 4 a worker failed), after every configuration ran; 128+N
+# when stopped by signal N (the running binary is stopped and reaped first; finished
+# configurations stay in raw/, complete, and --resume runs only the rest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 die() { echo "sweep.sh: $*" >&2; exit 2; }
 quick=0 label="" reps=10 rounds=2 workers=1-all,2xall models="" kernels=primes,randsum,matmul
-seed=42 order_seed=42 outdir=results plotdir="" resume=0 build=build do_build=1
+seed=42 order_seed=42 outdir=results plotdir="" resume=0 build=build do_build=1 check=0
 reps_given=0
 passthru=()
 declare -A size=()
@@ -54,8 +58,9 @@ while [ $# -gt 0 ]; do
         --resume) resume=1 ;;
         --build) [ $# -ge 2 ] || die "--build needs a value"; build=$2; shift ;;
         --no-build) do_build=0 ;;
+        --check) check=1 ;;
         --) shift; passthru=("$@"); break ;;
-        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift
@@ -69,9 +74,59 @@ fi
 [ "$reps" -ge "$rounds" ] || die "--reps $reps is fewer than --rounds $rounds: every round needs a repetition"
 [[ $kernels =~ ^[a-z0-9_]+(,[a-z0-9_]+)*$ ]] || die "--kernels '$kernels': expected NAME,NAME,..."
 [ -z "$models" ] || [[ $models =~ ^[a-z0-9_]+(,[a-z0-9_]+)*$ ]] || die "--models '$models': expected NAME,NAME,..."
+[ -z "$label" ] || [[ $label =~ ^[a-z0-9_-][a-z0-9_.-]*$ ]] ||
+    die "--label '$label': use letters a-z, digits, '-', '_', '.'"
+[[ $workers =~ ^[0-9a-z:-]+(,[0-9a-z:-]+)*$ ]] || die "--workers '$workers': not a worker list (e.g. 1,2,4 or 1-all)"
 parent=$(dirname "$outdir")
 [ "$parent" != . ] || parent=""
 plotdir=${plotdir:-${parent:+$parent/}plots}
+# creatable DIR: DIR is a folder, or its nearest existing parent is one we may write in
+creatable() {
+    local d=$1
+    while [ ! -e "$d" ] && [ "$d" != / ] && [ "$d" != . ]; do d=$(dirname "$d"); done
+    [ -d "$d" ] && [ -w "$d" ]
+}
+creatable "$outdir" || die "--out '$outdir': cannot create a folder there"
+creatable "$plotdir" || die "--plots '$plotdir': cannot create a folder there"
+[ $check = 0 ] || exit 0
+
+# --- interruption: SIGINT, SIGTERM or SIGHUP at any moment from here on -------------------
+# The handler runs between commands: a foreground command (a probe, lstopo) ends first. The
+# long ones (every benchmark run, bench-summary, plot.sh) run in the background (in_child)
+# so that the handler runs at once: it stops the child with SIGTERM (a background child of
+# a script ignores SIGINT) and reaps it, removes the temporary files, says what is kept, and
+# ends the sweep by the same signal (exit status 128 + its number). Every file in raw/ is
+# complete (the binaries write through a temporary file and rename it), so --resume can go
+# on from there.
+child=0 dest="" perr=""
+on_signal() {
+    if [ "$child" -gt 0 ]; then kill -s TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; fi
+    [ -z "$perr" ] || rm -f "$perr"
+    if [ -n "$dest" ]; then
+        rm -f "$dest"/.*.tmp
+        if [ -d "$dest/raw" ]; then
+            echo "sweep.sh: interrupted; finished configurations are kept in $dest/raw (--resume continues)" >&2
+        else
+            echo "sweep.sh: interrupted" >&2
+        fi
+    else
+        echo "sweep.sh: interrupted before anything was written" >&2
+    fi
+    trap - "$1"
+    kill -s "$1" $$
+}
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
+# in_child CMD...: run CMD as the child the handler stops; its exit status
+in_child() {
+    "$@" &
+    child=$!
+    local rc=0
+    wait "$child" || rc=$?
+    child=0
+    return $rc
+}
 
 if [ $do_build = 1 ]; then
     [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
@@ -130,6 +185,12 @@ if [ -n "$par" ]; then
     rm -f "$perr"
     nworkers=$(printf '%s\n' "$probe" | awk -F, '$1 == "summary"' | wc -l)
 fi
+# the sizes, checked by bench-seq (--plan runs nothing): a size out of range or too large
+# for this machine's memory is refused here, not by every run of the sweep
+size_args=()
+for k in "${!size[@]}"; do size_args+=(--size "$k=${size[$k]}"); done
+msg=$("$B/bench-seq" --plan --kernel "$kernels" ${size_args[@]+"${size_args[@]}"} 2>&1 >/dev/null) ||
+    die "$(printf '%s\n' "$msg" | tail -1)"
 
 label=$("$B/bench-info" --label ${label:+--name "$label"}) || exit 2
 dest=$outdir/$label
@@ -205,16 +266,6 @@ while IFS=, read -r _ _ m _ _ rr _ _; do
 done < <(tail -n +2 "$dest/plan.csv")
 
 fmt_time() { local s=${1%.*}; printf '%dm%02ds' $((s / 60)) $((s % 60)); }
-child=0
-on_signal() {
-    if [ "$child" -gt 0 ]; then kill -s "$1" "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; fi
-    echo "sweep.sh: interrupted; finished configurations are kept in $dest/raw (--resume continues)" >&2
-    trap - "$1"
-    kill -s "$1" $$
-}
-trap 'on_signal INT' INT
-trap 'on_signal TERM' TERM
-trap 'on_signal HUP' HUP
 
 started=$(date +%s)
 status=0 k=0 units_done=0 units_timed=0 ms_timed=0 skipped=0
@@ -240,11 +291,8 @@ while IFS=, read -r pos r m kern sz rr w file; do
     [ "${mserial[$m]}" = 1 ] || args+=(--workers "${w//;/,}")
     args+=(${passthru[@]+"${passthru[@]}"})
     t0=$(date +%s%N)
-    "$B/bench-$m" "${args[@]}" &
-    child=$!
     rc=0
-    wait $child || rc=$?
-    child=0
+    in_child "$B/bench-$m" "${args[@]}" || rc=$?
     t1=$(date +%s%N)
     if [ $rc -ne 0 ]; then
         echo "sweep.sh: bench-$m --kernel $kern failed with status $rc" >&2
@@ -254,12 +302,11 @@ while IFS=, read -r pos r m kern sz rr w file; do
     units_timed=$((units_timed + u))
     ms_timed=$((ms_timed + (t1 - t0) / 1000000))
 done < <(tail -n +2 "$dest/plan.csv")
-trap - INT TERM HUP
 finished=$(date +%s)
 [ $skipped -eq 0 ] || echo "sweep.sh: $skipped configurations kept from the interrupted run" >&2
 
 # --- summary, record, charts ---------------------------------------------------------------
-"$B/bench-summary" "$dest" || { rc=$?; echo "sweep.sh: no summary" >&2; exit $rc; }
+in_child "$B/bench-summary" "$dest" || { rc=$?; echo "sweep.sh: no summary" >&2; exit $rc; }
 {
     printf '{\n  "settings": "%s",\n' "$settings"
     printf '  "quick": %d,\n  "reps": %d,\n  "rounds": %d,\n  "workers": "%s",\n' $quick "$reps" "$rounds" "$workers"
@@ -273,7 +320,7 @@ finished=$(date +%s)
 } >"$dest/.sweep.json.tmp"
 put "$dest/.sweep.json.tmp" "$dest/sweep.json"
 if command -v gnuplot >/dev/null 2>&1; then
-    bash scripts/plot.sh "$dest" --out "$plots" || { [ $status -ne 0 ] || status=1; }
+    in_child bash scripts/plot.sh "$dest" --out "$plots" || { [ $status -ne 0 ] || status=1; }
 else
     echo "sweep.sh: gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts" >&2
 fi

@@ -130,8 +130,8 @@ static int add_kernels(struct cb_options *o, const char *arg)
     if (strlen(arg) >= sizeof buf)
         return usage_error("--kernel: list too long");
     strcpy(buf, arg);
-    if (!*buf)
-        return usage_error("--kernel: empty kernel name");
+    if (cb_list_has_empty(buf))
+        return usage_error("--kernel '%s': empty kernel name in the list", arg);
     char *save = NULL;
     for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
         const struct cb_kernel *k = cb_kernel_find(name);

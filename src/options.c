@@ -166,3 +166,9 @@ bad:
              "or all or 2xall)", s);
     return -EINVAL;
 }
+
+int cb_list_has_empty(const char *s)
+{
+    size_t len = strlen(s);
+    return len == 0 || s[0] == ',' || s[len - 1] == ',' || strstr(s, ",,") != NULL;
+}

@@ -50,4 +50,8 @@ int cb_parse_u64(const char *s, uint64_t *out);
 /* Parse a positive duration in seconds (a decimal number). */
 int cb_parse_seconds(const char *s, double *out);
 
+/* Whether a comma-separated list has an empty item ("a,,b", ",a", "a,"). strtok skips
+ * empty items silently, so the list parsers ask this first and refuse such a list. */
+int cb_list_has_empty(const char *s);
+
 #endif

@@ -42,14 +42,17 @@ int cb_output_reserve(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "--output: path too long");
         return -ENAMETOOLONG;
     }
+    /* armed before mkstemp creates the file, so that a signal between the creation and
+     * the return cannot leave it behind (unlinking a name not created is harmless) */
+    tmp_live = 1;
     int fd = mkstemp(tmp_path);
     if (fd < 0) {
         int e = errno;
+        tmp_live = 0;
         snprintf(err, errlen, "--output '%s': cannot write there: %s", path, strerror(e));
         return -e;
     }
     close(fd);
-    tmp_live = 1;
     return 0;
 }
 

@@ -88,6 +88,18 @@ static void test_u64(void)
     CHECK(cb_parse_seconds("1s", &d) < 0);
 }
 
+/* A list with an empty item is refused, not shortened (strtok would skip the item). */
+static void test_list_items(void)
+{
+    CHECK(!cb_list_has_empty("primes"));
+    CHECK(!cb_list_has_empty("primes,randsum,matmul"));
+    CHECK(cb_list_has_empty(""));
+    CHECK(cb_list_has_empty(","));
+    CHECK(cb_list_has_empty("primes,,randsum"));
+    CHECK(cb_list_has_empty(",primes"));
+    CHECK(cb_list_has_empty("primes,"));
+}
+
 /* Every index of [0, space) is handed out exactly once, for every schedule, chunk and p,
  * and claims are never empty. */
 static void test_schedules(void)
@@ -164,6 +176,7 @@ int main(void)
 {
     test_workers();
     test_u64();
+    test_list_items();
     test_schedules();
     return check_status("test-options");
 }

@@ -111,6 +111,8 @@ static int parse_sizes(const char *arg, struct cb_mopts *o)
     char buf[512];
     if (!*arg)
         return usage_error("--sizes: the list is empty");
+    if (cb_list_has_empty(arg))
+        return usage_error("--sizes '%s': an empty item in the list", arg);
     if (strlen(arg) >= sizeof buf)
         return usage_error("--sizes: list too long");
     strcpy(buf, arg);
@@ -135,6 +137,8 @@ static int parse_only(const char *arg, const struct cb_mspec *spec, struct cb_mo
     char buf[512];
     if (!*arg)
         return usage_error("--only: the list is empty");
+    if (cb_list_has_empty(arg))
+        return usage_error("--only '%s': an empty item in the list", arg);
     if (strlen(arg) >= sizeof buf)
         return usage_error("--only: list too long");
     strcpy(buf, arg);
@@ -164,7 +168,7 @@ static int parse_only(const char *arg, const struct cb_mspec *spec, struct cb_mo
 static int parse_between(const char *arg, struct cb_mopts *o)
 {
     char buf[128];
-    if (!*arg || strlen(arg) >= sizeof buf)
+    if (!*arg || strlen(arg) >= sizeof buf || cb_list_has_empty(arg))
         return usage_error("--between '%s': use threads, processes or both", arg);
     strcpy(buf, arg);
     o->between = 0;
