@@ -50,4 +50,8 @@ int cb_parse_u64(const char *s, uint64_t *out);
 /* Parse a positive duration in seconds (a decimal number). */
 int cb_parse_seconds(const char *s, double *out);
 
+/* Replace every control character of s (a line break, an escape, a tab) by '?', in place:
+ * an error message quotes what it was given and must stay one line on a terminal. */
+void cb_clean_line(char *s);
+
 #endif
