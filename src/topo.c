@@ -5,6 +5,7 @@
 
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -27,28 +28,33 @@ static int count(hwloc_topology_t t, hwloc_obj_type_t type)
     return n > 0 ? n : 0;
 }
 
-/* Is a synthetic description larger than hwloc builds in a few seconds? Its counts are the
- * numbers that start a word or follow a ':' outside the parenthesised attributes ("pack:2
- * l3:2 core:4(indexes=...) pu:2": 2, 2, 4, 2), read as hwloc reads them (strtoul, base 0,
- * so 0x10 is 16); their product is its PUs. A string this scan misreads is one hwloc
- * refuses too: the scan only has to see every count of a string hwloc accepts. */
+/* Is a synthetic description larger than hwloc builds in a few seconds? hwloc reads each
+ * level's count with strtoul (base 0, so 0x10 is 16 and 010 is 8) after a type's ':', at the
+ * start of a word, or right where the previous count or attribute list ended ("0690690" is
+ * 06 then 90690). So every run of digits outside the parenthesised attributes that does not
+ * follow a letter (the 3 of l3 is part of a name) is read here as a count, the same way;
+ * their product bounds the PUs. Reading more counts than hwloc does only makes the bound
+ * larger, never smaller. */
 static int synthetic_too_big(const char *s)
 {
     unsigned long total = 1;
     int depth = 0;
-    for (const char *p = s; *p; p++) {
+    for (const char *p = s; *p;) {
         if (*p == '(' || *p == ')') {
             depth += *p == '(' ? 1 : depth > 0 ? -1 : 0;
+            p++;
             continue;
         }
-        if (depth || *p < '0' || *p > '9' || (p > s && p[-1] != ' ' && p[-1] != ':'))
+        if (depth || *p < '0' || *p > '9' || (p > s && isalpha((unsigned char)p[-1]))) {
+            p++;
             continue;
+        }
         char *end;
         unsigned long n = strtoul(p, &end, 0);
         if (n > CB_TOPO_MAX_ARITY || (n && total > CB_TOPO_MAX_PUS / n))
             return 1;
         total *= n ? n : 1;
-        p = end - 1;
+        p = end > p ? end : p + 1;
     }
     return 0;
 }
