@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # malformed.sh BUILD_DIR - the malformed inputs of fuzz/corpus (issue 8) through the real
-# binaries, and what cannot be put in a corpus file (a folder, a FIFO or a device where a
+# binaries, malformed context.json files through scripts/json.awk, and what cannot be put
+# in a corpus file (a folder, a FIFO or a device where a
 # file is expected, a line over the reader's limit). Every refusal: exit status 2 within a
 # minute (no hang), exactly one line on stderr, nothing on stdout, no file created, changed
 # or removed. Accepted inputs: exit status 0.
 . "$(dirname "$0")/lib.sh"
 B=$(cd "$1" && pwd)/bench
-corpus=$(cd "$(dirname "$0")/../fuzz/corpus" && pwd)
+src=$(cd "$(dirname "$0")/.." && pwd)
+corpus=$src/fuzz/corpus
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 models=(threads seq procs threadpool procpool) # the first byte of a cli corpus file
@@ -120,6 +122,18 @@ done
 for f in "$corpus"/worker-args/reject-*; do
     mapfile -d '' args < <(cat "$f")
     refuse "bench-procs --cb-worker $(basename "$f")" "$work/xml" "$B/bench-procs" --cb-worker "${args[@]}"
+done
+
+# context.json's reader (scripts/json.awk, run as plot.sh and compare.sh run it): malformed
+# files end with exit 2 and one line; what it printed before is discarded by its callers
+for f in "$src"/tests/data/malformed/context/*; do
+    name=$(basename "$f")
+    run "json.awk $name" "$work/xml" env LC_ALL=C gawk -f "$src/scripts/json.awk" "$f"
+    case $name in
+        reject-*) expect_eq "json.awk $name (exit status)" "$rc" 2
+                  expect_eq "json.awk $name (stderr lines)" "$(wc -l <"$work/.err")" 1 ;;
+        accept-*) expect_eq "json.awk $name (exit status)" "$rc" 0 ;;
+    esac
 done
 
 finish malformed
