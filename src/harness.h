@@ -131,4 +131,8 @@ struct cb_worker_args {
 int cb_worker_args_parse(int argc, char *const *argv, struct cb_worker_args *a, char *err,
                          size_t errlen);
 
+/* Do `bytes` fit in 80% of this machine's memory (the harness's limit for a size)? 1 when
+ * the machine cannot say. */
+int cb_memory_fits(uint64_t bytes);
+
 #endif

@@ -51,6 +51,23 @@ int cb_parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
+int cb_parse_dec(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t x = 0;
+    if (!s || !*s)
+        return -EINVAL;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -EINVAL;
+        unsigned d = (unsigned)(*p - '0');
+        if (x > max / 10 || (x == max / 10 && d > max % 10))
+            return -EINVAL;
+        x = x * 10 + d;
+    }
+    *out = x;
+    return 0;
+}
+
 int cb_parse_seconds(const char *s, double *out)
 {
     char *end;

@@ -22,22 +22,10 @@ double cb_worker_body(const struct cb_job *job, struct cb_sched *s, int w,
     return cb_now() - t0;
 }
 
-/* A plain decimal number from 0 to max: digits only, no sign, no blank, no suffix. */
-static int parse_dec(const char *s, uint64_t max, uint64_t *v)
+int cb_memory_fits(uint64_t bytes)
 {
-    uint64_t x = 0;
-    if (!*s)
-        return -EINVAL;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -EINVAL;
-        unsigned d = (unsigned)(*p - '0');
-        if (x > max / 10 || (x == max / 10 && d > max % 10))
-            return -EINVAL;
-        x = x * 10 + d;
-    }
-    *v = x;
-    return 0;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages <= 0 || page <= 0 || bytes <= (uint64_t)pages / 10 * 8 * (uint64_t)page;
 }
 
 static int bad_arg(char *err, size_t errlen, int i, const char *what, const char *arg)
@@ -65,7 +53,7 @@ int cb_worker_args_parse(int argc, char *const *argv, struct cb_worker_args *a, 
     const uint64_t max[7] = { 0, k->max_size, UINT64_MAX, CB_MAX_WORKERS, CB_MAX_WORKERS - 1,
                               CB_CHANNEL_SHM, 0x7fffffff };
     for (int i = 1; i < 7; i++)
-        if (parse_dec(argv[i], max[i], &v[i]) < 0)
+        if (cb_parse_dec(argv[i], max[i], &v[i]) < 0)
             return bad_arg(err, errlen, i, names[i], argv[i]);
     if (v[1] < k->min_size)
         return bad_arg(err, errlen, 1, names[1], argv[1]);
@@ -79,9 +67,7 @@ int cb_worker_args_parse(int argc, char *const *argv, struct cb_worker_args *a, 
         return bad_arg(err, errlen, 6, names[6], argv[6]);
     /* the parent refused a size this machine cannot hold; a hand-typed one is refused here
      * before its inputs are allocated */
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (k->memory && pages > 0 && page > 0 &&
-        k->memory(v[1]) > (uint64_t)pages / 10 * 8 * (uint64_t)page) {
+    if (k->memory && !cb_memory_fits(k->memory(v[1]))) {
         snprintf(err, errlen, "worker argument 2 (size) %llu: %s needs more than 80%% of this "
                  "machine's memory", (unsigned long long)v[1], k->name);
         return -EINVAL;

@@ -124,6 +124,14 @@ for f in "$corpus"/worker-args/reject-*; do
     refuse "bench-procs --cb-worker $(basename "$f")" "$work/xml" "$B/bench-procs" --cb-worker "${args[@]}"
 done
 
+# the micro-benchmarks' spawned children, typed by hand
+refuse "bench-memory --cb-child too large" "$work/xml" "$B/bench-memory" --cb-child 50000 1 0 1 $$
+refuse "bench-memory --cb-child w >= p" "$work/xml" "$B/bench-memory" --cb-child 100 1 2 2 $$
+refuse "bench-memory --cb-child junk" "$work/xml" "$B/bench-memory" --cb-child 1e3 1 0 1 $$
+refuse "bench-memory --cb-child count" "$work/xml" "$B/bench-memory" --cb-child 100
+refuse "bench-overhead --cb-child junk" "$work/xml" "$B/bench-overhead" --cb-child -5 $$
+refuse "bench-overhead --cb-child pid 0" "$work/xml" "$B/bench-overhead" --cb-child 5 0
+
 # context.json's reader (scripts/json.awk, run as plot.sh and compare.sh run it): malformed
 # files end with exit 2 and one line; what it printed before is discarded by its callers
 for f in "$src"/tests/data/malformed/context/*; do
