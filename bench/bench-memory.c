@@ -100,22 +100,29 @@ static int mem_worker(int w, void *arg)
 /* A spawned worker: argv = --cb-child N SEED W P PARENT. */
 static int child_main(int argc, char **argv)
 {
-    if (argc != 7)
-        return 2;
-    uint64_t n = strtoull(argv[2], NULL, 10), seed = strtoull(argv[3], NULL, 10);
-    int w = atoi(argv[4]), p = atoi(argv[5]);
-    pid_t parent = (pid_t)atoi(argv[6]);
-    if (cb_proc_child_init(parent) < 0)
+    /* checked like any command line: it can be typed by hand */
+    const struct cb_kernel *k = cb_kernel_find("matmul");
+    uint64_t n, seed, w, p, parent;
+    if (argc != 7 || cb_parse_dec(argv[2], k->max_size, &n) < 0 ||
+        cb_parse_dec(argv[3], UINT64_MAX, &seed) < 0 ||
+        cb_parse_dec(argv[4], CB_MAX_WORKERS - 1, &w) < 0 ||
+        cb_parse_dec(argv[5], CB_MAX_WORKERS, &p) < 0 || w >= p ||
+        cb_parse_dec(argv[6], 0x7fffffff, &parent) < 0 || parent == 0 ||
+        !cb_memory_fits(k->memory(n))) {
+        fprintf(stderr, "bench-memory: --cb-child N SEED W P PARENT: bad arguments\n");
+        return CB_EXIT_USAGE;
+    }
+    if (cb_proc_child_init((pid_t)parent) < 0)
         return 70;
     struct mctl *c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_SHARED, FD_CTL, 0);
     if (c == MAP_FAILED)
         return 73;
     struct cb_job job;
-    if (cb_job_prepare(&job, cb_kernel_find("matmul"), n, seed) < 0)
+    if (cb_job_prepare(&job, k, n, seed) < 0)
         return 74;
     if (cb_job_attach_out(&job, FD_OUT) < 0)
         return 75;
-    volatile double sink = touch(&job, w, p);
+    volatile double sink = touch(&job, (int)w, (int)p);
     (void)sink;
     int rc = wait_release(c);
     cb_job_cleanup(&job);

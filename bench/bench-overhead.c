@@ -364,11 +364,13 @@ static int pools_close(struct ov *v, char *err, size_t errlen)
 static int child_main(int argc, char **argv)
 {
     /* a spawned worker: argv = --cb-child ITERS PARENT */
-    if (argc != 4)
-        return 2;
-    uint64_t iters = strtoull(argv[2], NULL, 10);
-    pid_t parent = (pid_t)atoi(argv[3]);
-    if (cb_proc_child_init(parent) < 0)
+    uint64_t iters, parent;
+    if (argc != 4 || cb_parse_dec(argv[2], UINT64_MAX, &iters) < 0 ||
+        cb_parse_dec(argv[3], 0x7fffffff, &parent) < 0 || parent == 0) {
+        fprintf(stderr, "bench-overhead: --cb-child ITERS PARENT: bad arguments\n");
+        return CB_EXIT_USAGE;
+    }
+    if (cb_proc_child_init((pid_t)parent) < 0)
         return 70;
     cb_delay(iters);
     return 0;

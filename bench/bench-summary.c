@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "build_info.h"
 #include "harness.h"
+#include "options.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -40,12 +41,13 @@ static void on_signal(int sig)
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *fmt, ...)
 {
+    char msg[PATH_MAX + 256];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "bench-summary: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    cb_clean_line(msg); /* one line, whatever the path it quotes holds */
+    fprintf(stderr, "bench-summary: %s\n", msg);
     return CB_EXIT_USAGE;
 }
 

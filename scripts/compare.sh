@@ -31,7 +31,7 @@ for d in "${dirs[@]}"; do
     [ -d "$d" ] || die "$d: no such results folder"
     [ -s "$d/context.json" ] || die "$d: no context.json: not a results folder"
     [ -s "$d/summary.csv" ] || die "$d: no summary.csv (build/bench/bench-summary $d writes it)"
-    ctx=$(gawk -f "$here/json.awk" "$d/context.json" 2>/dev/null) || die "$d/context.json: not valid JSON"
+    ctx=$(LC_ALL=C gawk -f "$here/json.awk" "$d/context.json" 2>/dev/null) || die "$d/context.json: not valid JSON"
     get() { printf '%s\n' "$ctx" | awk -F'\t' -v k="$1" '$1 == k { print $2; exit }'; }
     sv=$(get schema_version)
     [ -n "$sv" ] || die "$d/context.json: no schema_version"

@@ -2,9 +2,14 @@
 # scripts can read context.json without a JSON tool: `gawk -f scripts/json.awk context.json`
 # prints e.g. "topology.cores	2" and "cpu.brand	AMD EPYC". Array elements are numbered from
 # 0 ("run.load_average.0"). Strings are unescaped for \" \\ \/ \n \t; other escapes are kept
-# as written. Invalid JSON ends with exit status 2 and one line on stderr.
+# as written. Invalid JSON ends with exit status 2 and one line on stderr. Run it with
+# LC_ALL=C, as plot.sh and compare.sh do: the document is read as bytes (in a UTF-8 locale
+# gawk adds a warning line for invalid UTF-8, and substr slows down on large files).
 BEGIN { RS = "^$"; ORS = "\n" }
-function fail(msg) { printf "json.awk: %s: %s\n", FILENAME, msg > "/dev/stderr"; bad = 1; exit 2 }
+function fail(msg) {
+    gsub(/[[:cntrl:]]/, "?", msg) # the message quotes the document: keep it one line
+    printf "json.awk: %s: %s\n", FILENAME, msg > "/dev/stderr"; bad = 1; exit 2
+}
 function skip_ws() { while (pos <= len && index(" \t\r\n", substr(text, pos, 1))) pos++ }
 function parse_string(    out, c, e) {
     pos++ # opening quote
@@ -26,9 +31,12 @@ function parse_string(    out, c, e) {
     fail("unterminated string")
 }
 function emit(path, value) { print path "\t" value }
-function parse_value(path,    c, key, i, start) {
+# depth: the nesting so far. gawk's recursion grows in quadratic time (13 s for 100000
+# levels), and a context is 3 deep: deeper than 64 is refused.
+function parse_value(path, depth,    c, key, i, start) {
     skip_ws()
     c = substr(text, pos, 1)
+    if ((c == "{" || c == "[") && depth >= 64) fail("nested deeper than 64 levels")
     if (c == "{") {
         pos++; skip_ws()
         if (substr(text, pos, 1) == "}") { pos++; return }
@@ -39,7 +47,7 @@ function parse_value(path,    c, key, i, start) {
             skip_ws()
             if (substr(text, pos, 1) != ":") fail("expected ':' at offset " pos)
             pos++
-            parse_value(path == "" ? key : path "." key)
+            parse_value(path == "" ? key : path "." key, depth + 1)
             skip_ws()
             c = substr(text, pos, 1); pos++
             if (c == "}") return
@@ -50,7 +58,7 @@ function parse_value(path,    c, key, i, start) {
         pos++; skip_ws()
         if (substr(text, pos, 1) == "]") { pos++; return }
         for (i = 0; ; i++) {
-            parse_value(path "." i)
+            parse_value(path "." i, depth + 1)
             skip_ws()
             c = substr(text, pos, 1); pos++
             if (c == "]") return
@@ -67,7 +75,7 @@ function parse_value(path,    c, key, i, start) {
     text = $0; len = length(text); pos = 1
     skip_ws()
     if (pos > len) fail("empty document")
-    parse_value("")
+    parse_value("", 0)
     skip_ws()
     if (pos <= len) fail("text after the document at offset " pos)
 }

@@ -27,7 +27,7 @@ done
 command -v gnuplot >/dev/null 2>&1 ||
     { echo "plot.sh: gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts" >&2; exit 1; }
 
-ctx=$(gawk -f "$here/json.awk" "$dir/context.json" 2>&1) || die "$dir/context.json: not valid JSON"
+ctx=$(LC_ALL=C gawk -f "$here/json.awk" "$dir/context.json" 2>&1) || die "$dir/context.json: not valid JSON"
 get() { printf '%s\n' "$ctx" | awk -F'\t' -v k="$1" '$1 == k { print $2; exit }'; }
 label=$(get run.label) brand=$(get cpu.brand) cores=$(get topology.cores) pus=$(get topology.pus)
 [[ $cores =~ ^[1-9][0-9]*$ && $pus =~ ^[1-9][0-9]*$ ]] ||

@@ -44,23 +44,43 @@ struct pu_key {
     int os, rank, logical, sibling; /* sibling: index of the PU inside its core */
 };
 
+/* Three-way comparison without the overflow of a difference (efficiencies come from the
+ * topology, an XML file may hold any int). */
+static int cmp3(int a, int b)
+{
+    return (a > b) - (a < b);
+}
+
 static int by_compact(const void *a, const void *b)
 {
     const struct pu_key *x = a, *y = b;
     if (x->rank != y->rank)
-        return y->rank - x->rank;
-    return x->logical - y->logical;
+        return cmp3(y->rank, x->rank);
+    return cmp3(x->logical, y->logical);
 }
 
 static int by_cores(const void *a, const void *b)
 {
     const struct pu_key *x = a, *y = b;
     if (x->sibling != y->sibling)
-        return x->sibling - y->sibling;
+        return cmp3(x->sibling, y->sibling);
     return by_compact(a, b);
 }
 
-/* Scatter: the PUs below obj, interleaved one child at a time. Appends to out[*n]. */
+/* The PU objects in obj's subtree (its cpuset's weight is not that count in a topology
+ * from an XML file, which may give any cpuset, even an infinite one). */
+static int count_pus(hwloc_obj_t obj)
+{
+    if (obj->type == HWLOC_OBJ_PU)
+        return 1;
+    int n = 0;
+    for (unsigned i = 0; i < obj->arity; i++)
+        n += count_pus(obj->children[i]);
+    return n;
+}
+
+/* Scatter: the PUs below obj, interleaved one child at a time. Appends to out[*n], which
+ * has room for count_pus(obj) more. */
 static int scatter(hwloc_obj_t obj, int *out, int *n)
 {
     if (obj->type == HWLOC_OBJ_PU) {
@@ -73,7 +93,7 @@ static int scatter(hwloc_obj_t obj, int *out, int *n)
     int **lists = calloc(k, sizeof *lists), *lens = calloc(k, sizeof *lens);
     int rc = lists && lens ? 0 : -ENOMEM;
     for (unsigned i = 0; i < k && rc == 0; i++) {
-        int w = hwloc_bitmap_weight(obj->children[i]->cpuset);
+        int w = count_pus(obj->children[i]);
         lists[i] = malloc(sizeof(int) * (size_t)(w > 0 ? w : 1));
         if (!lists[i] || (rc = scatter(obj->children[i], lists[i], &lens[i])) < 0)
             rc = -ENOMEM;
@@ -98,9 +118,13 @@ int cb_bind_order(const struct cb_topo *topo, enum cb_bind policy, int *order)
     hwloc_topology_t t = topo->t;
     int n = topo->pus;
     if (policy == CB_BIND_SCATTER) {
-        int got = 0;
-        int rc = scatter(hwloc_get_root_obj(t), order, &got);
-        return rc < 0 ? rc : got == n ? 0 : -EINVAL;
+        /* the PUs of the tree are the topology's PUs, but scatter into a buffer of the
+         * tree's own count all the same: order[] has room for n only */
+        hwloc_obj_t root = hwloc_get_root_obj(t);
+        int got = 0, tree = count_pus(root);
+        if (tree != n)
+            return -EINVAL;
+        return scatter(root, order, &got) < 0 ? -ENOMEM : got == n ? 0 : -EINVAL;
     }
     struct pu_key *keys = calloc((size_t)n, sizeof *keys);
     if (!keys)

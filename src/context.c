@@ -267,6 +267,8 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
         if (!strncmp(*e, "OMP_", 4) || !strncmp(*e, "GOMP_", 5) || !strncmp(*e, "HWLOC_", 6) ||
             !strncmp(*e, "OPENBLAS_", 9) || !strncmp(*e, "OMPI_", 5) || !strncmp(*e, "CB_", 3)) {
             const char *eq = strchr(*e, '=');
+            if (!eq)
+                continue; /* execve lets a parent pass an entry without '=' */
             char key[128];
             snprintf(key, sizeof key, "%.*s", (int)(eq - *e), *e);
             fprintf(f, "%s\n    ", first ? "" : ",");

@@ -5,14 +5,30 @@
 #include "csvread.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int cb_csv_open(struct cb_csv *c, const char *path)
 {
     memset(c, 0, sizeof *c);
-    c->f = fopen(path, "r");
-    return c->f ? 0 : -errno;
+    /* O_NONBLOCK: a FIFO named like a CSV file must not block the open; only regular
+     * files are read (a folder would fail later, a device or FIFO might never end) */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return -errno;
+    struct stat st;
+    int rc = fstat(fd, &st) < 0 ? -errno
+           : S_ISDIR(st.st_mode) ? -EISDIR
+           : !S_ISREG(st.st_mode) ? -ENODEV
+           : fcntl(fd, F_SETFL, 0) < 0 ? -errno : 0;
+    if (rc == 0 && !(c->f = fdopen(fd, "r")))
+        rc = -errno;
+    if (rc < 0)
+        close(fd);
+    return rc;
 }
 
 void cb_csv_close(struct cb_csv *c)
@@ -85,18 +101,48 @@ int cb_csv_split(struct cb_csv *c, char *line)
     }
 }
 
+/* Read one line, its newline included, into c->line; at most CB_CSV_MAX_LINE bytes, so a
+ * file without line breaks cannot take all the memory. Returns its length (0 at the end of
+ * the file), -E2BIG, -EIO or -ENOMEM. *nul is set when the line holds a NUL byte. */
+static long read_line(struct cb_csv *c, int *nul)
+{
+    size_t len = 0;
+    int ch;
+    *nul = 0;
+    while ((ch = getc_unlocked(c->f)) != EOF) {
+        if (len + 1 >= c->cap) {
+            if (c->cap >= CB_CSV_MAX_LINE + 1)
+                return -E2BIG;
+            size_t cap = c->cap ? 2 * c->cap : 256;
+            if (cap > CB_CSV_MAX_LINE + 1)
+                cap = CB_CSV_MAX_LINE + 1;
+            char *nl = realloc(c->line, cap);
+            if (!nl)
+                return -ENOMEM;
+            c->line = nl;
+            c->cap = cap;
+        }
+        c->line[len++] = (char)ch;
+        *nul |= ch == '\0';
+        if (ch == '\n')
+            break;
+    }
+    if (ferror(c->f))
+        return -EIO;
+    if (len)
+        c->line[len] = '\0';
+    return (long)len;
+}
+
 int cb_csv_read(struct cb_csv *c)
 {
     for (;;) {
-        errno = 0;
-        ssize_t len = getline(&c->line, &c->cap, c->f);
-        if (len < 0) {
-            if (errno == ENOMEM)
-                return -ENOMEM;
-            return ferror(c->f) ? -EIO : 0;
-        }
+        int nul;
+        long len = read_line(c, &nul);
+        if (len <= 0)
+            return (int)len;
         c->lineno++;
-        if (strlen(c->line) != (size_t)len)
+        if (nul)
             return -EINVAL; /* a NUL byte: binary data, not CSV */
         while (len > 0 && (c->line[len - 1] == '\n' || c->line[len - 1] == '\r'))
             c->line[--len] = '\0';

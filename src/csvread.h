@@ -22,12 +22,19 @@ struct cb_csv {
     size_t lineno;     /* 1-based number of the line just read (0 before the first) */
 };
 
-/* Open path for reading. Returns 0 or -errno (nothing to close on failure). */
+/* The longest line read, newline included: far above what the suite writes (a few hundred
+ * bytes), low enough that a file without line breaks is refused before it fills memory. */
+#define CB_CSV_MAX_LINE (1u << 20)
+
+/* Open path for reading. Returns 0 or -errno: -EISDIR for a folder, -ENODEV for anything
+ * else that is not a regular file (a FIFO, a device), never blocking on it. Nothing to close
+ * on failure. */
 int cb_csv_open(struct cb_csv *c, const char *path);
 
 /* Read the next record into c->field. Returns 1 when a record was read, 0 at the end of the
- * file, -EINVAL for a malformed line (see above), -EIO on a read error, -ENOMEM. The fields
- * stay valid until the next call. */
+ * file, -EINVAL for a malformed line (see above), -E2BIG for a line longer than
+ * CB_CSV_MAX_LINE, -EIO on a read error, -ENOMEM. The fields stay valid until the next
+ * call. */
 int cb_csv_read(struct cb_csv *c);
 
 /* Split one line in place into c->field (used by cb_csv_read; exposed for tests). The line

@@ -121,4 +121,25 @@ int cb_main(int argc, char **argv, const struct cb_model *model);
 double cb_worker_body(const struct cb_job *job, struct cb_sched *s, int w,
                       struct cb_partial *acc);
 
+/* A spawned worker's command line, after `--cb-worker`: KERNEL SIZE SEED P W CHANNEL PARENT,
+ * numbers in plain decimal, as the parent writes them. Anyone can type it, so it is checked
+ * like any command line: a known kernel, a size in its range whose memory fits in this
+ * machine, 1 <= P <= CB_MAX_WORKERS, 0 <= W < P, a result channel, a process id. */
+struct cb_worker_args {
+    const struct cb_kernel *kernel;
+    uint64_t size, seed;
+    int p, w;
+    enum cb_channel channel;
+    int parent;
+};
+
+/* Parse argv[0..argc) into *a. Returns 0, or -EINVAL with one line naming the argument in
+ * err. */
+int cb_worker_args_parse(int argc, char *const *argv, struct cb_worker_args *a, char *err,
+                         size_t errlen);
+
+/* Do `bytes` fit in 80% of this machine's memory (the harness's limit for a size)? 1 when
+ * the machine cannot say. */
+int cb_memory_fits(uint64_t bytes);
+
 #endif

@@ -51,6 +51,23 @@ int cb_parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
+int cb_parse_dec(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t x = 0;
+    if (!s || !*s)
+        return -EINVAL;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -EINVAL;
+        unsigned d = (unsigned)(*p - '0');
+        if (x > max / 10 || (x == max / 10 && d > max % 10))
+            return -EINVAL;
+        x = x * 10 + d;
+    }
+    *out = x;
+    return 0;
+}
+
 int cb_parse_seconds(const char *s, double *out)
 {
     char *end;
@@ -101,8 +118,8 @@ static int push(int *out, size_t max, size_t *n, long v)
     return 0;
 }
 
-int cb_parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, char *err,
-                     size_t errlen)
+static int parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, char *err,
+                         size_t errlen)
 {
     *n = 0;
     if (!s || !*s) {
@@ -111,7 +128,6 @@ int cb_parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, ch
     }
     const char *p = s;
     for (;;) {
-        const char *item = p;
         long a, b, step = 1;
         int geometric = 0;
         if (parse_count(p, &p, pus, &a) < 0)
@@ -127,10 +143,12 @@ int cb_parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, ch
                     geometric = 1;
                     p++;
                 }
+                if (!isdigit((unsigned char)*p))
+                    goto bad; /* strtol would skip blanks and take a sign */
                 char *e;
                 errno = 0;
                 step = strtol(p, &e, 10);
-                if (errno || e == p || step < 1 || (geometric && step < 2))
+                if (errno || step < 1 || (geometric && step < 2))
                     goto bad;
                 p = e;
             }
@@ -149,12 +167,17 @@ int cb_parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, ch
             snprintf(err, errlen, "--workers '%s': range %ld-%ld is reversed", s, a, b);
             return -EINVAL;
         }
-        for (long v = a; v <= b; v = geometric ? v * step : v + step)
+        /* a <= b <= CB_MAX_WORKERS: stop before the next value would pass b, so a step
+         * as large as strtol allows never overflows */
+        for (long v = a;;) {
             if (push(out, max, n, v) < 0) {
                 snprintf(err, errlen, "--workers '%s': more than %zu counts", s, max);
                 return -EINVAL;
             }
-        (void)item;
+            if (geometric ? v > b / step : step > b - v)
+                break;
+            v = geometric ? v * step : v + step;
+        }
         if (*p == '\0')
             break;
         p++;
@@ -171,4 +194,20 @@ int cb_list_has_empty(const char *s)
 {
     size_t len = strlen(s);
     return len == 0 || s[0] == ',' || s[len - 1] == ',' || strstr(s, ",,") != NULL;
+}
+
+int cb_parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, char *err,
+                     size_t errlen)
+{
+    int rc = parse_workers(s, pus, out, max, n, err, errlen);
+    if (rc < 0)
+        cb_clean_line(err); /* the message quotes the argument */
+    return rc;
+}
+
+void cb_clean_line(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            *p = '?';
 }

@@ -47,11 +47,19 @@ int cb_parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, ch
  * or an exponent (1e7). Overflow and trailing junk are errors. */
 int cb_parse_u64(const char *s, uint64_t *out);
 
+/* Parse a plain decimal number from 0 to max: digits only, no sign, blank or suffix (what a
+ * parent writes on a child's command line with PRIu64). */
+int cb_parse_dec(const char *s, uint64_t max, uint64_t *out);
+
 /* Parse a positive duration in seconds (a decimal number). */
 int cb_parse_seconds(const char *s, double *out);
 
 /* Whether a comma-separated list has an empty item ("a,,b", ",a", "a,"). strtok skips
  * empty items silently, so the list parsers ask this first and refuse such a list. */
 int cb_list_has_empty(const char *s);
+
+/* Replace every control character of s (a line break, an escape, a tab) by '?', in place:
+ * an error message quotes what it was given and must stay one line on a terminal. */
+void cb_clean_line(char *s);
 
 #endif

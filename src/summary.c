@@ -12,6 +12,7 @@
 
 #include "csvread.h"
 #include "kernel.h"
+#include "options.h"
 #include "rng.h"
 #include "stats.h"
 
@@ -25,6 +26,8 @@
 #define CV_WARN 0.03      /* as the harness: noisy above 3% */
 #define SHORT_WARN 0.010  /* as the harness: a median below 10 ms is short */
 #define WARN_LEN 256
+#define NAME_LEN 64       /* the longest model, kernel or variant name read */
+#define WALL_MAX 1e9      /* seconds: no repetition of the suite lasts 30 years */
 
 /* Warnings that depend on the samples: recomputed from the pooled samples, never carried
  * over from the binaries' per-run summary rows. */
@@ -54,6 +57,10 @@ struct cb_sumset {
     struct group *g;
     size_t n, cap;
     size_t files;
+    /* An open-addressing index of g by configuration: slot[i] is a group's index + 1, 0 for
+     * an empty slot; nslot a power of two, at least twice n. Rebuilt when it is too small
+     * or was dropped (cb_sumset_write sorts g). */
+    size_t *slot, nslot;
 };
 
 int cb_sumset_create(struct cb_sumset **set)
@@ -78,6 +85,7 @@ void cb_sumset_free(struct cb_sumset *set)
     for (size_t i = 0; i < set->n; i++)
         group_free(&set->g[i]);
     free(set->g);
+    free(set->slot);
     free(set);
 }
 
@@ -89,20 +97,69 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, len, fmt, ap);
     va_end(ap);
+    cb_clean_line(err); /* messages quote the file's bytes */
+}
+
+/* The hash of a configuration, for the index only (the bootstrap streams use group_hash). */
+static uint64_t key_hash(char *const *s, uint64_t size, int workers)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (int f = 0; f < F_NSTR; f++) {
+        for (const char *p = s[f]; *p; p++)
+            h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+        h = (h ^ 0xff) * UINT64_C(0x100000001b3);
+    }
+    return cb_mix64(h ^ cb_mix64(size ^ ((uint64_t)(unsigned)workers << 40)));
+}
+
+static int same_key(const struct group *g, char *const *s, uint64_t size, int workers)
+{
+    if (g->size != size || g->workers != workers)
+        return 0;
+    for (int f = 0; f < F_NSTR; f++)
+        if (strcmp(g->s[f], s[f]) != 0)
+            return 0;
+    return 1;
+}
+
+/* The slot of a configuration in the index: the one holding it, or the empty one where it
+ * goes. The index is never full (at least half its slots are empty). */
+static size_t find_slot(const struct cb_sumset *set, char *const *s, uint64_t size, int workers)
+{
+    size_t mask = set->nslot - 1, i = (size_t)key_hash(s, size, workers) & mask;
+    while (set->slot[i] && !same_key(&set->g[set->slot[i] - 1], s, size, workers))
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Make the index hold every group with room for one more. Returns 0 or -ENOMEM. */
+static int index_fit(struct cb_sumset *set)
+{
+    if (set->slot && set->nslot >= 2 * (set->n + 1))
+        return 0;
+    size_t nslot = 64;
+    while (nslot < 4 * (set->n + 1))
+        nslot *= 2;
+    size_t *slot = calloc(nslot, sizeof *slot);
+    if (!slot)
+        return -ENOMEM;
+    free(set->slot);
+    set->slot = slot;
+    set->nslot = nslot;
+    for (size_t g = 0; g < set->n; g++)
+        slot[find_slot(set, set->g[g].s, set->g[g].size, set->g[g].workers)] = g + 1;
+    return 0;
 }
 
 /* The group of this configuration, created if new. NULL when out of memory. */
 static struct group *group_get(struct cb_sumset *set, char *const *s, uint64_t size,
                                int workers)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        struct group *g = &set->g[i];
-        int same = g->size == size && g->workers == workers;
-        for (int f = 0; same && f < F_NSTR; f++)
-            same = strcmp(g->s[f], s[f]) == 0;
-        if (same)
-            return g;
-    }
+    if (index_fit(set) < 0)
+        return NULL;
+    size_t i = find_slot(set, s, size, workers);
+    if (set->slot[i])
+        return &set->g[set->slot[i] - 1];
     if (set->n == set->cap) {
         size_t cap = set->cap ? 2 * set->cap : 64;
         struct group *ng = realloc(set->g, cap * sizeof *ng);
@@ -121,6 +178,7 @@ static struct group *group_get(struct cb_sumset *set, char *const *s, uint64_t s
     g->size = size;
     g->workers = workers;
     set->n++;
+    set->slot[i] = set->n;
     return g;
 }
 
@@ -152,7 +210,8 @@ static int is_recomputed(const char *w)
     return 0;
 }
 
-/* Add w to a ';'-separated list unless it is there already. */
+/* Add w to a ';'-separated list unless it is there already. A warning that no longer fits
+ * is left out whole, never cut. */
 static void warn_add(char *list, size_t len, const char *w)
 {
     size_t wl = strlen(w);
@@ -164,7 +223,22 @@ static void warn_add(char *list, size_t len, const char *w)
         p += l + (end ? 1 : 0);
     }
     size_t used = strlen(list);
+    if (used + (used ? 1 : 0) + wl >= len)
+        return;
     snprintf(list + used, len - used, "%s%s", used ? ";" : "", w);
+}
+
+/* Can s be written back into a CSV field unquoted, as the binaries write names: at most
+ * max printable ASCII characters other than the comma and the double quote (and, unless
+ * it is a list of warnings, the ';' that separates them)? The summary never quotes, so a
+ * name that would need quotes is refused when read, not written as a broken row. */
+static int plain_text(const char *s, size_t max, int list)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+        if (*p <= 0x20 || *p >= 0x7f || *p == ',' || *p == '"' || (*p == ';' && !list))
+            return 0;
+    return n <= max;
 }
 
 static int parse_u64_strict(const char *s, uint64_t *v)
@@ -197,6 +271,11 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
 {
     struct cb_csv c;
     int rc = cb_csv_open(&c, path);
+    if (rc == -EISDIR || rc == -ENODEV) {
+        seterr(err, errlen, "%s: %s, not a CSV file", path,
+               rc == -EISDIR ? "a folder" : "not a regular file");
+        return rc;
+    }
     if (rc < 0) {
         seterr(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
         return rc;
@@ -292,6 +371,20 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
             rc = -EINVAL;
             goto out;
         }
+        for (int f = 0; f < F_NSTR; f++)
+            if (!plain_text(s[f], NAME_LEN, 0)) {
+                seterr(err, errlen, "%s:%zu: %s '%s' is not a name (at most %d printable "
+                       "characters, no comma, quote or semicolon)", path, c.lineno,
+                       str_cols[f], s[f], NAME_LEN);
+                rc = -EINVAL;
+                goto out;
+            }
+        if (!plain_text(c.field[c_warn], WARN_LEN, 1)) {
+            seterr(err, errlen, "%s:%zu: warnings '%s' is not a list of names", path,
+                   c.lineno, c.field[c_warn]);
+            rc = -EINVAL;
+            goto out;
+        }
         struct group *g = group_get(set, s, size, (int)workers);
         if (!g) {
             rc = -ENOMEM;
@@ -301,7 +394,8 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
             g->unverified = 1;
         if (is_raw) {
             double wall, util = NAN;
-            if (parse_double_strict(c.field[c_wall], &wall) < 0 || !(wall > 0)) {
+            if (parse_double_strict(c.field[c_wall], &wall) < 0 || !(wall > 0) ||
+                wall > WALL_MAX) {
                 seterr(err, errlen, "%s:%zu: wall_s '%s' is not a positive number of seconds",
                        path, c.lineno, c.field[c_wall]);
                 rc = -EINVAL;
@@ -328,6 +422,17 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
         rc = -EINVAL;
         goto out;
     }
+    /* a binary writes a configuration's raw rows beside its summary row: a summary row
+     * alone (earlier files were checked already) is a cut or edited file */
+    for (size_t i = 0; i < set->n; i++)
+        if (set->g[i].n == 0) {
+            const struct group *g = &set->g[i];
+            seterr(err, errlen, "%s: %s %s size %llu p=%d has a summary row but no raw rows",
+                   path, g->s[F_MODEL], g->s[F_KERNEL], (unsigned long long)g->size,
+                   g->workers);
+            rc = -EINVAL;
+            goto out;
+        }
     set->files++;
     rc = 0;
     goto out;
@@ -336,6 +441,9 @@ bad_line:
     if (rc == -EINVAL)
         seterr(err, errlen, "%s:%zu: malformed CSV line (unbalanced quote or binary data)",
                path, c.lineno);
+    else if (rc == -E2BIG)
+        seterr(err, errlen, "%s:%zu: line longer than %u bytes: not a result file", path,
+               c.lineno, CB_CSV_MAX_LINE);
     else if (rc == -ENOMEM)
         goto nomem;
     else
@@ -478,41 +586,64 @@ static uint64_t group_hash(const struct group *g, uint64_t tag)
     return h;
 }
 
+/* Same model, kernel, size and worker count: variants of one point. */
+static int cmp_point(const void *pa, const void *pb)
+{
+    const struct group *a = *(const struct group *const *)pa;
+    const struct group *b = *(const struct group *const *)pb;
+    int c = strcmp(a->s[F_MODEL], b->s[F_MODEL]);
+    if (!c)
+        c = strcmp(a->s[F_KERNEL], b->s[F_KERNEL]);
+    if (!c)
+        c = (a->size > b->size) - (a->size < b->size);
+    if (!c)
+        c = (a->workers > b->workers) - (a->workers < b->workers);
+    return c;
+}
+
 /* The series of a group (one line in a chart): its model, qualified by those variant fields
  * (bind, schedule, chunk, start, channel) that tell apart two points of the same model,
  * kernel, size and worker count. A field that only varies with p (the default chunk of a
- * dynamic schedule is computed from p) never splits a series. */
+ * dynamic schedule is computed from p) never splits a series. The groups are sorted by point
+ * so that a model's variant fields are compared between neighbours only: a field differs
+ * within some point exactly when it differs between two neighbours of that point. */
 static int name_series(struct cb_sumset *set)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        struct group *g = &set->g[i];
+    size_t n = set->n;
+    struct group **by = malloc((n ? n : 1) * sizeof *by);
+    if (!by)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        by[i] = &set->g[i];
+    qsort(by, n, sizeof *by, cmp_point);
+    int rc = 0;
+    for (size_t m0 = 0, m1; m0 < n && rc == 0; m0 = m1) {
         int differs[F_NSTR] = { 0 };
-        for (size_t j = 0; j < set->n; j++) {
-            const struct group *o = &set->g[j];
-            if (strcmp(o->s[F_MODEL], g->s[F_MODEL]) != 0)
+        for (m1 = m0 + 1; m1 < n && strcmp(by[m1]->s[F_MODEL], by[m0]->s[F_MODEL]) == 0; m1++) {
+            const struct group *a = by[m1 - 1], *o = by[m1];
+            if (strcmp(a->s[F_KERNEL], o->s[F_KERNEL]) != 0 || a->size != o->size ||
+                a->workers != o->workers)
                 continue;
-            for (size_t l = 0; l < set->n; l++) {
-                const struct group *a = &set->g[l];
-                if (a == o || strcmp(a->s[F_MODEL], o->s[F_MODEL]) != 0 ||
-                    strcmp(a->s[F_KERNEL], o->s[F_KERNEL]) != 0 || a->size != o->size ||
-                    a->workers != o->workers)
-                    continue;
-                for (int f = F_BIND; f < F_NSTR; f++)
-                    differs[f] |= strcmp(a->s[f], o->s[f]) != 0;
+            for (int f = F_BIND; f < F_NSTR; f++)
+                differs[f] |= strcmp(a->s[f], o->s[f]) != 0;
+        }
+        for (size_t i = m0; i < m1 && rc == 0; i++) {
+            struct group *g = by[i];
+            char buf[512];
+            snprintf(buf, sizeof buf, "%s", g->s[F_MODEL]);
+            for (int f = F_BIND; f < F_NSTR; f++) {
+                size_t used = strlen(buf);
+                if (differs[f])
+                    snprintf(buf + used, sizeof buf - used, "-%s",
+                             *g->s[f] ? g->s[f] : "default");
             }
+            free(g->series);
+            if (!(g->series = strdup(buf)))
+                rc = -ENOMEM;
         }
-        char buf[512];
-        snprintf(buf, sizeof buf, "%s", g->s[F_MODEL]);
-        for (int f = F_BIND; f < F_NSTR; f++) {
-            size_t used = strlen(buf);
-            if (differs[f])
-                snprintf(buf + used, sizeof buf - used, "-%s", *g->s[f] ? g->s[f] : "default");
-        }
-        free(g->series);
-        if (!(g->series = strdup(buf)))
-            return -ENOMEM;
     }
-    return 0;
+    free(by);
+    return rc;
 }
 
 static int kernel_rank(const char *name)
@@ -599,6 +730,9 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
         g->util_med = cb_median(g->util, g->n);
     }
     qsort(set->g, set->n, sizeof *set->g, cmp_group);
+    free(set->slot); /* the index points at the order before sorting */
+    set->slot = NULL;
+    set->nslot = 0;
 
     struct cb_sum_counts cnt = { .files = set->files, .points = set->n };
     fputs(header, f);

@@ -19,8 +19,19 @@ struct cb_topo {
     uint64_t hwloc_memory; /* bytes hwloc counts in the topology */
 };
 
-/* Load this machine's topology (or, if synthetic/xml is non-NULL, that description).
- * Returns 0, or -errno with one line in err. */
+/* The largest topology loaded. hwloc's time to build a synthetic topology grows with its
+ * PUs times the widest level: about 2 s here for 8192 PUs with 512 objects under one
+ * parent, 50 s for 16384 PUs with 4096 cores in a package, minutes beyond; the largest
+ * machines have a few thousand PUs and a few hundred cores per package. An XML export of
+ * 8192 PUs is about 5 MiB (libxml2 refuses documents over 10 MB read from memory). */
+#define CB_TOPO_MAX_PUS 8192
+#define CB_TOPO_MAX_ARITY 512
+#define CB_TOPO_XML_MAX (8 << 20)
+
+/* Load this machine's topology (or, if synthetic/xml is non-NULL, that description: a
+ * synthetic one of at most CB_TOPO_MAX_PUS PUs and CB_TOPO_MAX_ARITY objects per parent, an XML file that is a regular file of at
+ * most CB_TOPO_XML_MAX bytes). Returns 0, or -errno with one line in err (and topo->t
+ * NULL). */
 int cb_topo_load(struct cb_topo *topo, const char *synthetic, const char *xml, char *err,
                  size_t errlen);
 void cb_topo_destroy(struct cb_topo *topo);

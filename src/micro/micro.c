@@ -69,12 +69,13 @@ void cb_signals_restore(const sigset_t *saved)
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", prog);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see --help)\n");
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    cb_clean_line(msg); /* one line, whatever the arguments it quotes hold */
+    fprintf(stderr, "%s: %s (see --help)\n", prog, msg);
     return CB_EXIT_USAGE;
 }
 

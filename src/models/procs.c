@@ -648,18 +648,16 @@ static int procs_run(const struct cb_job *job, const struct cb_config *cfg, stru
 /* A spawned worker: argv is kernel size seed p w channel parent-pid. */
 static int procs_worker_main(int argc, char **argv)
 {
-    if (argc != 7) {
-        fprintf(stderr, "bench-procs worker: expected 7 arguments, got %d\n", argc);
+    struct cb_worker_args a;
+    char err[256];
+    if (cb_worker_args_parse(argc, argv, &a, err, sizeof err) < 0) {
+        fprintf(stderr, "bench-procs %s\n", err);
         return CB_EXIT_USAGE;
     }
-    const struct cb_kernel *k = cb_kernel_find(argv[0]);
-    uint64_t size = strtoull(argv[1], NULL, 10), seed = strtoull(argv[2], NULL, 10);
-    int p = atoi(argv[3]), w = atoi(argv[4]), ch = atoi(argv[5]);
-    pid_t parent = (pid_t)atoi(argv[6]);
-    if (!k || p < 1 || w < 0 || w >= p || ch < CB_CHANNEL_PIPE || ch > CB_CHANNEL_SHM) {
-        fprintf(stderr, "bench-procs worker: bad arguments\n");
-        return CB_EXIT_USAGE;
-    }
+    const struct cb_kernel *k = a.kernel;
+    uint64_t size = a.size, seed = a.seed;
+    int p = a.p, w = a.w, ch = (int)a.channel;
+    pid_t parent = (pid_t)a.parent;
     if (cb_proc_child_init(parent) < 0)
         return 70;
     struct cb_job job;
