@@ -120,6 +120,7 @@ static void reap_orphans(double grace)
 
 static void on_signal(int sig)
 {
+    int saved = errno;
     for (int i = 0; i < 2; i++)
         if (live_fd[i] >= 0)
             close(live_fd[i]); /* mpirun must never block on a pipe nobody reads */
@@ -132,7 +133,8 @@ static void on_signal(int sig)
     }
     cb_output_discard();
     signal(sig, SIG_DFL);
-    raise(sig);
+    raise(sig); /* delivered when the handler returns: the signal is blocked until then */
+    errno = saved;
 }
 
 /* --- a growing argument vector --------------------------------------------------------- */
