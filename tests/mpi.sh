@@ -76,6 +76,13 @@ expect_eq "ranks held their PUs (--bind cores, p <= PUs)" "$bound" 0
 expect_eq "bench-mpi --bind none: exit status" $? 0
 expect_eq "bench-mpi --bind none: binding" "$(csv_col "$work/n.csv" binding | sort -u)" unbound
 
+# the caller's cpuset reaches every rank: under taskset -c 1 all of them run on PU 1
+if command -v taskset >/dev/null && taskset -c 1 true 2>/dev/null; then
+    taskset -c 1 "$B/bench-mpi" -q -k randsum --size 1000000 --workers 1,3 --reps 2 --raw -o "$work/t.csv"
+    expect_eq "bench-mpi under taskset -c 1: exit status" $? 0
+    expect_eq "bench-mpi under taskset -c 1: ranks on PU 1" "$(csv_col "$work/t.csv" pu_map raw | tr ';' '\n' | sort -u)" 1
+fi
+
 # --- started by mpirun directly: p is the world's size ------------------------------------
 "$mpirun" -np 2 --bind-to none "$B/bench-mpi" -q -k $kernels $sizes --reps 2 -o "$work/d.csv" 2>"$work/d.err"
 expect_eq "mpirun -np 2 bench-mpi: exit status" $? 0
