@@ -50,6 +50,8 @@ col() { # col FILE COLUMN KERNEL P: the summary row's value
 kernels=primes,randsum,matmul,empty
 common=(-q --reps "$reps" -k $kernels -w 1,2 ${sizes[@]+"${sizes[@]}"})
 if [ -z "$from" ]; then
+    # before minutes of measurement: does mpirun work here (as root it needs two variables)
+    $B/bench-mpi -q -k empty --size 1 --reps 1 -w 1 >/dev/null || exit
     timed $B/bench-seq -q --reps "$reps" -k $kernels ${sizes[@]+"${sizes[@]}"} -o "$out/seq.csv"
     timed $B/bench-procs "${common[@]}" --start fork --channel shm -o "$out/procs.csv"
     timed $B/bench-mpi "${common[@]}" -o "$out/mpi.csv"
