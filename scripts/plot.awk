@@ -108,7 +108,7 @@ END {
             print "set label 101 " q(cap) " at screen 0.01, screen 0.085 left font ',10.5'" > body
             print "set label 102 " q(cap2) " at screen 0.01, screen 0.052 left font ',10.5'" > body
             print "set label 103 " q(cap3) " at screen 0.01, screen 0.019 left font ',10.5'" > body
-            print "set xlabel 'workers p (threads, processes or pool workers)'" > body
+            print "set xlabel 'workers p (threads, processes, pool workers or MPI ranks)'" > body
             print "set ylabel " q(ylab) > body
             printf "set xrange [0.5:%g]\n", xmax > body
             if (np <= 16) print "set xtics (" tics ")" > body

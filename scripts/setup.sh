@@ -15,6 +15,7 @@ packages=(
     libcpuid-dev cpuidtool                            # CPU identity
     gnuplot-nox                                       # charts
     libopenblas-dev                                   # bench-openblas (pthread variant)
+    openmpi-bin libopenmpi-dev                        # bench-mpi: mpirun, the C library
     gawk                                              # scripts
     jq                                                # tests: the context JSON parses
 )

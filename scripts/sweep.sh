@@ -144,6 +144,12 @@ for bin in "$B"/bench-*; do
     [[ $info == model=* ]] || continue
     name=${info#model=}; name=${name%% *}
     [ "$bin" = "$B/bench-$name" ] || continue
+    # MPI only where mpirun works (one rank, no work): as root Open MPI also needs
+    # OMPI_ALLOW_RUN_AS_ROOT=1 and OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 (README)
+    if [ "$name" = mpi ] && ! why=$(timeout 60 "$bin" -q -k empty --size 1 --workers 1 --reps 1 2>&1 >/dev/null); then
+        echo "sweep.sh: bench-mpi skipped: mpirun does not work here (${why##*$'\n'})" >&2
+        continue
+    fi
     mk=${info##*kernels=}; mk=${mk%% *}
     mkernels[$name]=$mk
     mserial[$name]=$([[ $info == *" serial=1"* ]] && echo 1 || echo 0)
@@ -169,7 +175,8 @@ done
 # How many worker counts the list gives here, and whether the binaries accept it.
 par=""
 # (a parallel model with the empty kernel, if any, makes the probe cost nothing)
-for m in "${sel[@]}"; do
+# (MPI last: it starts one world per count)
+for m in $(printf '%s\n' "${sel[@]}" | grep -vx mpi) $(printf '%s\n' "${sel[@]}" | grep -x mpi); do
     [ "${mserial[$m]}" = 1 ] && continue
     [ -n "$par" ] || par=$m
     [[ ,${mkernels[$m]}, == *,empty,* ]] && { par=$m; break; }

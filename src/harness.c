@@ -392,6 +392,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
                                        m->name);
             }
             workers = optarg;
+            o->workers_given = 1;
             break;
         case 's':
             if (!(m->flags & CB_MODEL_SCHEDULE))
@@ -548,6 +549,8 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
                                 CB_MAX_WORKERS, &o->nworkers, err, sizeof err) < 0) {
         return usage_error("%s", err);
     }
+    if (m->configure && (rc = m->configure(o, topo, err, sizeof err)) != 0)
+        return rc == CB_EXIT_USAGE ? usage_error("%s", err) : rc;
     if (plan_only) {
         print_plans(o, topo, synthetic, xml);
         return -1;
@@ -573,6 +576,7 @@ struct cfg_run {
     int migrations;            /* workers that ended on another CPU than they started on */
     int off_plan;              /* repetitions in which a worker was not on its planned PU */
     int unknown;               /* repetitions whose model could not say where it ran */
+    char *hosts;               /* the hosts column: the model's last report, or NULL */
 };
 
 static void cfg_free(struct cfg_run *c)
@@ -589,6 +593,7 @@ static void cfg_free(struct cfg_run *c)
     free(c->plan);
     free(c->cpu0);
     free(c->cpu1);
+    free(c->hosts);
 }
 
 static int cfg_alloc(struct cfg_run *c, int p, int reps)
@@ -633,7 +638,7 @@ static const char *const csv_header =
     "row,model,kernel,size,workers,bind,schedule,chunk,start,channel,reps,warmup,rep,"
     "wall_s,median_s,min_s,max_s,mean_s,stddev_s,cv,ci_low_s,ci_high_s,outliers,"
     "setup_s,compute_s,collect_s,user_s,sys_s,util,imbalance,pool_create_s,gflops,result,"
-    "checksum,verified,binding,migrations,pu_plan,pu_map,seed,warnings\n";
+    "checksum,verified,binding,migrations,pu_plan,pu_map,seed,warnings,hosts\n";
 
 static void fmt_checksum(const struct cb_result *r, char *buf, size_t len)
 {
@@ -770,8 +775,12 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     c->setup[i] = rep.t_gate - t0;
     c->compute[i] = rep.t_done - rep.t_gate;
     c->collect[i] = t3 - rep.t_done;
-    c->user[i] = cpu1.user - cpu0.user;
-    c->sys[i] = cpu1.sys - cpu0.sys;
+    c->user[i] = cpu1.user - cpu0.user + rep.other_user;
+    c->sys[i] = cpu1.sys - cpu0.sys + rep.other_sys;
+    if (rep.hosts && (!c->hosts || strcmp(c->hosts, rep.hosts) != 0)) {
+        free(c->hosts);
+        c->hosts = strdup(rep.hosts); /* NULL if memory is short: the column stays empty */
+    }
     c->util[i] = wall > 0 ? (c->user[i] + c->sys[i]) / (wall * c->p) : 0.0;
     double mx = 0.0, sum = 0.0;
     for (int w = 0; w < c->p; w++) {
@@ -858,7 +867,8 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
             binding, c->migrations);
     for (int w = 0; w < c->p; w++)
         fprintf(x->csv, "%s%d", w ? ";" : "", c->plan[w]);
-    fprintf(x->csv, ",,%llu,%s\n", (unsigned long long)o->seed, warn);
+    fprintf(x->csv, ",,%llu,%s,%s\n", (unsigned long long)o->seed, warn,
+            c->hosts ? c->hosts : "");
 
     if (o->raw)
         for (int i = 0; i < c->n; i++) {
@@ -875,7 +885,7 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                 if (b[w] != a[w])
                     fprintf(x->csv, ">%d", b[w]);
             }
-            fprintf(x->csv, ",%llu,\n", (unsigned long long)o->seed);
+            fprintf(x->csv, ",%llu,,%s\n", (unsigned long long)o->seed, c->hosts ? c->hosts : "");
         }
 
     if (!o->quiet) {
@@ -1021,12 +1031,24 @@ out:
     return rc;
 }
 
-int cb_main(int argc, char **argv, const struct cb_model *model)
+static void set_prog(int argc, char **argv)
 {
     if (argc > 0 && argv[0]) {
         const char *slash = strrchr(argv[0], '/');
         prog = slash ? slash + 1 : argv[0];
     }
+}
+
+int cb_parse_command_line(int argc, char **argv, const struct cb_model *model,
+                          struct cb_options *o, struct cb_topo *topo)
+{
+    set_prog(argc, argv);
+    return parse_options(argc, argv, model, o, topo);
+}
+
+int cb_main(int argc, char **argv, const struct cb_model *model)
+{
+    set_prog(argc, argv);
     if (model->abi != CB_MODEL_ABI || !model->run || !model->name ||
         !model->open != !model->close) {
         fprintf(stderr, "%s: model descriptor is malformed (abi %d, expected %d)\n", prog,

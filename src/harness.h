@@ -16,6 +16,9 @@
 
 #include <stddef.h>
 
+struct cb_options;
+struct cb_topo;
+
 /* Exit statuses of every binary (documented in the README). */
 enum {
     CB_EXIT_OK = 0,
@@ -83,6 +86,13 @@ struct cb_rep {
     int *cpu_start, *cpu_end; /* [workers]: the CPU each worker ran on when it started and
                                * finished computing (cb_current_cpu); left at -1 by a model
                                * that cannot know (a library's own threads) */
+    /* Models whose workers are processes this one never reaps (MPI ranks): the CPU time
+     * they spent in this repetition, which the harness adds to its own getrusage. */
+    double other_user, other_sys;
+    /* Models whose workers may run on other machines (MPI): the host of each worker,
+     * ';'-separated in worker order, for the CSV's hosts column; NULL: this machine. The
+     * string must stay valid until the next call to run(). */
+    const char *hosts;
 };
 
 struct cb_model {
@@ -110,10 +120,23 @@ struct cb_model {
      * out_bytes are its output) to run cfg->workers workers with cfg's start method and
      * channel, so that a run that would not fit is refused before anything is allocated. */
     double (*memory)(double job_bytes, double out_bytes, const struct cb_config *cfg);
+    /* Optional: check (and complete) the parsed command line against what the model can
+     * run, before any work: e.g. a fixed worker count. Returns 0, or CB_EXIT_USAGE with
+     * one line naming the problem in err (the harness prints it as a usage error). */
+    int (*configure)(struct cb_options *o, const struct cb_topo *topo, char *err,
+                     size_t errlen);
 };
 
 /* The shared main: parse options, run, write results. Returns the exit status. */
 int cb_main(int argc, char **argv, const struct cb_model *model);
+
+/* The command line as cb_main parses it, for a main that runs the configurations another
+ * way (bench-mpi starting mpirun): fills *o, loads this machine's topology into *topo and
+ * reserves --output. Returns 0; -1 when it has already done what was asked (--help,
+ * --version, --model-info, --plan); or CB_EXIT_USAGE / CB_EXIT_ERROR after printing one
+ * line. The caller destroys topo and, on failure, calls cb_output_discard(). */
+int cb_parse_command_line(int argc, char **argv, const struct cb_model *model,
+                          struct cb_options *o, struct cb_topo *topo);
 
 /* The body every worker runs, whatever carries it (thread or process): claim slices of the
  * job's space from the schedule and compute each into *acc, writing array output in place

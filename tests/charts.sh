@@ -60,6 +60,10 @@ for bin in "$B"/bench-*; do
     [ -f "$bin" ] && [ -x "$bin" ] || continue
     info=$("$bin" --model-info 2>/dev/null) || continue
     model=${info#model=}; model=${model%% *}
+    if [ "$model" = mpi ] && grep -q "bench-mpi skipped" "$work/sweep.err"; then
+        echo "note: the sweep skipped MPI: $(grep "bench-mpi skipped" "$work/sweep.err")"
+        continue
+    fi
     mk=${info##*kernels=}
     ps=$(seq 1 "$pus"; echo $((2 * pus)))
     [[ $info == *" serial=1"* ]] && ps=1

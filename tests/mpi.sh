@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# mpi.sh BUILD_DIR - bench-mpi on loopback: 1, 2 and 4 ranks (4 oversubscribed on a small
+# machine), started by bench-mpi itself and by mpirun directly, every kernel verified with
+# bench-seq's checksum; the CSV's hosts column; a rank that crashes, exits or hangs past
+# --timeout, and SIGINT/SIGTERM to bench-mpi, each failing cleanly (exit 4, the rank named,
+# no process or Open MPI session directory left, no result file); bad invocations refused
+# with exit 2 and one line.
+. "$(dirname "$0")/lib.sh"
+B=$(cd "$1" && pwd)/bench
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# lib.sh lets mpirun run as root; Open MPI's own leaks would trip LeakSanitizer in the
+# AddressSanitizer build (the last setting of an option wins)
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+mpirun=$(command -v mpirun) || { echo "mpi: no mpirun"; exit 1; }
+
+sizes="--size primes=200003 --size randsum=3000001 --size matmul=97 --size empty=1000"
+kernels=primes,randsum,matmul,empty
+"$B/bench-seq" -q -k $kernels $sizes --reps 1 -o "$work/seq.csv" || fail "bench-seq failed"
+
+# same_as_seq FILE LABEL: every summary row verified, each kernel's checksum bench-seq's
+same_as_seq() {
+    expect_eq "$2: verified" "$(csv_col "$1" verified | sort -u)" yes
+    for k in primes randsum matmul empty; do
+        want=$(paste -d, <(csv_col "$work/seq.csv" kernel) <(csv_col "$work/seq.csv" checksum) | awk -F, -v k=$k '$1 == k { print $2 }')
+        got=$(paste -d, <(csv_col "$1" kernel) <(csv_col "$1" checksum) | awk -F, -v k=$k '$1 == k { print $2 }' | sort -u)
+        expect_eq "$2: $k checksum" "$got" "$want"
+    done
+}
+
+# leftovers: a live process started by this test (tagged through its environment, which
+# mpirun hands on to its ranks), an orphaned zombie, or an Open MPI session directory
+tag="CB_TEST_TAG=mpi-$$-$RANDOM"
+export "${tag%%=*}"="${tag#*=}"
+sessions() { ls -d "${TMPDIR:-/tmp}"/ompi.*/pid.* 2>/dev/null | sort; }
+leftovers() {
+    live=0
+    for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do
+        case $(cat "${f%/environ}/comm" 2>/dev/null) in bench-*|mpirun|orted|prted) live=$((live + 1)) ;; esac
+    done
+    zombies=$(ps -eo stat=,ppid=,comm= | awk '$1 ~ /^Z/ && $2 == 1 && $3 ~ /^(bench-mpi|mpirun|orted)$/' | wc -l)
+    echo $((live + zombies))
+}
+sessions_before=$(sessions)
+shm_before=$(ls -A /dev/shm)
+
+# --- every kernel at 1, 2 and 4 ranks, one world each ------------------------------------
+"$B/bench-mpi" -q -k $kernels $sizes --workers 1,2,4 --reps 2 --raw -o "$work/m.csv" 2>"$work/m.err"
+expect_eq "bench-mpi 1,2,4: exit status" $? 0
+[ -s "$work/m.err" ] && fail "bench-mpi 1,2,4 -q said something: $(cat "$work/m.err")"
+same_as_seq "$work/m.csv" "bench-mpi 1,2,4"
+expect_eq "worker counts" "$(csv_col "$work/m.csv" workers | uniq | tr '\n' ' ')" "1 2 4 "
+expect_eq "model column" "$(csv_col "$work/m.csv" model | sort -u)" mpi
+host=$(uname -n)
+# the hosts column: one host per rank, in summary and raw rows
+want_hosts=$(for p in 1 2 4; do for k in 1 2 3 4; do yes "$host" | head -$p | paste -sd';'; done; done)
+expect_eq "hosts column (summary)" "$(csv_col "$work/m.csv" hosts)" "$want_hosts"
+expect_eq "hosts column (raw rows)" "$(csv_col "$work/m.csv" hosts raw | awk -F';' '{ print NF }' | sort -u | tr '\n' ' ')" "1 2 4 "
+expect_eq "raw rows" "$(csv_col "$work/m.csv" rep raw | wc -l)" 24
+# phases: distribution (setup), compute, collection add up to each repetition's wall time
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["row"] == "raw" { d = $c["setup_s"] + $c["compute_s"] + $c["collect_s"] - $c["wall_s"];
+      if (d < 0) d = -d; if (d > 1e-6 || $c["compute_s"] < 0) bad++ } END { exit bad > 0 }' "$work/m.csv"
+expect_eq "setup + compute + collect = wall" $? 0
+pus=$("$B/bench-threads" -q -k empty --workers all --reps 1 | awk -F, 'NR == 2 { print $5 }')
+if [ "$pus" -lt 4 ]; then
+    over=$(paste -d, <(csv_col "$work/m.csv" workers) <(csv_col "$work/m.csv" warnings) | awk -F, '$1 == 4 && $2 ~ /oversubscribed/' | wc -l)
+    expect_eq "p=4 on $pus PUs flagged oversubscribed" "$over" 4
+fi
+bound=$(paste -d, <(csv_col "$work/m.csv" workers) <(csv_col "$work/m.csv" binding) | awk -F, '$1 <= '"$pus"' && $2 != "held"' | wc -l)
+expect_eq "ranks held their PUs (--bind cores, p <= PUs)" "$bound" 0
+
+# --bind none: nothing pinned, still verified
+"$B/bench-mpi" -q -k randsum,matmul --size randsum=3000001 --size matmul=97 --workers 2 --reps 1 --bind none -o "$work/n.csv"
+expect_eq "bench-mpi --bind none: exit status" $? 0
+expect_eq "bench-mpi --bind none: binding" "$(csv_col "$work/n.csv" binding | sort -u)" unbound
+
+# the caller's cpuset reaches every rank: under taskset -c 1 all of them run on PU 1
+if command -v taskset >/dev/null && taskset -c 1 true 2>/dev/null; then
+    taskset -c 1 "$B/bench-mpi" -q -k randsum --size 1000000 --workers 1,3 --reps 2 --raw -o "$work/t.csv"
+    expect_eq "bench-mpi under taskset -c 1: exit status" $? 0
+    expect_eq "bench-mpi under taskset -c 1: ranks on PU 1" "$(csv_col "$work/t.csv" pu_map raw | tr ';' '\n' | sort -u)" 1
+fi
+
+# --- started by mpirun directly: p is the world's size ------------------------------------
+"$mpirun" -np 2 --bind-to none "$B/bench-mpi" -q -k $kernels $sizes --reps 2 -o "$work/d.csv" 2>"$work/d.err"
+expect_eq "mpirun -np 2 bench-mpi: exit status" $? 0
+same_as_seq "$work/d.csv" "mpirun -np 2 bench-mpi"
+expect_eq "mpirun -np 2: workers" "$(csv_col "$work/d.csv" workers | sort -u)" 2
+"$mpirun" -np 2 --bind-to none "$B/bench-mpi" -q -k empty --workers 1,2 -o "$work/x.csv" 2>"$work/x.err"
+expect_eq "mpirun -np 2 bench-mpi --workers 1,2: exit status" $? 2
+grep -q "world's 2 ranks" "$work/x.err" || fail "--workers under mpirun: not explained: $(cat "$work/x.err")"
+"$mpirun" -np 2 --bind-to core "$B/bench-mpi" -q -k empty -o "$work/x.csv" 2>"$work/x.err"
+expect_eq "mpirun --bind-to core bench-mpi: exit status" $? 2
+grep -q "bind-to none" "$work/x.err" || fail "Open MPI's binding: not explained: $(cat "$work/x.err")"
+[ ! -e "$work/x.csv" ] || fail "a refused run under mpirun wrote its file"
+
+# --- a rank that fails ---------------------------------------------------------------------
+# fault FAULT WORDS ARGS...: exit 4, every word of WORDS in the message, nothing left
+fault() {
+    f=$1 words=$2
+    shift 2
+    CB_FAULT=$f timeout 120 "$B/bench-mpi" -q -k randsum,matmul --size randsum=3000000 --size matmul=97 --workers 2 --reps 2 -o "$work/f.csv" "$@" 2>"$work/f.err"
+    expect_eq "fault $f $*: exit status" $? 4
+    for w in $words; do
+        grep -q -- "$w" "$work/f.err" || fail "fault $f $*: no '$w' in: $(cat "$work/f.err")"
+    done
+    [ ! -e "$work/f.csv" ] || fail "fault $f $*: a result file was written"
+    expect_eq "fault $f $*: leftover processes" "$(leftovers)" 0
+    expect_eq "fault $f $*: Open MPI session directories" "$(sessions)" "$sessions_before"
+    expect_eq "fault $f $*: /dev/shm" "$(ls -A /dev/shm)" "$shm_before"
+    rm -f "$work/f.csv"
+}
+fault crash:1 "rank 1 signal"
+fault exit:1 "rank 1 status"
+fault crash:0 "rank 0 signal"
+fault hang:1 "rank 1 timed out" --timeout 1
+expect_eq "no temporary files left in the output folder" "$(ls -A "$work" | grep -c '^\.')" 0
+
+# --- signals to bench-mpi while a world runs ----------------------------------------------
+for sig in INT TERM; do
+    want=$((128 + $(kill -l $sig)))
+    for delay in 0.3 1.5; do
+        "$B/bench-mpi" -q -k matmul,randsum --size matmul=400 --size randsum=50000000 --workers 2 --reps 50 -o "$work/s.csv" 2>/dev/null &
+        pid=$!
+        sleep $delay
+        kill -$sig $pid
+        wait $pid
+        expect_eq "SIG$sig after ${delay}s: exit status" $? $want
+        expect_eq "SIG$sig after ${delay}s: leftover processes" "$(leftovers)" 0
+        expect_eq "SIG$sig after ${delay}s: Open MPI session directories" "$(sessions)" "$sessions_before"
+        expect_eq "SIG$sig after ${delay}s: files" "$(ls -A "$work" | grep -c 's.csv')" 0
+    done
+done
+
+# --- bad invocations: exit 2, one line, nothing written ----------------------------------
+echo precious >"$work/keep.csv"
+bad() {
+    word=$1
+    shift
+    before=$(ls -A "$work" | sort | tr '\n' ' ')
+    "$@" >"$work/.out" 2>"$work/.err"
+    expect_eq "$* (exit status)" $? 2
+    expect_eq "$* (stderr lines)" "$(wc -l <"$work/.err")" 1
+    expect_eq "$* (stdout bytes)" "$(wc -c <"$work/.out")" 0
+    grep -q -- "$word" "$work/.err" || fail "$*: message does not name '$word': $(cat "$work/.err")"
+    rm -f "$work/.out" "$work/.err"
+    expect_eq "$* (files)" "$(ls -A "$work" | sort | tr '\n' ' ')" "$before"
+    expect_eq "$* (existing output untouched)" "$(cat "$work/keep.csv")" precious
+}
+bad "static only" "$B/bench-mpi" --schedule dynamic -o "$work/keep.csv"
+bad "static only" "$B/bench-mpi" --schedule cyclic --chunk 4
+bad "workers" "$B/bench-mpi" --workers 0
+bad "unknown kernel" "$B/bench-mpi" --kernel nosuch
+bad "start" "$B/bench-mpi" --start fork
+bad "channel" "$B/bench-mpi" --channel shm
+bad "timeout" "$B/bench-mpi" --timeout -1
+bad "directory" "$B/bench-mpi" -k empty -o "$work"
+if [ "$(id -u)" = 0 ]; then
+    bad "OMPI_ALLOW_RUN_AS_ROOT" env -u OMPI_ALLOW_RUN_AS_ROOT "$B/bench-mpi" -k empty -o "$work/keep.csv"
+fi
+"$B/bench-mpi" --help >/dev/null
+expect_eq "bench-mpi --help" $? 0
+expect_eq "bench-mpi --model-info" "$("$B/bench-mpi" --model-info | cut -d' ' -f1)" model=mpi
+expect_eq "leftover processes at the end" "$(leftovers)" 0
+finish mpi
