@@ -18,6 +18,7 @@ packages=(
     openmpi-bin libopenmpi-dev                        # bench-mpi: mpirun, the C library
     gawk                                              # scripts
     jq                                                # tests: the context JSON parses
+    valgrind                                          # tests: Helgrind and DRD on the pool
 )
 
 missing=()

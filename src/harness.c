@@ -551,12 +551,14 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     }
     if (m->configure && (rc = m->configure(o, topo, err, sizeof err)) != 0)
         return rc == CB_EXIT_USAGE ? usage_error("%s", err) : rc;
+    /* the limits hold for this machine: --plan checks them too (the sweep asks --plan
+     * before its first run), except for another machine's topology */
+    if (!synthetic && !xml && (rc = check_limits(o, m, topo)) != 0)
+        return rc;
     if (plan_only) {
         print_plans(o, topo, synthetic, xml);
         return -1;
     }
-    if ((rc = check_limits(o, m, topo)) != 0)
-        return rc;
     if (m->flags & CB_MODEL_OMP_PLACES)
         omp_places(o, topo, argv);
     if (o->output && cb_output_reserve(o->output, err, sizeof err) < 0)

@@ -7,7 +7,8 @@
 #   - the exit status is 128 + the signal's number;
 #   - no process of the run is left alive (every process the test starts carries
 #     CB_TEST_TAG in its environment) and no zombie of these binaries is left;
-#   - no message queue of the run is left in /dev/mqueue;
+#   - no message queue of the run is left in /dev/mqueue, no shared-memory file in
+#     /dev/shm (the shm channel's, Open MPI's segments);
 #   - no temporary file anywhere (results, charts, TMPDIR), and every file is complete:
 #     a binary's CSV is absent; a sweep's raw CSVs have their header and whole rows and
 #     bench-summary reads them, plan.csv has every planned row, context.json parses;
@@ -128,12 +129,15 @@ runs=(
     "bench-procpool -k matmul --size 96 -w 1,2"
     "bench-openmp -k randsum --size 2000000 -w 2 --schedule dynamic"
     "bench-openblas -k matmul --size 128 -w 1,2"
+    "bench-mpi -k randsum --size 2000000 -w 1,2"
+    "bench-mpi -k matmul --size 96 -w 2"
     "bench-overhead --only fork,spawn,spawn-self,procpool,thread -w 1,2"
     "bench-ipc --only pipe,mqueue,socket,shm --between processes"
     "bench-sync --only mutex,sem,barrier --between processes -w 2"
     "bench-memory --only fork,spawn --sizes 64 -w 2"
 )
 mkdir -p "$work/b"
+shm_before=$(ls -A /dev/shm 2>/dev/null | sort | tr '\n' ' ')
 for ((n = 0; n < 36; n++)); do
     read -ra cmd <<<"${runs[$(rand ${#runs[@]})]}"
     bin=${cmd[0]}
@@ -158,6 +162,7 @@ for ((n = 0; n < 36; n++)); do
     expect_eq "$what: processes left" "$(left)" ""
     expect_eq "$what: zombies" "$(zombies "$pid")" ""
     expect_eq "$what: message queues left" "$(ls -A /dev/mqueue 2>/dev/null | grep -c -- "-$pid-")" 0
+    expect_eq "$what: /dev/shm" "$(ls -A /dev/shm 2>/dev/null | sort | tr '\n' ' ')" "$shm_before"
     rm -rf "$work/b"/* "$work/b"/.[!.]*
 done
 

@@ -14,6 +14,9 @@ trap 'rm -rf "$work"' EXIT
 
 models="threads threadpool procs procpool"
 for m in openmp openblas; do [ -x "$B/bench-$m" ] && models="$models $m"; done
+# bench-mpi: the refusals only (the runs under limits would be mpirun's)
+checked=$models
+[ -x "$B/bench-mpi" ] && checked="$checked mpi"
 mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 
 # refused WORD COMMAND ARGS...: exit 2, one line matching WORD, nothing written; COMMAND
@@ -33,7 +36,7 @@ refused() {
 }
 
 # --- memory: every model, matmul far beyond any machine (a million squared doubles, 3x) --
-for m in seq $models; do
+for m in seq $checked; do
     w=2
     [ $m = seq ] && w=1
     refused "needs [0-9.]* GiB (inputs and output [0-9.]* GiB.*more than 80% of this machine's [0-9.]* GiB" \
@@ -48,11 +51,13 @@ done
 # rebuilding the inputs: the model's share is named
 n=$(awk -v kib="$mem_kib" 'BEGIN { printf "%d", sqrt(0.4 * kib * 1024 / 24) }')
 refused "procs with 4 workers [0-9.]* GiB more" bench-procs -k matmul --size $n --workers 4 --start spawn
+# every MPI rank on this host prepares its own copy of the job
+[ -x "$B/bench-mpi" ] && refused "mpi with 4 workers [0-9.]* GiB more" bench-mpi -k matmul --size $n --workers 2,4
 # the harness's own records: every repetition of every worker count, raw rows in the CSV
 refused "records need [0-9.]* GiB" bench-threads -k empty --reps 100000 --workers 1-4096 --raw
 
 # --- workers: above the bound, and at or above RLIMIT_NPROC ------------------------------
-for m in $models; do
+for m in $checked; do
     refused "at most" bench-$m -k matmul --size 64 --workers 4097
     refused "RLIMIT_NPROC, ulimit -u, is 8 processes and threads" prlimit --nproc=8 "$B/bench-$m" -k matmul --size 64 --workers 8
     refused "RLIMIT_NPROC" prlimit --nproc=8 "$B/bench-$m" -k matmul --size 64 --workers 2-64:x2

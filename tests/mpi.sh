@@ -31,9 +31,10 @@ same_as_seq() {
 
 # leftovers: a live process started by this test (tagged through its environment, which
 # mpirun hands on to its ranks), an orphaned zombie, or an Open MPI session directory
+# (bench-mpi gives each launch a private folder, /dev/shm/cb-mpi-*, and removes it)
 tag="CB_TEST_TAG=mpi-$$-$RANDOM"
 export "${tag%%=*}"="${tag#*=}"
-sessions() { ls -d "${TMPDIR:-/tmp}"/ompi.*/pid.* 2>/dev/null | sort; }
+sessions() { ls -d "${TMPDIR:-/tmp}"/ompi.*/pid.* "${TMPDIR:-/tmp}"/cb-mpi-* /dev/shm/cb-mpi-* 2>/dev/null | sort; }
 leftovers() {
     live=0
     for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do

@@ -540,6 +540,21 @@ static int mpi_configure(struct cb_options *o, const struct cb_topo *topo, char 
     return 0;
 }
 
+/* Memory beyond rank 0's job: every other rank on this host prepares its own copy of the
+ * job (prepare_here). Started plainly, bench-mpi runs all p ranks here; under mpirun, the
+ * ranks that share rank 0's host count (a hostfile's other hosts check their own). */
+static double mpi_memory(double job, double out, const struct cb_config *cfg)
+{
+    (void)out;
+    int here = cfg->workers;
+    if (world.size > 0) {
+        here = 1;
+        for (int w = 1; w < world.size; w++)
+            here += strcmp(world.names + (size_t)w * MPI_MAX_PROCESSOR_NAME, world.names) == 0;
+    }
+    return (here - 1) * job;
+}
+
 const struct cb_model cb_model_mpi = {
     .abi = CB_MODEL_ABI,
     .name = "mpi",
@@ -552,6 +567,7 @@ const struct cb_model cb_model_mpi = {
     .open = mpi_open,
     .close = mpi_close,
     .configure = mpi_configure,
+    .memory = mpi_memory,
 };
 
 /* --- the world --------------------------------------------------------------------------- */

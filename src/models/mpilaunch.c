@@ -49,7 +49,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +63,52 @@
 extern char **environ;
 
 static const char *prog = "bench-mpi";
+
+/* Open MPI's files of a world: its session directory (under TMPDIR: the PMIx store, the
+ * contact file) and the ranks' shared-memory segments (vader, /dev/shm by default). An
+ * mpirun stopped by a signal can leave them behind, so every world gets a private folder
+ * for both (TMPDIR and OMPI_MCA_btl_vader_backing_directory point there), in /dev/shm when
+ * it can (memory, as the segments need), and the launcher removes the folder whole once
+ * mpirun and its ranks are reaped, after a signal too. */
+static char world_dir[PATH_MAX];
+
+/* Remove name (in the folder parent) and everything under it, without following links.
+ * Only async-signal-safe system calls (getdents64, unlinkat, openat): the signal handler
+ * uses it. */
+struct dirent64_raw {
+    uint64_t ino;
+    int64_t off;
+    unsigned short reclen;
+    unsigned char type;
+    char name[];
+};
+static void rm_tree(int parent, const char *name, int depth)
+{
+    if (unlinkat(parent, name, 0) == 0 || errno != EISDIR || depth > 32)
+        return;
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char buf[2048] __attribute__((aligned(8)));
+    long got;
+    int seen, passes = 0;
+    do { /* entries were removed under the reader: read the folder again until it is empty */
+        seen = 0;
+        lseek(fd, 0, SEEK_SET);
+        while ((got = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+            for (long i = 0; i < got;) {
+                struct dirent64_raw *e = (struct dirent64_raw *)(void *)(buf + i);
+                i += e->reclen;
+                if (strcmp(e->name, ".") != 0 && strcmp(e->name, "..") != 0) {
+                    rm_tree(fd, e->name, depth + 1);
+                    seen++;
+                }
+            }
+        }
+    } while (seen > 0 && ++passes < 8); /* bounded: an entry that cannot go stays */
+    close(fd);
+    unlinkat(parent, name, AT_REMOVEDIR);
+}
 
 /* The running mpirun and the read ends of its pipes, for the signal handler. */
 static volatile pid_t live_pid;
@@ -131,6 +179,8 @@ static void on_signal(int sig)
             ;
         reap_orphans(5.0);
     }
+    if (world_dir[0])
+        rm_tree(AT_FDCWD, world_dir, 0);
     cb_output_discard();
     signal(sig, SIG_DFL);
     raise(sig); /* delivered when the handler returns: the signal is blocked until then */
@@ -540,23 +590,50 @@ static int root_refused(void)
     return !a || !b || strcmp(a, "1") != 0 || strcmp(b, "1") != 0;
 }
 
-/* A copy of the environment with one more slot, t0, for CB_MPI_T0. NULL if memory is
- * short. */
-static char **env_with(char *t0)
+/* A copy of the environment with one more slot, t0, for CB_MPI_T0, and the world's private
+ * folder (world_dir) as TMPDIR and vader's backing directory. NULL if memory is short. */
+static char **env_with(char *t0, char *tmpdir, char *vader)
 {
+    static const char *const replaced[] = { CB_MPI_T0_ENV "=", "TMPDIR=",
+                                            "OMPI_MCA_btl_vader_backing_directory=" };
     size_t n = 0;
     while (environ[n])
         n++;
-    char **env = malloc(sizeof(char *) * (n + 2));
+    char **env = malloc(sizeof(char *) * (n + 4));
     if (!env)
         return NULL;
-    size_t k = 0, len = strlen(CB_MPI_T0_ENV);
-    for (size_t i = 0; i < n; i++)
-        if (!(strncmp(environ[i], CB_MPI_T0_ENV, len) == 0 && environ[i][len] == '='))
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int keep = 1;
+        for (size_t r = 0; r < sizeof replaced / sizeof replaced[0]; r++)
+            keep &= strncmp(environ[i], replaced[r], strlen(replaced[r])) != 0;
+        if (keep)
             env[k++] = environ[i];
+    }
     env[k++] = t0;
+    env[k++] = tmpdir;
+    env[k++] = vader;
     env[k] = NULL;
     return env;
+}
+
+/* Create world_dir: in /dev/shm, else in $TMPDIR or /tmp. 0, or -1 with errno. */
+static int make_world_dir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    const char *bases[] = { "/dev/shm", tmp && *tmp ? tmp : "/tmp" };
+    for (size_t i = 0; i < 2; i++) {
+        char dir[PATH_MAX];
+        if (snprintf(dir, sizeof dir, "%s/cb-mpi-XXXXXX", bases[i]) >= (int)sizeof dir) {
+            errno = ENAMETOOLONG;
+            continue;
+        }
+        if (mkdtemp(dir)) {
+            memcpy(world_dir, dir, sizeof dir);
+            return 0;
+        }
+    }
+    return -1;
 }
 
 static int launch_all(const struct cb_options *o, const struct cb_topo *topo)
@@ -570,11 +647,21 @@ static int launch_all(const struct cb_options *o, const struct cb_topo *topo)
     }
     self[sl] = '\0';
     char t0[64] = CB_MPI_T0_ENV "=0";
-    char **envp = env_with(t0);
+    if (make_world_dir() < 0) {
+        fprintf(stderr, "%s: cannot create a folder for Open MPI's files in /dev/shm or %s: "
+                "%s\n", prog, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
+        return CB_EXIT_ERROR;
+    }
+    char tmpdir[PATH_MAX + 16], vader[PATH_MAX + 48];
+    snprintf(tmpdir, sizeof tmpdir, "TMPDIR=%s", world_dir);
+    snprintf(vader, sizeof vader, "OMPI_MCA_btl_vader_backing_directory=%s", world_dir);
+    char **envp = env_with(t0, tmpdir, vader);
     char *buf = NULL, *header = NULL;
     size_t len = 0;
     FILE *all = open_memstream(&buf, &len);
     if (!envp || !all) {
+        rm_tree(AT_FDCWD, world_dir, 0);
+        world_dir[0] = '\0';
         free(envp);
         if (all)
             fclose(all);
@@ -606,6 +693,8 @@ static int launch_all(const struct cb_options *o, const struct cb_topo *topo)
         args_free(&a);
     }
     fclose(all);
+    rm_tree(AT_FDCWD, world_dir, 0); /* every world is reaped */
+    world_dir[0] = '\0';
     if (rc == 0 && cb_output_commit(o->output, buf, len) < 0) {
         fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->output ? o->output : "stdout",
                 strerror(errno));
