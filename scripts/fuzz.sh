@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 [[ $seconds =~ ^[1-9][0-9]{0,5}$ ]] || die "--time '$seconds': not a number of seconds from 1 to 999999"
-all=$(ls fuzz/fuzz-*.c | sed 's|fuzz/fuzz-||; s|\.c$||' | tr '\n' ' ')
+all=$(ls fuzz/fuzz-*.c 2>/dev/null | sed 's|fuzz/fuzz-||; s|\.c$||' | tr '\n' ' ')
 [ -n "$targets" ] || targets=$all
 for t in ${targets//,/ }; do
     [ -f "fuzz/fuzz-$t.c" ] || die "--targets: no target '$t' (have: $all)"

@@ -26,6 +26,7 @@ trap 'chmod -R u+w "$top" 2>/dev/null; rm -rf "$top"' EXIT
 repo=$top/repo W=$top/w stubs=$top/stubs io=$top/io calls=$top/io/calls.log
 mkdir -p "$repo" "$W" "$stubs" "$io" "$top/tmp"
 cp -r "$src/scripts" "$repo/"
+mkdir -p "$repo/fuzz" && cp "$src"/fuzz/fuzz-*.c "$repo/fuzz/" # fuzz.sh lists its targets
 ln -s "$build" "$repo/build"
 export TMPDIR=$top/tmp
 
