@@ -42,8 +42,9 @@ int main(int argc, char **argv)
                    "only the machine label that names result folders; --name overrides it.\n");
             return 0;
         case 'V':
-            printf("bench-info (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
-                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
+            printf("bench-info (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n"
+                   "libraries: %s\n", CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER,
+                   CB_LIBRARIES);
             return 0;
         case ':':
             fprintf(stderr, "bench-info: option '%s' needs a value\n", argv[optind - 1]);

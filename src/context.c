@@ -199,6 +199,7 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
     kv(f, "commit", CB_GIT_COMMIT, 0);
     kv(f, "compiler", CB_COMPILER, 0);
     kv(f, "build_flags", CB_BUILD_FLAGS, 0);
+    kv(f, "libraries", CB_LIBRARIES, 0); /* the versions the build found */
     kvi(f, "debug_build", CB_DEBUG_BUILD, 1);
     fprintf(f, "  },\n  \"run\": {\n");
     kv(f, "date", when, 0);

@@ -91,7 +91,7 @@ fi
 expect_eq "bench-info exit status" $? 0
 jq -e . "$work/ctx.json" >/dev/null
 expect_eq "bench-info JSON parses" $? 0
-for f in .schema_version .suite.version .suite.commit .suite.compiler .suite.build_flags \
+for f in .schema_version .suite.version .suite.commit .suite.compiler .suite.build_flags .suite.libraries \
          .run.date .run.hostname .run.label .run.load_average .run.timer_resolution_s \
          .run.timer_cost_s .cpu.vendor .cpu.brand .cpu.family .cpu.model .cpu.ext_model \
          .cpu.hypervisor .cpu.measured_clock_mhz .cpu.features.avx2 .cpu.features.avx512f \
