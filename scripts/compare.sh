@@ -32,7 +32,7 @@ for d in "${dirs[@]}"; do
     [ -s "$d/context.json" ] || die "$d: no context.json: not a results folder"
     [ -s "$d/summary.csv" ] || die "$d: no summary.csv (build/bench/bench-summary $d writes it)"
     ctx=$(LC_ALL=C gawk -f "$here/json.awk" "$d/context.json" 2>/dev/null) || die "$d/context.json: not valid JSON"
-    get() { printf '%s\n' "$ctx" | awk -F'\t' -v k="$1" '$1 == k { print $2; exit }'; }
+    get() { awk -F'\t' -v k="$1" '$1 == k && !done { print $2; done = 1 }' <<<"$ctx"; } # no pipe: an early exit would SIGPIPE the writer under pipefail
     sv=$(get schema_version)
     [ -n "$sv" ] || die "$d/context.json: no schema_version"
     if [ -z "$schema" ]; then

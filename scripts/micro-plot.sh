@@ -23,20 +23,8 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$dir" ] || die "no results folder given (see --help)"
 [ -d "$dir" ] || die "$dir: no such folder"
-# the CSVs that micro.sh writes: at least one, each with its header (not a corrupt file)
-found=0
-for f in overhead ipc sync memory breakeven-times breakeven minimal; do
-    [ -e "$dir/$f.csv" ] || continue
-    case $f in
-        breakeven*) want="kernel,series," ;;
-        minimal) want="op,batch," ;;
-        *) want="row,bench,construct,between,size,workers,metric," ;;
-    esac
-    hdr=$(head -1 "$dir/$f.csv" | tr -d '\0')
-    [[ $hdr == "$want"* ]] || die "$dir/$f.csv: not written by micro.sh (no header '$want...')"
-    found=$((found + 1))
-done
-[ $found -gt 0 ] || die "$dir: no micro-benchmark results (overhead.csv, ipc.csv, sync.csv, memory.csv, breakeven.csv: scripts/micro.sh writes them)"
+. "$(dirname "$0")/micro-lib.bash"
+micro_check_dir "$dir"
 command -v gnuplot >/dev/null 2>&1 ||
     { echo "micro-plot.sh: gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts" >&2; exit 1; }
 

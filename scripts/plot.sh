@@ -28,7 +28,7 @@ command -v gnuplot >/dev/null 2>&1 ||
     { echo "plot.sh: gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts" >&2; exit 1; }
 
 ctx=$(LC_ALL=C gawk -f "$here/json.awk" "$dir/context.json" 2>&1) || die "$dir/context.json: not valid JSON"
-get() { printf '%s\n' "$ctx" | awk -F'\t' -v k="$1" '$1 == k { print $2; exit }'; }
+get() { awk -F'\t' -v k="$1" '$1 == k && !done { print $2; done = 1 }' <<<"$ctx"; } # no pipe: an early exit would SIGPIPE the writer under pipefail
 label=$(get run.label) brand=$(get cpu.brand) cores=$(get topology.cores) pus=$(get topology.pus)
 [[ $cores =~ ^[1-9][0-9]*$ && $pus =~ ^[1-9][0-9]*$ ]] ||
     die "$dir/context.json: no topology.cores and topology.pus"

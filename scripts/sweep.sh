@@ -144,12 +144,6 @@ for bin in "$B"/bench-*; do
     [[ $info == model=* ]] || continue
     name=${info#model=}; name=${name%% *}
     [ "$bin" = "$B/bench-$name" ] || continue
-    # MPI only where mpirun works (one rank, no work): as root Open MPI also needs
-    # OMPI_ALLOW_RUN_AS_ROOT=1 and OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 (README)
-    if [ "$name" = mpi ] && ! why=$(timeout 60 "$bin" -q -k empty --size 1 --workers 1 --reps 1 2>&1 >/dev/null); then
-        echo "sweep.sh: bench-mpi skipped: mpirun does not work here (${why##*$'\n'})" >&2
-        continue
-    fi
     mk=${info##*kernels=}; mk=${mk%% *}
     mkernels[$name]=$mk
     mserial[$name]=$([[ $info == *" serial=1"* ]] && echo 1 || echo 0)
@@ -172,6 +166,24 @@ for k in "${!size[@]}"; do
     [[ ,$kernels, == *,$k,* ]] || die "--size $k=${size[$k]}: kernel $k is not in --kernels $kernels"
 done
 
+# the sizes, checked by bench-seq (--plan runs nothing): a size out of range or too large
+# for this machine's memory is refused here, not by every run of the sweep
+size_args=()
+for k in "${!size[@]}"; do size_args+=(--size "$k=${size[$k]}"); done
+msg=$("$B/bench-seq" --plan --kernel "$kernels" ${size_args[@]+"${size_args[@]}"} 2>&1 >/dev/null) ||
+    die "$(printf '%s\n' "$msg" | tail -1)"
+# MPI only where mpirun works (a world of one rank, no work), asked once the rest of the
+# command line is checked: as root Open MPI also needs OMPI_ALLOW_RUN_AS_ROOT=1 and
+# OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 (README). Asked for by name, it must work; found, it is
+# skipped with a note.
+if [[ " ${sel[*]} " == *" mpi "* ]] &&
+    ! why=$(timeout 60 "$B/bench-mpi" -q -k empty --size 1 --workers 1 --reps 1 2>&1 >/dev/null); then
+    why=${why##*$'\n'}
+    [[ ,$models, == *,mpi,* ]] && die "--models mpi: mpirun does not work here ($why)"
+    echo "sweep.sh: bench-mpi skipped: mpirun does not work here ($why)" >&2
+    mapfile -t sel < <(printf '%s\n' "${sel[@]}" | grep -vx mpi)
+fi
+
 # How many worker counts the list gives here, and whether the binaries accept it.
 par=""
 # (a parallel model with the empty kernel, if any, makes the probe cost nothing)
@@ -192,12 +204,6 @@ if [ -n "$par" ]; then
     rm -f "$perr"
     nworkers=$(printf '%s\n' "$probe" | awk -F, '$1 == "summary"' | wc -l)
 fi
-# the sizes, checked by bench-seq (--plan runs nothing): a size out of range or too large
-# for this machine's memory is refused here, not by every run of the sweep
-size_args=()
-for k in "${!size[@]}"; do size_args+=(--size "$k=${size[$k]}"); done
-msg=$("$B/bench-seq" --plan --kernel "$kernels" ${size_args[@]+"${size_args[@]}"} 2>&1 >/dev/null) ||
-    die "$(printf '%s\n' "$msg" | tail -1)"
 
 label=$("$B/bench-info" --label ${label:+--name "$label"}) || exit 2
 dest=$outdir/$label

@@ -15,16 +15,7 @@ trap 'rm -rf "$work"' EXIT
 
 # leftovers: a live process started by this test (tagged through its environment, so other
 # test runs on the machine do not count), or an orphaned zombie of these binaries
-tag="CB_TEST_TAG=faults-$$-$RANDOM"
-export "${tag%%=*}"="${tag#*=}"
-leftovers() {
-    live=0
-    for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do
-        case $(cat "${f%/environ}/comm" 2>/dev/null) in bench-*) live=$((live + 1)) ;; esac
-    done
-    zombies=$(ps -eo stat=,ppid=,comm= | awk '$1 ~ /^Z/ && $2 == 1 && $3 ~ /^bench-/' | wc -l)
-    echo $((live + zombies))
-}
+tag_processes faults
 ipc_state() { ls -A /dev/shm; [ -d /dev/mqueue ] && ls -A /dev/mqueue; true; }
 ipc_before=$(ipc_state)
 scenarios=0

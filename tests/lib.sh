@@ -30,6 +30,36 @@ csv_col() {
         $idx["row"] == kind { print $idx[col] }' "$1"
 }
 
+# tag_processes NAME: mark every process this test starts through the environment (children
+# and mpirun's ranks inherit it), so that other test runs on the machine do not count.
+# leftovers then counts the tagged processes still alive whose name matches the extended
+# regular expression $leftover_names (default bench-.*), plus orphaned zombies of them.
+tag_processes() {
+    tag="CB_TEST_TAG=$1-$$-$RANDOM"
+    export "${tag%%=*}"="${tag#*=}"
+}
+leftovers() {
+    local live=0 f re="^(${leftover_names:-bench-.*})\$"
+    for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do
+        [[ $(cat "${f%/environ}/comm" 2>/dev/null) =~ $re ]] && live=$((live + 1))
+    done
+    zombies=$(ps -eo stat=,ppid=,comm= | awk -v re="$re" '$1 ~ /^Z/ && $2 == 1 && $3 ~ re' | wc -l)
+    echo $((live + zombies))
+}
+
+# same_as_seq FILE LABEL: every summary row of FILE verified, and each kernel's checksum
+# that of bench-seq in $seq_csv (default $work/seq.csv)
+same_as_seq() {
+    local k want got ref=${seq_csv:-$work/seq.csv}
+    expect_eq "$2: verified" "$(csv_col "$1" verified | sort -u)" yes
+    [ -n "$(csv_col "$ref" kernel)" ] || fail "$2: no bench-seq reference in $ref"
+    for k in $(csv_col "$ref" kernel | sort -u); do
+        want=$(paste -d, <(csv_col "$ref" kernel) <(csv_col "$ref" checksum) | awk -F, -v k=$k '$1 == k { print $2 }')
+        got=$(paste -d, <(csv_col "$1" kernel) <(csv_col "$1" checksum) | awk -F, -v k=$k '$1 == k { print $2 }' | sort -u)
+        expect_eq "$2: $k checksum" "$got" "$want"
+    done
+}
+
 finish() {
     name=$1
     echo "$name: $checks checks, $failures failed"

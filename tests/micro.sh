@@ -22,16 +22,8 @@ else
     echo "note: /dev/mqueue is not mounted here; message-queue leaks are not checked"
 fi
 ipc_state() { ls -A /dev/shm; [ $mq_checked = 1 ] && ls -A /dev/mqueue; true; }
-tag="CB_TEST_TAG=micro-$$-$RANDOM"
-export "${tag%%=*}"="${tag#*=}"
-leftovers() {
-    live=0
-    for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do
-        case $(cat "${f%/environ}/comm" 2>/dev/null) in bench-*|true) live=$((live + 1)) ;; esac
-    done
-    zombies=$(ps -eo stat=,ppid=,comm= | awk '$1 ~ /^Z/ && $2 == 1 && $3 ~ /^bench-/' | wc -l)
-    echo $((live + zombies))
-}
+tag_processes micro
+leftover_names='bench-.*|true'
 ipc_before=$(ipc_state)
 
 # well_formed FILE LABEL CONSTRUCTS: the CSV's shape and figures

@@ -19,30 +19,12 @@ sizes="--size primes=200003 --size randsum=3000001 --size matmul=97 --size empty
 kernels=primes,randsum,matmul,empty
 "$B/bench-seq" -q -k $kernels $sizes --reps 1 -o "$work/seq.csv" || fail "bench-seq failed"
 
-# same_as_seq FILE LABEL: every summary row verified, each kernel's checksum bench-seq's
-same_as_seq() {
-    expect_eq "$2: verified" "$(csv_col "$1" verified | sort -u)" yes
-    for k in primes randsum matmul empty; do
-        want=$(paste -d, <(csv_col "$work/seq.csv" kernel) <(csv_col "$work/seq.csv" checksum) | awk -F, -v k=$k '$1 == k { print $2 }')
-        got=$(paste -d, <(csv_col "$1" kernel) <(csv_col "$1" checksum) | awk -F, -v k=$k '$1 == k { print $2 }' | sort -u)
-        expect_eq "$2: $k checksum" "$got" "$want"
-    done
-}
-
 # leftovers: a live process started by this test (tagged through its environment, which
 # mpirun hands on to its ranks), an orphaned zombie, or an Open MPI session directory
 # (bench-mpi gives each launch a private folder, /dev/shm/cb-mpi-*, and removes it)
-tag="CB_TEST_TAG=mpi-$$-$RANDOM"
-export "${tag%%=*}"="${tag#*=}"
+tag_processes mpi
+leftover_names='bench-.*|mpirun|orted|prted'
 sessions() { ls -d "${TMPDIR:-/tmp}"/ompi.*/pid.* "${TMPDIR:-/tmp}"/cb-mpi-* /dev/shm/cb-mpi-* 2>/dev/null | sort; }
-leftovers() {
-    live=0
-    for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do
-        case $(cat "${f%/environ}/comm" 2>/dev/null) in bench-*|mpirun|orted|prted) live=$((live + 1)) ;; esac
-    done
-    zombies=$(ps -eo stat=,ppid=,comm= | awk '$1 ~ /^Z/ && $2 == 1 && $3 ~ /^(bench-mpi|mpirun|orted)$/' | wc -l)
-    echo $((live + zombies))
-}
 sessions_before=$(sessions)
 shm_before=$(ls -A /dev/shm)
 

@@ -13,16 +13,6 @@ sizes="--size primes=200003 --size randsum=3000001 --size matmul=97 --size empty
 kernels=primes,randsum,matmul,empty
 "$B/bench-seq" -q -k $kernels $sizes --reps 1 -o "$work/seq.csv" || fail "bench-seq failed"
 
-# same_as_seq FILE LABEL: every summary row verified, each kernel's checksum bench-seq's
-same_as_seq() {
-    expect_eq "$2: verified" "$(csv_col "$1" verified | sort -u)" yes
-    for k in primes randsum matmul empty; do
-        want=$(paste -d, <(csv_col "$work/seq.csv" kernel) <(csv_col "$work/seq.csv" checksum) | awk -F, -v k=$k '$1 == k { print $2 }')
-        got=$(paste -d, <(csv_col "$1" kernel) <(csv_col "$1" checksum) | awk -F, -v k=$k '$1 == k { print $2 }' | sort -u)
-        expect_eq "$2: $k checksum" "$got" "$want"
-    done
-}
-
 for start in fork spawn; do
     for ch in pipe queue socket shm; do
         "$B/bench-procs" -q -k $kernels $sizes --workers 1-2xall --reps 1 --start $start --channel $ch -o "$work/p.csv"
@@ -57,16 +47,7 @@ fi
 ipc_state() { ls -A /dev/shm; [ $mq_checked = 1 ] && ls -A /dev/mqueue; true; }
 # leftovers: a live process started by this test (tagged through its environment, so other
 # test runs on the machine do not count), or an orphaned zombie of these binaries
-tag="CB_TEST_TAG=procs-$$-$RANDOM"
-export "${tag%%=*}"="${tag#*=}"
-leftovers() {
-    live=0
-    for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do
-        case $(cat "${f%/environ}/comm" 2>/dev/null) in bench-*) live=$((live + 1)) ;; esac
-    done
-    zombies=$(ps -eo stat=,ppid=,comm= | awk '$1 ~ /^Z/ && $2 == 1 && $3 ~ /^bench-proc/' | wc -l)
-    echo $((live + zombies))
-}
+tag_processes procs
 ipc_before=$(ipc_state)
 
 # fault BINARY FAULT WANT_RC WORD ARGS...: run with CB_FAULT, check the outcome

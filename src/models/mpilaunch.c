@@ -397,8 +397,10 @@ static void filter_line(struct errfilter *f, const char *s)
     }
     if (f->inbox)
         box_append(f, s);
-    else
+    else if (!(strstr(s, "ORTE_ERROR_LOG") && strstr(s, "show_help.c")))
         fputs(s, stderr);
+    /* else: mpirun lost a framed report (Open MPI 4.1.4, when a rank dies while it is sent):
+     * its own noise, not the run's; mpirun's exit status still tells (verdict) */
 }
 
 static void filter_bytes(struct errfilter *f, const char *buf, size_t n)
@@ -503,6 +505,12 @@ static int verdict(const struct verdict *v, int status, int p)
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
+    /* MPI_Abort's error code becomes mpirun's status: 3 or 4 only comes from rank 0, the
+     * harness, which said why before it aborted, even when mpirun's framed report of the
+     * abort was lost (see filter_line) */
+    if (WIFEXITED(status) && (WEXITSTATUS(status) == CB_EXIT_VERIFY ||
+                              WEXITSTATUS(status) == CB_EXIT_WORKER))
+        return WEXITSTATUS(status);
     cb_proc_describe(status, how, sizeof how);
     fprintf(stderr, "%s: the world of %d ranks failed: mpirun %s\n", prog, p, how);
     return WIFEXITED(status) && WEXITSTATUS(status) < 128 ? CB_EXIT_ERROR : CB_EXIT_WORKER;
