@@ -26,6 +26,9 @@
 # result failed verification, 4 a worker failed), after every configuration ran; 128+N
 # when stopped by signal N (the running binary is stopped and reaped first; finished
 # configurations stay in raw/, complete, and --resume runs only the rest).
+# The whole script is one function, parsed before anything runs, so that a signal finds
+# bash executing it, never reading the next lines.
+main() {
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -115,6 +118,12 @@ on_signal() {
     trap - "$1"
     kill -s "$1" $$
 }
+# stopped STATUS: a probe that died of SIGINT, SIGTERM or SIGHUP means the sweep was stopped
+# too (Ctrl-C reaches the whole group, and bash runs the trap only after the probe's
+# command substitution): end as interrupted, not as a bad command line
+stopped() {
+    case $1 in 129) on_signal HUP ;; 130) on_signal INT ;; 143) on_signal TERM ;; esac
+}
 trap 'on_signal INT' INT
 trap 'on_signal TERM' TERM
 trap 'on_signal HUP' HUP
@@ -171,19 +180,7 @@ done
 size_args=()
 for k in "${!size[@]}"; do size_args+=(--size "$k=${size[$k]}"); done
 msg=$("$B/bench-seq" --plan --kernel "$kernels" ${size_args[@]+"${size_args[@]}"} 2>&1 >/dev/null) ||
-    die "$(printf '%s\n' "$msg" | tail -1)"
-# MPI only where mpirun works (a world of one rank, no work), asked once the rest of the
-# command line is checked: as root Open MPI also needs OMPI_ALLOW_RUN_AS_ROOT=1 and
-# OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 (README). Asked for by name, it must work; found, it is
-# skipped with a note.
-if [[ " ${sel[*]} " == *" mpi "* ]] &&
-    ! why=$(timeout 60 "$B/bench-mpi" -q -k empty --size 1 --workers 1 --reps 1 2>&1 >/dev/null); then
-    why=${why##*$'\n'}
-    [[ ,$models, == *,mpi,* ]] && die "--models mpi: mpirun does not work here ($why)"
-    echo "sweep.sh: bench-mpi skipped: mpirun does not work here ($why)" >&2
-    mapfile -t sel < <(printf '%s\n' "${sel[@]}" | grep -vx mpi)
-fi
-
+    { stopped $?; die "$(printf '%s\n' "$msg" | tail -1)"; }
 # How many worker counts the list gives here, and whether the binaries accept it.
 par=""
 # (a parallel model with the empty kernel, if any, makes the probe cost nothing)
@@ -198,14 +195,32 @@ if [ -n "$par" ]; then
     pk=${mkernels[$par]%%,*}
     [[ ,${mkernels[$par]}, == *,empty,* ]] && pk=empty
     perr=$(mktemp)
-    probe=$("$B/bench-$par" -q --kernel "$pk" --size 1000 --workers "$workers" --reps 1 \
-            ${passthru[@]+"${passthru[@]}"} 2>"$perr") ||
-        { msg=$(tail -1 "$perr"); rm -f "$perr"; die "$msg"; }
+    # (one line: bash 5.2 fails a multi-line $(...) whose subshell a signal meets while
+    # it reads it, with a syntax error and exit 2, not the signal's status)
+    pargs=(-q --kernel "$pk" --size 1000 --workers "$workers" --reps 1 ${passthru[@]+"${passthru[@]}"})
+    probe=$("$B/bench-$par" "${pargs[@]}" 2>"$perr") ||
+        { stopped $?; msg=$(tail -1 "$perr"); rm -f "$perr"; die "$msg"; }
     rm -f "$perr"
     nworkers=$(printf '%s\n' "$probe" | awk -F, '$1 == "summary"' | wc -l)
 fi
 
-label=$("$B/bench-info" --label ${label:+--name "$label"}) || exit 2
+# MPI only where mpirun works (a world of one rank, no work), asked once the rest of the
+# command line is checked: as root Open MPI also needs OMPI_ALLOW_RUN_AS_ROOT=1 and
+# OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 (README). Asked for by name, it must work; found, it is
+# skipped with a note.
+if [[ " ${sel[*]} " == *" mpi "* ]]; then
+    rc=0
+    why=$(timeout 60 "$B/bench-mpi" -q -k empty --size 1 --workers 1 --reps 1 2>&1 >/dev/null) || rc=$?
+    if [ $rc != 0 ]; then
+        stopped $rc
+        why=${why##*$'\n'}
+        [[ ,$models, == *,mpi,* ]] && die "--models mpi: mpirun does not work here ($why)"
+        echo "sweep.sh: bench-mpi skipped: mpirun does not work here ($why)" >&2
+        mapfile -t sel < <(printf '%s\n' "${sel[@]}" | grep -vx mpi)
+    fi
+fi
+
+label=$("$B/bench-info" --label ${label:+--name "$label"}) || { stopped $?; exit 2; }
 dest=$outdir/$label
 plots=$plotdir/$label
 
@@ -339,3 +354,5 @@ else
 fi
 echo "sweep.sh: $total configurations in $(fmt_time $((finished - started))); results in $dest, charts in $plots" >&2
 exit $status
+}
+main "$@"
