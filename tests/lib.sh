@@ -38,12 +38,19 @@ tag_processes() {
     tag="CB_TEST_TAG=$1-$$-$RANDOM"
     export "${tag%%=*}"="${tag#*=}"
 }
+# (polled for up to 2 s: init reaps orphans, and the kernel tears a killed process down,
+# asynchronously; a leak outlives that)
 leftovers() {
-    local live=0 f re="^(${leftover_names:-bench-.*})\$"
-    for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do
-        [[ $(cat "${f%/environ}/comm" 2>/dev/null) =~ $re ]] && live=$((live + 1))
+    local live zombies f i re="^(${leftover_names:-bench-.*})\$"
+    for ((i = 0; i < 20; i++)); do
+        live=0
+        for f in $(grep -lsz "^$tag\$" /proc/[0-9]*/environ 2>/dev/null); do
+            [[ $(cat "${f%/environ}/comm" 2>/dev/null) =~ $re ]] && live=$((live + 1))
+        done
+        zombies=$(ps -eo stat=,ppid=,comm= | awk -v re="$re" '$1 ~ /^Z/ && $2 == 1 && $3 ~ re' | wc -l)
+        [ $((live + zombies)) = 0 ] && break
+        sleep 0.1
     done
-    zombies=$(ps -eo stat=,ppid=,comm= | awk -v re="$re" '$1 ~ /^Z/ && $2 == 1 && $3 ~ re' | wc -l)
     echo $((live + zombies))
 }
 
