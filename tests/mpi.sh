@@ -105,7 +105,10 @@ expect_eq "no temporary files left in the output folder" "$(ls -A "$work" | grep
 for sig in INT TERM; do
     want=$((128 + $(kill -l $sig)))
     for delay in 0.3 1.5; do
-        "$B/bench-mpi" -q -k matmul,randsum --size matmul=400 --size randsum=50000000 --workers 2 --reps 50 -o "$work/s.csv" 2>/dev/null &
+        # far more repetitions than any machine finishes in 1.5 s: the signal always lands
+        # inside the run (50 did not on a fast host: the run ended first and wrote s.csv)
+        rm -f "$work/s.csv"
+        "$B/bench-mpi" -q -k matmul,randsum --size matmul=400 --size randsum=50000000 --workers 2 --reps 2000 -o "$work/s.csv" 2>/dev/null &
         pid=$!
         sleep $delay
         kill -$sig $pid
