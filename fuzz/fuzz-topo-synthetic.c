@@ -15,15 +15,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[512] = "";
     int rc = cb_topo_load(&topo, s, NULL, err, sizeof err);
     free(s);
-    if (rc < 0) {
-        cb_fuzz_check_message(err);
-        FUZZ_ASSERT(topo.t == NULL);
-        cb_fuzz_verdict = 0;
-        return 0;
-    }
-    FUZZ_ASSERT(!topo.thissystem && topo.pus >= 1);
-    cb_fuzz_check_plans(&topo);
-    cb_topo_destroy(&topo);
-    cb_fuzz_verdict = 1;
+    cb_fuzz_topo_verdict(rc, &topo, err);
     return 0;
 }

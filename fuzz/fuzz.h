@@ -46,4 +46,9 @@ void cb_fuzz_check_message(const char *msg);
  * permutation of the topology's PUs, and plans for more workers than PUs wrap around. */
 void cb_fuzz_check_plans(const struct cb_topo *topo);
 
+/* The verdict on cb_topo_load's answer rc for a fuzzed topology: refused with one line and
+ * nothing loaded (verdict 0), or loaded as a synthetic machine whose plans all hold
+ * (verdict 1; the topology is destroyed). */
+void cb_fuzz_topo_verdict(int rc, struct cb_topo *topo, const char *err);
+
 #endif

@@ -95,3 +95,17 @@ void cb_fuzz_check_plans(const struct cb_topo *topo)
     free(order);
     free(plan);
 }
+
+void cb_fuzz_topo_verdict(int rc, struct cb_topo *topo, const char *err)
+{
+    if (rc < 0) {
+        cb_fuzz_check_message(err);
+        FUZZ_ASSERT(topo->t == NULL);
+        cb_fuzz_verdict = 0;
+        return;
+    }
+    FUZZ_ASSERT(!topo->thissystem && topo->pus >= 1);
+    cb_fuzz_check_plans(topo);
+    cb_topo_destroy(topo);
+    cb_fuzz_verdict = 1;
+}

@@ -194,8 +194,22 @@ static void test_empty(void)
     cb_job_cleanup(&job);
 }
 
+/* Every kernel's compute function starts on a 64-byte boundary (CB_KERNEL_HOT), so its
+ * loops sit at the same place against the fetch lines in every binary that links it. */
+static void test_alignment(void)
+{
+    for (int i = 0; cb_kernels[i]; i++) {
+        uintptr_t at = (uintptr_t)cb_kernels[i]->compute;
+        CHECK_EQ_U64(at % 64, 0);
+        if (at % 64)
+            fprintf(stderr, "kernel %s: compute at %#lx, not on a 64-byte boundary\n",
+                    cb_kernels[i]->name, (unsigned long)at);
+    }
+}
+
 int main(void)
 {
+    test_alignment();
     test_primes();
     test_randsum();
     test_matmul();
