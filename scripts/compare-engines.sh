@@ -163,6 +163,14 @@ function boot_ratio(num, den, scale,   b, r, i) {
     for (b = 1; b <= 2000; b++) r[b] = scale * resample_median(num) / resample_median(den)
     asort(r); lo_hi[1] = r[50]; lo_hi[2] = r[1951]
 }
+# the median of round r of key
+function round_median(key, r,   a, i, m) { delete a; m = rn[key, r]; for (i = 1; i <= m; i++) a[i] = rv[key SUBSEP r, i]; asort(a); return med(a, m) }
+# the median of the np values pr[1..np], and a 95% bootstrap CI over them in lo_hi
+function paired_median(np,   a, b, i, r) {
+    for (b = 1; b <= 2000; b++) { for (i = 1; i <= np; i++) a[i] = pr[1 + int(rand() * np)]; asort(a); r[b] = med(a, np) }
+    asort(r); lo_hi[1] = r[50]; lo_hi[2] = r[1951]
+    delete a; for (i = 1; i <= np; i++) a[i] = pr[i]; asort(a); return med(a, np)
+}
 function key_of(model, kernel, size, sched, p) { return model SUBSEP kernel SUBSEP size SUBSEP sched SUBSEP p }
 BEGIN { srand(seed) }
 FNR == 1 { delete col; for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -171,6 +179,12 @@ $col["row"] == "raw" {
     k = key_of($col["model"], $col["kernel"], $col["size"], sched, $col["workers"])
     if (!(k in n)) { keys[++nkeys] = k; chunk[k] = $col["chunk"] }
     v[k, ++n[k]] = $col["wall_s"] + 0
+    # the round, from the file name rR-...: the paired ratios below compare within a round
+    if (match(FILENAME, /(^|\/)r([0-9]+)-[^\/]*$/, mm)) {
+        rk = k SUBSEP mm[2]
+        if (!(rk in rn)) rounds_of[k] = rounds_of[k] " " mm[2]
+        rv[rk, ++rn[rk]] = $col["wall_s"] + 0
+    }
 }
 END {
     printf "== medians of wall time, s (95%% CI of the median by order statistics)\n"
@@ -202,6 +216,21 @@ END {
         if (!(o in n)) continue
         t = median_of(k); u = median_of(o); boot_ratio(k, o, 1)
         printf "%-7s %-9s %-7s %3s %12.4f %12.4f %7.3f   [%.3f, %.3f]\n", f[2], f[3], f[4], f[5], t, u, t / u, lo_hi[1], lo_hi[2]
+    }
+
+    printf "\n== threadpool / openmp, paired: in each round, the ratio of the medians of the two engines (their runs adjacent), then the median of those ratios over the rounds [95%% bootstrap CI over rounds]\n"
+    printf "%-7s %-9s %-7s %3s %6s %7s %17s\n", "kernel", "size", "sched", "p", "rounds", "ratio", "CI"
+    for (i = 1; i <= nkeys; i++) {
+        k = keys[i]; split(k, f, SUBSEP)
+        if (f[1] != "threadpool") continue
+        o = key_of("openmp", f[2], f[3], f[4], f[5])
+        if (!(o in n)) continue
+        delete pr; np = 0; nr = split(rounds_of[k], rs, " ")
+        for (j = 1; j <= nr; j++)
+            if ((o SUBSEP rs[j]) in rn) pr[++np] = round_median(k, rs[j]) / round_median(o, rs[j])
+        if (np < 2) continue
+        r = paired_median(np)
+        printf "%-7s %-9s %-7s %3s %6d %7.3f   [%.3f, %.3f]\n", f[2], f[3], f[4], f[5], np, r, lo_hi[1], lo_hi[2]
     }
 
     s = key_of("seq", "matmul", blas_n, "-", 1); o = key_of("openblas", "matmul", blas_n, "-", 1)
