@@ -19,17 +19,18 @@
 #   --out DIR         keep the raw CSVs and the summary there (default a new /tmp folder)
 #   --seed N          inputs, run order and bootstrap (default 42)
 #   --summary DIR     only summarise the raw CSVs already in DIR/raw
+#   --build DIR       the build folder whose bench/ binaries run (default build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=4 reps=5 kernels=primes,randsum,matmul schedules=static,cyclic,dynamic,guided
-workers=1-all blas_n=1024 lock="" out="" seed=42 summary=""
+workers=1-all blas_n=1024 lock="" out="" seed=42 summary="" build=build
 sizes=()
 die() { echo "compare-engines.sh: $*" >&2; exit 2; }
 count() { [[ $2 =~ ^[1-9][0-9]{0,4}$ ]] || die "$1 '$2': not a count from 1 to 99999"; }
 while [ $# -gt 0 ]; do
     case $1 in
-        --rounds|--reps|--kernels|--size|--schedules|--workers|--blas-n|--lock|--out|--seed|--summary)
+        --rounds|--reps|--kernels|--size|--schedules|--workers|--blas-n|--lock|--out|--seed|--summary|--build)
             [ $# -ge 2 ] || die "$1 needs a value" ;;
     esac
     case $1 in
@@ -44,7 +45,8 @@ while [ $# -gt 0 ]; do
         --out) out=$2 ;;
         --seed) [[ $2 =~ ^[0-9]{1,18}$ ]] || die "--seed '$2': not an unsigned integer"; seed=$2 ;;
         --summary) summary=$2 ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --build) build=$2 ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift 2
@@ -71,7 +73,7 @@ probe() {
     msg=$("$B/$1" --plan "${@:2}" 2>&1 >/dev/null) || die "$(printf '%s\n' "$msg" | tail -1)"
 }
 
-B=build/bench
+B=$build/bench
 if [ -n "$summary" ]; then
     dir=$summary rounds=0
     [ -d "$dir/raw" ] || die "--summary '$dir': no raw/ folder there"
@@ -84,7 +86,7 @@ if [ -n "$summary" ]; then
     done
     [ $n -gt 0 ] || die "--summary '$dir': no CSV in $dir/raw"
 else
-    [ -x $B/bench-seq ] && [ -x $B/bench-threadpool ] || die "build first: meson compile -C build"
+    [ -x $B/bench-seq ] && [ -x $B/bench-threadpool ] || die "build first: no $B/bench-seq or bench-threadpool (meson compile -C $build)"
     engines=(threadpool) notes=()
     if [ -x $B/bench-openmp ]; then
         engines+=(openmp)
@@ -179,6 +181,9 @@ $col["row"] == "raw" {
     k = key_of($col["model"], $col["kernel"], $col["size"], sched, $col["workers"])
     if (!(k in n)) { keys[++nkeys] = k; chunk[k] = $col["chunk"] }
     v[k, ++n[k]] = $col["wall_s"] + 0
+    # the one-thread BLAS comparison: its order is the one its files hold (--summary
+    # reads a run made with any --blas-n)
+    if (FILENAME ~ /(^|\/)r[0-9]+-blas-[^\/]*$/) blas_n = $col["size"] + 0
     # the round, from the file name rR-...: the paired ratios below compare within a round
     if (match(FILENAME, /(^|\/)r([0-9]+)-[^\/]*$/, mm)) {
         rk = k SUBSEP mm[2]
@@ -238,8 +243,8 @@ END {
         fl = 2 * blas_n * blas_n * blas_n / 1e9
         ts = median_of(s); tb = median_of(o); boot_ratio(o, s, 1)
         printf "\n== matmul n=%d on one thread: our kernel (bench-seq) against OpenBLAS (bench-openblas -w 1)\n", blas_n
-        printf "ours      %8.2f GFLOP/s (median %.4f s, n %d)\n", fl / ts, ts, n[s]
-        printf "openblas  %8.2f GFLOP/s (median %.4f s, n %d)\n", fl / tb, tb, n[o]
+        printf "ours      %8.2f GFLOP/s (median %.4g s, n %d)\n", fl / ts, ts, n[s]
+        printf "openblas  %8.2f GFLOP/s (median %.4g s, n %d)\n", fl / tb, tb, n[o]
         printf "ours / openblas = %.3f [%.3f, %.3f]\n", tb / ts, lo_hi[1], lo_hi[2]
     }
 }' "$dir"/raw/*.csv | tee "$dir/summary.txt"

@@ -1,0 +1,77 @@
+# engines-compare.sh BUILD - scripts/compare-engines.sh on small sizes: every binary runs in
+# every round, the summary holds every section with one row per configuration, its ratios
+# are the ones the raw CSVs give (recomputed here independently), and re-summarising the same
+# raw CSVs gives the same summary (the bootstrap's seed is fixed).
+build=$(cd "$1" && pwd)
+src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/tests/lib.sh"
+work=$(mktemp -d -t cb-engines-compare.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+bash "$src/scripts/compare-engines.sh" --build "$build" --rounds 3 --reps 3 \
+    --kernels primes,randsum --size primes=30000 --size randsum=300000 \
+    --schedules static,dynamic --workers 1-2 --blas-n 96 --out "$work/ce" \
+    >"$work/out.txt" 2>"$work/err.txt"
+expect_eq "compare-engines.sh: exit status" $? 0
+s=$work/ce/summary.txt
+[ -s "$s" ] && ok || fail "no summary.txt"
+cmp -s "$s" "$work/out.txt" && ok || fail "the summary printed is not the one kept"
+
+# 3 rounds x (bench-seq on 2 kernels, 2 engines x 2 schedules x 2 kernels, seq and openblas)
+expect_eq "raw CSVs" "$(ls "$work/ce/raw" | wc -l)" $((3 * (2 + 8 + 2)))
+expect_eq "rounds announced" "$(grep -c '^compare-engines.sh: round [1-3] of 3' "$work/err.txt")" 3
+
+# section SECTION-PREFIX: the data rows of one section of the summary
+section() {
+    awk -v h="$1" 'index($0, h) == 1 { on = 1; getline; next } on && /^$/ { exit } on' "$s"
+}
+expect_eq "median rows" "$(section '== medians' | wc -l)" $((2 + 16 + 2))
+expect_eq "efficiency rows" "$(section '== efficiency' | wc -l)" 16
+expect_eq "ratio rows" "$(section '== threadpool / openmp: ratio' | wc -l)" 8
+expect_eq "paired rows" "$(section '== threadpool / openmp, paired' | wc -l)" 8
+expect_eq "paired rows over 3 rounds" "$(section '== threadpool / openmp, paired' | awk '$5 == 3' | wc -l)" 8
+grep -q '^ours / openblas = [0-9.]* \[[0-9.]*, [0-9.]*\]$' "$s" && ok || fail "no ours/OpenBLAS ratio"
+
+# every ratio and interval is a positive number, the ratio inside its interval
+section '== threadpool / openmp' | awk '
+    { r = $7; lo = $8; hi = $9; gsub(/[\[\],]/, "", lo); gsub(/[\[\],]/, "", hi)
+      if (!(r > 0 && lo > 0 && lo <= r && r <= hi)) { print "bad ratio row: " $0; bad = 1 } }
+    END { exit bad }' && ok || fail "a ratio row is not a ratio inside its interval"
+section '== threadpool / openmp, paired' | awk '
+    { r = $6; lo = $7; hi = $8; gsub(/[\[\],]/, "", lo); gsub(/[\[\],]/, "", hi)
+      if (!(r > 0 && lo > 0 && lo <= r && r <= hi)) { print "bad paired row: " $0; bad = 1 } }
+    END { exit bad }' && ok || fail "a paired row is not a ratio inside its interval"
+
+# recompute from the raw CSVs: medians of wall_s, pooled and per round
+med() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+walls() { for f in "$@"; do csv_col "$f" wall_s raw; done; }
+for sched in static dynamic; do
+    for p in 1 2; do
+        tp=$(walls "$work"/ce/raw/r*-threadpool-$sched-primes.csv | paste -d, - <(
+            for f in "$work"/ce/raw/r*-threadpool-$sched-primes.csv; do csv_col "$f" workers raw; done) |
+            awk -F, -v p=$p '$2 == p { print $1 }' | med)
+        om=$(walls "$work"/ce/raw/r*-openmp-$sched-primes.csv | paste -d, - <(
+            for f in "$work"/ce/raw/r*-openmp-$sched-primes.csv; do csv_col "$f" workers raw; done) |
+            awk -F, -v p=$p '$2 == p { print $1 }' | med)
+        want=$(awk -v a="$tp" -v b="$om" 'BEGIN { printf "%.3f", a / b }')
+        got=$(section '== threadpool / openmp: ratio' | awk -v s=$sched -v p=$p '$1 == "primes" && $3 == s && $4 == p { print $7 }')
+        expect_eq "primes $sched p=$p: ratio of medians" "$got" "$want"
+        pr=""
+        for r in 1 2 3; do
+            a=$(csv_col "$work/ce/raw/r$r-threadpool-$sched-primes.csv" wall_s raw | paste -d, - <(csv_col "$work/ce/raw/r$r-threadpool-$sched-primes.csv" workers raw) | awk -F, -v p=$p '$2 == p { print $1 }' | med)
+            b=$(csv_col "$work/ce/raw/r$r-openmp-$sched-primes.csv" wall_s raw | paste -d, - <(csv_col "$work/ce/raw/r$r-openmp-$sched-primes.csv" workers raw) | awk -F, -v p=$p '$2 == p { print $1 }' | med)
+            pr="$pr$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.17g", a / b }')"$'\n'
+        done
+        want=$(printf '%s' "$pr" | med | awk '{ printf "%.3f", $1 }')
+        got=$(section '== threadpool / openmp, paired' | awk -v s=$sched -v p=$p '$1 == "primes" && $3 == s && $4 == p { print $6 }')
+        expect_eq "primes $sched p=$p: paired ratio" "$got" "$want"
+    done
+done
+
+# the same raw CSVs summarised again: the same summary, byte for byte
+cp "$s" "$work/first.txt"
+bash "$src/scripts/compare-engines.sh" --summary "$work/ce" >/dev/null 2>&1
+expect_eq "--summary: exit status" $? 0
+cmp -s "$s" "$work/first.txt" && ok || fail "--summary on the same raw CSVs gave another summary"
+
+finish engines-compare
