@@ -6,8 +6,9 @@
 # drifts cannot favour one), one run per kernel and schedule so that a disturbance lasting
 # seconds hits both engines alike, each run keeping its raw samples; then one summary: medians
 # with their 95% CI, efficiency E = T_seq / (p T_p) per schedule, the time ratio
-# threadpool/openmp, and GFLOP/s ours/OpenBLAS, the ratios with 95% bootstrap CIs
-# (fixed seed).
+# threadpool/openmp (of the pooled medians, and paired: the median over rounds of each
+# round's ratio, which drift between rounds cannot move), and GFLOP/s ours/OpenBLAS, the
+# ratios with 95% bootstrap CIs (fixed seed).
 #   --rounds R        rounds (default 4); each binary runs --reps per round
 #   --reps N          measured repetitions per configuration per round (default 5)
 #   --kernels LIST    default primes,randsum,matmul
@@ -46,7 +47,7 @@ while [ $# -gt 0 ]; do
         --seed) [[ $2 =~ ^[0-9]{1,18}$ ]] || die "--seed '$2': not an unsigned integer"; seed=$2 ;;
         --summary) summary=$2 ;;
         --build) build=$2 ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift 2
