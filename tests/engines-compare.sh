@@ -44,25 +44,20 @@ section '== threadpool / openmp, paired' | awk '
 
 # recompute from the raw CSVs: medians of wall_s, pooled and per round
 med() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-walls() { for f in "$@"; do csv_col "$f" wall_s raw; done; }
+# walls_at P FILE...: wall_s of the raw rows at P workers
+walls_at() { local p=$1; shift; for f in "$@"; do paste -d, <(csv_col "$f" wall_s raw) <(csv_col "$f" workers raw); done | awk -F, -v p="$p" '$2 == p { print $1 }'; }
+ratio() { awk -v a="$1" -v b="$2" -v fmt="$3" 'BEGIN { printf fmt, a / b }'; }
+raw=$work/ce/raw
 for sched in static dynamic; do
     for p in 1 2; do
-        tp=$(walls "$work"/ce/raw/r*-threadpool-$sched-primes.csv | paste -d, - <(
-            for f in "$work"/ce/raw/r*-threadpool-$sched-primes.csv; do csv_col "$f" workers raw; done) |
-            awk -F, -v p=$p '$2 == p { print $1 }' | med)
-        om=$(walls "$work"/ce/raw/r*-openmp-$sched-primes.csv | paste -d, - <(
-            for f in "$work"/ce/raw/r*-openmp-$sched-primes.csv; do csv_col "$f" workers raw; done) |
-            awk -F, -v p=$p '$2 == p { print $1 }' | med)
-        want=$(awk -v a="$tp" -v b="$om" 'BEGIN { printf "%.3f", a / b }')
+        tp=$(walls_at $p "$raw"/r*-threadpool-$sched-primes.csv | med)
+        om=$(walls_at $p "$raw"/r*-openmp-$sched-primes.csv | med)
         got=$(section '== threadpool / openmp: ratio' | awk -v s=$sched -v p=$p '$1 == "primes" && $3 == s && $4 == p { print $7 }')
-        expect_eq "primes $sched p=$p: ratio of medians" "$got" "$want"
-        pr=""
-        for r in 1 2 3; do
-            a=$(csv_col "$work/ce/raw/r$r-threadpool-$sched-primes.csv" wall_s raw | paste -d, - <(csv_col "$work/ce/raw/r$r-threadpool-$sched-primes.csv" workers raw) | awk -F, -v p=$p '$2 == p { print $1 }' | med)
-            b=$(csv_col "$work/ce/raw/r$r-openmp-$sched-primes.csv" wall_s raw | paste -d, - <(csv_col "$work/ce/raw/r$r-openmp-$sched-primes.csv" workers raw) | awk -F, -v p=$p '$2 == p { print $1 }' | med)
-            pr="$pr$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.17g", a / b }')"$'\n'
-        done
-        want=$(printf '%s' "$pr" | med | awk '{ printf "%.3f", $1 }')
+        expect_eq "primes $sched p=$p: ratio of medians" "$got" "$(ratio "$tp" "$om" %.3f)"
+        want=$(for r in 1 2 3; do
+                   ratio "$(walls_at $p "$raw/r$r-threadpool-$sched-primes.csv" | med)" \
+                         "$(walls_at $p "$raw/r$r-openmp-$sched-primes.csv" | med)" '%.17g\n'
+               done | med | awk '{ printf "%.3f", $1 }')
         got=$(section '== threadpool / openmp, paired' | awk -v s=$sched -v p=$p '$1 == "primes" && $3 == s && $4 == p { print $6 }')
         expect_eq "primes $sched p=$p: paired ratio" "$got" "$want"
     done
