@@ -20,13 +20,6 @@
 
 __extension__ typedef unsigned __int128 cb_u128;
 
-/* On every kernel's compute function: start it on a 64-byte boundary. Every benchmark
- * binary links the same kernels at a different address, and where a hot loop falls
- * against the 64-byte fetch and micro-op cache lines changes its speed by several per
- * cent (measured on matmul: 4-5% between binaries). Aligned, the code is laid out the
- * same in every binary, so two models compare their scheduling, not their link order. */
-#define CB_KERNEL_HOT __attribute__((aligned(64)))
-
 /* A partial result: an exact integer accumulator. Plain old data, so it can travel
  * through a pipe, a message queue or a shared-memory slot unchanged. */
 struct cb_partial {

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-static CB_KERNEL_HOT void empty_compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
+static void empty_compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
                           struct cb_partial *acc, void *out)
 {
     (void)job;

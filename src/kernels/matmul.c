@@ -176,7 +176,7 @@ static void block_edge(uint64_t n, const double *restrict a, const double *restr
         }
 }
 
-static CB_KERNEL_HOT void matmul_compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
+static void matmul_compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
                            struct cb_partial *acc, void *out)
 {
     (void)acc;

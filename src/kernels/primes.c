@@ -31,7 +31,7 @@ static inline int is_prime32(uint32_t n)
     return 1;
 }
 
-static CB_KERNEL_HOT void primes_compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
+static void primes_compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
                            struct cb_partial *acc, void *out)
 {
     (void)job;

@@ -22,7 +22,7 @@ static int randsum_prepare(struct cb_job *job)
     return 0;
 }
 
-static CB_KERNEL_HOT void randsum_compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
+static void randsum_compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
                             struct cb_partial *acc, void *out)
 {
     (void)out;
