@@ -6,6 +6,19 @@
 #   --out DIR    where the charts go (default plots/<label>, label from context.json)
 # Charts are drawn to temporary names and renamed into place only when gnuplot succeeded.
 # Exit status: 0, 1 (gnuplot missing or failed), 2 (bad input: one line on stderr).
+# interrupted (SIGINT, SIGTERM or SIGHUP; scripts/sweep.sh stops it with SIGTERM): the
+# guard (guard.bash) stops gnuplot and the rest, waits for them to end, so that none can
+# write a chart after the clean-up, then removes the temporary charts and ends by the
+# same signal
+cb_guard_cleanup() { [ ! -d "$cb_guard_dir/plot" ] || cleanup_tmp "$cb_guard_dir/plot"; }
+# cleanup_tmp DIR: the temporary charts listed in DIR/outputs (never left beside the real
+# ones), then DIR
+cleanup_tmp() {
+    [ -s "$1/outputs" ] && cut -f1 "$1/outputs" | while IFS= read -r f; do rm -f "$f"; done
+    rm -rf "$1"
+}
+. "$(dirname "$0")/guard.bash"
+cb_guard "$@"
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "plot.sh: $*" >&2; exit 2; }
@@ -34,26 +47,10 @@ label=$(get run.label) brand=$(get cpu.brand) cores=$(get topology.cores) pus=$(
     die "$dir/context.json: no topology.cores and topology.pus"
 out=${out:-plots/${label:-unlabelled}}
 
-tmp=""
-cleanup() {
-    [ -n "$tmp" ] || return 0
-    # temporary charts of a failed or interrupted run: never left beside the real ones
-    [ -s "$tmp/outputs" ] && cut -f1 "$tmp/outputs" | while IFS= read -r f; do rm -f "$f"; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-# interrupted (scripts/sweep.sh stops its children with SIGTERM): gnuplot is stopped and
-# reaped before the temporary charts go, so that it cannot write one after the cleanup;
-# set before the temporary folder exists, so that it never outlives an interruption
-gp=0
-on_signal() {
-    [ "$gp" = 0 ] || { kill -s TERM "$gp" 2>/dev/null || true; wait "$gp" 2>/dev/null || true; }
-    cleanup
-    trap - EXIT "$1"
-    kill -s "$1" $$
-}
-for sig in INT TERM HUP; do trap "on_signal $sig" $sig; done
-tmp=$(mktemp -d)
+# the temporary folder in the guard's, which the guard removes whatever happens
+tmp=$cb_guard_dir/plot
+trap 'cleanup_tmp "$tmp"' EXIT # a failed run's
+mkdir "$tmp"
 : >"$tmp/outputs"
 
 gawk -v tmp="$tmp" -v outdir="$out" -v outputs="$tmp/outputs" -v label="$label" \
@@ -63,13 +60,10 @@ gawk -v tmp="$tmp" -v outdir="$out" -v outputs="$tmp/outputs" -v label="$label" 
 cat "$tmp/awk.err" >&2 # its warnings
 # the output folder only once the input is known to be good
 mkdir -p "$out" 2>/dev/null || die "--out '$out': cannot create the folder"
-gnuplot "$tmp/charts.gp" 2>"$tmp/gnuplot.err" &
-gp=$!
-if ! wait "$gp"; then
+if ! gnuplot "$tmp/charts.gp" 2>"$tmp/gnuplot.err"; then
     echo "plot.sh: gnuplot failed: $(grep -m1 -v '^ *$' "$tmp/gnuplot.err")" >&2
     exit 1
 fi
-gp=0
 # gnuplot's warnings (not errors) are worth seeing
 [ -s "$tmp/gnuplot.err" ] && sed 's/^/plot.sh: gnuplot: /' "$tmp/gnuplot.err" >&2
 n=0

@@ -10,6 +10,11 @@
 #   --out DIR    parent folder of the results (default results)
 #   --no-micro   the sweep only (the micro-benchmarks take about 6 more minutes)
 # Other options go to scripts/sweep.sh (see its --help).
+. "$(dirname "$0")/guard.bash"
+# interrupted (SIGINT, SIGTERM or SIGHUP): the guard stops the running step and all it
+# started (the sweep keeps what it finished: sweep.sh --resume), waits for them to end,
+# and run.sh ends by the same signal
+cb_guard "$@"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,22 +39,11 @@ args=(--out "$outdir")
 [ -z "$label" ] || args+=(--label "$label")
 [ -z "$reps" ] || args+=(--reps "$reps")
 
-# interrupted: the running step (the sweep or micro.sh) is stopped with SIGTERM and reaped
-# (the sweep then keeps what it finished: sweep.sh --resume), and run.sh ends by the same
-# signal; the steps run in the background so that this happens at once
-child=0
-on_signal() {
-    [ "$child" = 0 ] || { kill -s TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; }
-    trap - "$1"
-    kill -s "$1" $$
-}
-for sig in INT TERM HUP; do trap "on_signal $sig" $sig; done
-in_child() { "$@" & child=$!; local rc=0; wait "$child" || rc=$?; child=0; return $rc; }
 # the sweep's options are checked before anything is installed or built
 bash scripts/sweep.sh --check "${args[@]}" ${extra[@]+"${extra[@]}"} || exit 2
 bash scripts/setup.sh
 status=0
-in_child bash scripts/sweep.sh "${args[@]}" ${extra[@]+"${extra[@]}"} || status=$?
+bash scripts/sweep.sh "${args[@]}" ${extra[@]+"${extra[@]}"} || status=$?
 [ $status = 2 ] && exit 2 # a bad command line: nothing was run
 [ $status -lt 128 ] || exit $status # the sweep was stopped by a signal: so is the job
 if [ $micro = 1 ]; then
@@ -57,6 +51,6 @@ if [ $micro = 1 ]; then
     lab=${label:-$(build/bench/bench-info --label)}
     margs=(--out "$outdir/$lab/micro" --plots "$(dirname "$outdir")/plots/$lab")
     [ $quick = 0 ] || margs+=(--quick)
-    in_child bash scripts/micro.sh "${margs[@]}" || { s=$?; [ $status != 0 ] || status=$s; }
+    bash scripts/micro.sh "${margs[@]}" || { s=$?; [ $status != 0 ] || status=$s; }
 fi
 exit $status

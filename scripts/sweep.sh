@@ -29,6 +29,26 @@
 # The whole script is one function, parsed before anything runs, so that a signal finds
 # bash executing it, never reading the next lines.
 main() {
+# interrupted (SIGINT, SIGTERM or SIGHUP, to this process or its group): the guard
+# (scripts/guard.bash) stops the worker and everything it started, waits for them to end,
+# then runs this clean-up and ends by the same signal. Every file in raw/ is complete (the
+# binaries write through a temporary file and rename it), so --resume can go on from there.
+cb_guard_cleanup() {
+    local dest
+    cb_guard_get dest dest
+    if [ -n "$dest" ]; then
+        rm -f "$dest"/.*.tmp
+        if [ -d "$dest/raw" ]; then
+            echo "sweep.sh: interrupted; finished configurations are kept in $dest/raw (--resume continues)" >&2
+        else
+            echo "sweep.sh: interrupted" >&2
+        fi
+    else
+        echo "sweep.sh: interrupted before anything was written" >&2
+    fi
+}
+. "$(dirname "$0")/guard.bash"
+cb_guard "$@"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -93,50 +113,6 @@ creatable "$outdir" || die "--out '$outdir': cannot create a folder there"
 creatable "$plotdir" || die "--plots '$plotdir': cannot create a folder there"
 [ $check = 0 ] || exit 0
 
-# --- interruption: SIGINT, SIGTERM or SIGHUP at any moment from here on -------------------
-# The handler runs between commands: a foreground command (a probe, lstopo) ends first. The
-# long ones (every benchmark run, bench-summary, plot.sh) run in the background (in_child)
-# so that the handler runs at once: it stops the child with SIGTERM (a background child of
-# a script ignores SIGINT) and reaps it, removes the temporary files, says what is kept, and
-# ends the sweep by the same signal (exit status 128 + its number). Every file in raw/ is
-# complete (the binaries write through a temporary file and rename it), so --resume can go
-# on from there.
-child=0 dest="" perr=""
-on_signal() {
-    if [ "$child" -gt 0 ]; then kill -s TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; fi
-    [ -z "$perr" ] || rm -f "$perr"
-    if [ -n "$dest" ]; then
-        rm -f "$dest"/.*.tmp
-        if [ -d "$dest/raw" ]; then
-            echo "sweep.sh: interrupted; finished configurations are kept in $dest/raw (--resume continues)" >&2
-        else
-            echo "sweep.sh: interrupted" >&2
-        fi
-    else
-        echo "sweep.sh: interrupted before anything was written" >&2
-    fi
-    trap - "$1"
-    kill -s "$1" $$
-}
-# stopped STATUS: a probe that died of SIGINT, SIGTERM or SIGHUP means the sweep was stopped
-# too (Ctrl-C reaches the whole group, and bash runs the trap only after the probe's
-# command substitution): end as interrupted, not as a bad command line
-stopped() {
-    case $1 in 129) on_signal HUP ;; 130) on_signal INT ;; 143) on_signal TERM ;; esac
-}
-trap 'on_signal INT' INT
-trap 'on_signal TERM' TERM
-trap 'on_signal HUP' HUP
-# in_child CMD...: run CMD as the child the handler stops; its exit status
-in_child() {
-    "$@" &
-    child=$!
-    local rc=0
-    wait "$child" || rc=$?
-    child=0
-    return $rc
-}
-
 if [ $do_build = 1 ]; then
     [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
     meson compile -C "$build" >/dev/null
@@ -149,7 +125,7 @@ declare -A mkernels=() mserial=()
 found=()
 for bin in "$B"/bench-*; do
     [ -f "$bin" ] && [ -x "$bin" ] || continue
-    info=$(timeout 20 "$bin" --model-info 2>/dev/null) || continue
+    info=$(timeout --foreground 20 "$bin" --model-info 2>/dev/null) || continue
     [[ $info == model=* ]] || continue
     name=${info#model=}; name=${name%% *}
     [ "$bin" = "$B/bench-$name" ] || continue
@@ -180,7 +156,7 @@ done
 size_args=()
 for k in "${!size[@]}"; do size_args+=(--size "$k=${size[$k]}"); done
 msg=$("$B/bench-seq" --plan --kernel "$kernels" ${size_args[@]+"${size_args[@]}"} 2>&1 >/dev/null) ||
-    { stopped $?; die "$(printf '%s\n' "$msg" | tail -1)"; }
+    die "$(printf '%s\n' "$msg" | tail -1)"
 # How many worker counts the list gives here, and whether the binaries accept it.
 par=""
 # (a parallel model with the empty kernel, if any, makes the probe cost nothing)
@@ -194,13 +170,9 @@ nworkers=1
 if [ -n "$par" ]; then
     pk=${mkernels[$par]%%,*}
     [[ ,${mkernels[$par]}, == *,empty,* ]] && pk=empty
-    perr=$(mktemp)
-    # (one line: bash 5.2 fails a multi-line $(...) whose subshell a signal meets while
-    # it reads it, with a syntax error and exit 2, not the signal's status)
+    perr=$cb_guard_dir/probe.err # (the guard removes its folder, whatever happens)
     pargs=(-q --kernel "$pk" --size 1000 --workers "$workers" --reps 1 ${passthru[@]+"${passthru[@]}"})
-    probe=$("$B/bench-$par" "${pargs[@]}" 2>"$perr") ||
-        { stopped $?; msg=$(tail -1 "$perr"); rm -f "$perr"; die "$msg"; }
-    rm -f "$perr"
+    probe=$("$B/bench-$par" "${pargs[@]}" 2>"$perr") || die "$(tail -1 "$perr")"
     nworkers=$(printf '%s\n' "$probe" | awk -F, '$1 == "summary"' | wc -l)
 fi
 
@@ -210,9 +182,8 @@ fi
 # skipped with a note.
 if [[ " ${sel[*]} " == *" mpi "* ]]; then
     rc=0
-    why=$(timeout 60 "$B/bench-mpi" -q -k empty --size 1 --workers 1 --reps 1 2>&1 >/dev/null) || rc=$?
+    why=$(timeout --foreground 60 "$B/bench-mpi" -q -k empty --size 1 --workers 1 --reps 1 2>&1 >/dev/null) || rc=$?
     if [ $rc != 0 ]; then
-        stopped $rc
         why=${why##*$'\n'}
         [[ ,$models, == *,mpi,* ]] && die "--models mpi: mpirun does not work here ($why)"
         echo "sweep.sh: bench-mpi skipped: mpirun does not work here ($why)" >&2
@@ -220,8 +191,9 @@ if [[ " ${sel[*]} " == *" mpi "* ]]; then
     fi
 fi
 
-label=$("$B/bench-info" --label ${label:+--name "$label"}) || { stopped $?; exit 2; }
+label=$("$B/bench-info" --label ${label:+--name "$label"}) || exit 2
 dest=$outdir/$label
+cb_guard_note dest "$dest"
 plots=$plotdir/$label
 
 # The settings a resumed run must share with the run it continues.
@@ -320,7 +292,7 @@ while IFS=, read -r pos r m kern sz rr w file; do
     args+=(${passthru[@]+"${passthru[@]}"})
     t0=$(date +%s%N)
     rc=0
-    in_child "$B/bench-$m" "${args[@]}" || rc=$?
+    "$B/bench-$m" "${args[@]}" || rc=$?
     t1=$(date +%s%N)
     if [ $rc -ne 0 ]; then
         echo "sweep.sh: bench-$m --kernel $kern failed with status $rc" >&2
@@ -334,7 +306,7 @@ finished=$(date +%s)
 [ $skipped -eq 0 ] || echo "sweep.sh: $skipped configurations kept from the interrupted run" >&2
 
 # --- summary, record, charts ---------------------------------------------------------------
-in_child "$B/bench-summary" "$dest" || { rc=$?; echo "sweep.sh: no summary" >&2; exit $rc; }
+"$B/bench-summary" "$dest" || { rc=$?; echo "sweep.sh: no summary" >&2; exit $rc; }
 {
     printf '{\n  "settings": "%s",\n' "$settings"
     printf '  "quick": %d,\n  "reps": %d,\n  "rounds": %d,\n  "workers": "%s",\n' $quick "$reps" "$rounds" "$workers"
@@ -348,7 +320,7 @@ in_child "$B/bench-summary" "$dest" || { rc=$?; echo "sweep.sh: no summary" >&2;
 } >"$dest/.sweep.json.tmp"
 put "$dest/.sweep.json.tmp" "$dest/sweep.json"
 if command -v gnuplot >/dev/null 2>&1; then
-    in_child bash scripts/plot.sh "$dest" --out "$plots" || { [ $status -ne 0 ] || status=1; }
+    bash scripts/plot.sh "$dest" --out "$plots" || { [ $status -ne 0 ] || status=1; }
 else
     echo "sweep.sh: gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts" >&2
 fi
