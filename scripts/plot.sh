@@ -10,7 +10,10 @@
 # guard (guard.bash) stops gnuplot and the rest, waits for them to end, so that none can
 # write a chart after the clean-up, then removes the temporary charts and ends by the
 # same signal
+# (and a failed run's: the guard runs cb_guard_failed; the worker holds no trap, not even
+# on EXIT: see guard.bash; this script never changes folder, so the paths hold for both)
 cb_guard_cleanup() { [ ! -d "$cb_guard_dir/plot" ] || cleanup_tmp "$cb_guard_dir/plot"; }
+cb_guard_failed() { cb_guard_cleanup; }
 # cleanup_tmp DIR: the temporary charts listed in DIR/outputs (never left beside the real
 # ones), then DIR
 cleanup_tmp() {
@@ -49,7 +52,6 @@ out=${out:-plots/${label:-unlabelled}}
 
 # the temporary folder in the guard's, which the guard removes whatever happens
 tmp=$cb_guard_dir/plot
-trap 'cleanup_tmp "$tmp"' EXIT # a failed run's
 mkdir "$tmp"
 : >"$tmp/outputs"
 

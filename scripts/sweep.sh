@@ -193,7 +193,7 @@ fi
 
 label=$("$B/bench-info" --label ${label:+--name "$label"}) || exit 2
 dest=$outdir/$label
-cb_guard_note dest "$dest"
+cb_guard_note dest "$([[ $dest == /* ]] && echo "$dest" || echo "$PWD/$dest")" # (the guard did not cd)
 plots=$plotdir/$label
 
 # The settings a resumed run must share with the run it continues.
