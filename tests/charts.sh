@@ -105,7 +105,11 @@ grep -q 'zz-new-model' "$work/newmodel-plots/speedup-primes.svg" && ok || fail "
 
 # --- interrupted, then resumed -------------------------------------------------------------
 ires=$work/int/results/quick
-bash "$src/scripts/sweep.sh" --quick --no-build --build "$build" --out "$work/int/results" --label quick 2>"$work/int.err" &
+# (started from another folder, with --out relative to the project's folder, where the
+# sweep goes: its guard stays where it started, and its clean-up must still find them)
+rel=$(realpath -m --relative-to="$src" "$work/int/results")
+(cd "$work" && exec bash "$src/scripts/sweep.sh" --quick --no-build --build "$build" \
+    --out "$rel" --label quick 2>"$work/int.err") &
 pid=$!
 for _ in $(seq 1 600); do
     [ "$(ls "$ires/raw" 2>/dev/null | wc -l)" -ge 3 ] && break
@@ -115,6 +119,8 @@ kill -TERM $pid
 wait $pid
 rc=$?
 expect_eq "interrupted sweep: exit status" $rc 143
+expect_eq "interrupted sweep: what it says" "$(tail -1 "$work/int.err")" \
+    "sweep.sh: interrupted; finished configurations are kept in $src/$rel/quick/raw (--resume continues)"
 kept=$(ls "$ires/raw" | wc -l)
 [ "$kept" -ge 3 ] && [ "$kept" -lt "$planned" ] && ok || fail "interrupted sweep kept $kept of $planned configurations"
 no_temporaries "$work/int/results"

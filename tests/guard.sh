@@ -5,7 +5,8 @@
 # ends with status 2 or never ends; about one run in two of this script without a guard).
 # Checks, over many runs stopped by SIGINT, SIGTERM or SIGHUP at random moments, sent to
 # the process or its group:
-#   - the exit status is 128 + the signal's number, within 10 s;
+#   - the exit status is 128 + the signal's number, within 30 s (the guard's own limits:
+#     10 s, then SIGKILL, and 5 s for init to reap);
 #   - the script's clean-up ran once, in the guard, after every process of the run ended
 #     (a child that takes 300 ms to clean up on SIGTERM included);
 #   - no process of the run is left, and the guard's folder is gone;
@@ -33,7 +34,7 @@ cb_guard_cleanup() {
 cb_guard "\$@"
 case \$1 in
     loop) # command substitutions, as sweep.sh does, without end
-        cb_guard_note note ready
+        cb_guard_note note "ready-\$1"
         while :; do
             for m in \$(printf '%s\n' a b c | grep -vx x) \$(printf '%s\n' a | grep -x a); do
                 x=\$(printf %s "\$m")
@@ -41,41 +42,53 @@ case \$1 in
         done ;;
     slowchild) # a child that needs 300 ms to clean up after SIGTERM
         bash -c 'trap "sleep 0.3; : >\"\$MARK\"; exit 0" TERM; while :; do sleep 0.05; done' 2>/dev/null &
-        cb_guard_note note ready
+        cb_guard_note note "ready-\$1"
         wait ;;
-    nested) cb_guard_note note ready; bash "\$0" loop ;;
+    nested) cb_guard_note note "ready-\$1"; bash "\$0" loop ;;
     exit) exit "\$2" ;;
     env) bash -c 'echo "\${CB_GUARD_WORKER:-unset} \${CB_GUARD_DIR:-unset}"' ;;
 esac
 EOF
 
-# run MODE SIG GROUP: start the script in a session of its own, wait until its worker is
-# at work (its note written), a random pause, then SIG to the process or (GROUP=1) its
-# group; the exit status in rc, the session's pid in pid
+# run MODE SIG GROUP [EARLY]: start the script in a session of its own, wait until its
+# worker is at work (its note written), a random pause (0-300 ms), then SIG to the process
+# or (GROUP=1) its group; the exit status in rc, the session's pid in pid. EARLY=1: the
+# signal 0-20 ms after the start, whatever the script is doing then (starting the guard,
+# the worker, its note)
 run() {
-    local mode=$1 sig=$2 group=$3 i notes=1
+    local mode=$1 sig=$2 group=$3 early=${4:-0} i notes=1
     [ "$mode" != nested ] || notes=2 # the outer worker's and the inner one's
     : >"$LOG"; rm -f "$MARK"
     setsid env --default-signal=INT bash "$s" "$mode" &
     pid=$!
-    for ((i = 0; i < 500; i++)); do
-        [ -e "$TMPDIR/cb-guard.$pid/note" ] &&
-            [ "$(ls "$TMPDIR"/cb-guard.*/note 2>/dev/null | wc -l)" = $notes ] && break
-        sleep 0.01
-    done
-    [ $i -lt 500 ] || fail "$mode: the worker did not start within 5 s"
-    sleep "0.$(printf '%03d' $((RANDOM % 300)))"
+    if [ "$early" = 1 ]; then
+        # from bash's start (before, setsid or env may not have made the group, or put
+        # SIGINT back to its default: the signal would be lost, not the guard's business)
+        for ((i = 0; i < 500; i++)); do
+            [[ $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null) == "bash $s "* ]] && break
+            sleep 0.002
+        done
+        sleep "0.0$(printf '%02d' $((RANDOM % 20)))"
+    else
+        for ((i = 0; i < 500; i++)); do
+            [ -e "$TMPDIR/cb-guard.$pid/note" ] &&
+                [ "$(ls "$TMPDIR"/cb-guard.*/note 2>/dev/null | wc -l)" = $notes ] && break
+            sleep 0.01
+        done
+        [ $i -lt 500 ] || fail "$mode: the worker did not start within 5 s"
+        sleep "0.$(printf '%03d' $((RANDOM % 300)))"
+    fi
     if [ "$group" = 1 ]; then kill -s "$sig" -- "-$pid"; else kill -s "$sig" "$pid"; fi
     { # (bash's own line on a job that a signal ended is no news here)
-        for ((i = 0; i < 200; i++)); do
-            [ "$(ps -o stat= -p "$pid" 2>/dev/null)" = Z ] || [ ! -d /proc/$pid ] && break
+        for ((i = 0; i < 600; i++)); do
+            [[ $(ps -o stat= -p "$pid" 2>/dev/null) == Z* ]] || [ ! -d /proc/$pid ] && break
             sleep 0.05
         done
-        [ $i -lt 200 ] || kill -s KILL -- "-$pid"
+        [ $i -lt 600 ] || kill -s KILL -- "-$pid"
         wait "$pid"
         rc=$?
     } 2>/dev/null
-    [ $i -lt 200 ] || fail "$mode: SIG$sig: still running 10 s later"
+    [ $i -lt 600 ] || fail "$mode: SIG$sig: still running 30 s later"
 }
 # session_left SID: the processes of the session still there, once init had 3 s to reap
 session_left() {
@@ -98,13 +111,23 @@ for ((n = 0; n < 20; n++)); do
     run "$mode" "$sig" "$group"
     expect_eq "$what: exit status" "$rc" $((128 + $(kill -l "$sig")))
     case $mode in
-        loop) expect_eq "$what: clean-up" "$(cut -d' ' -f1,3 "$LOG")" "cleanup ready" ;;
+        loop) expect_eq "$what: clean-up" "$(cut -d' ' -f1,3 "$LOG")" "cleanup ready-loop" ;;
         slowchild) expect_eq "$what: clean-up, after the child's" "$(cut -d' ' -f1,3,4 "$LOG")" \
-                             "cleanup ready child-done" ;;
-        nested) # the inner script's clean-up first (its guard ends before the outer one's)
-            expect_eq "$what: clean-ups" "$(cut -d' ' -f1,3 "$LOG" | tr '\n' ' ')" "cleanup ready cleanup ready "
-            expect_eq "$what: two guards" "$(cut -d' ' -f2 "$LOG" | sort -u | wc -l)" 2 ;;
+                             "cleanup ready-slowchild child-done" ;;
+        nested) # the inner script's clean-up first (the outer guard waits for the inner one)
+            expect_eq "$what: clean-ups, inner first" "$(cut -d' ' -f1,3 "$LOG" | tr '\n' ' ')" \
+                "cleanup ready-loop cleanup ready-nested " ;;
     esac
+    expect_eq "$what: processes left" "$(session_left "$pid")" ""
+    expect_eq "$what: TMPDIR" "$(ls -A "$TMPDIR" | tr '\n' ' ')" ""
+done
+
+# early signals: while the guard starts, forks, records its worker, or the worker starts
+for ((n = 0; n < 10; n++)); do
+    sig=${sigs[$((RANDOM % 3))]} group=$((RANDOM % 2))
+    what="early #$n: SIG$sig to the $([ $group = 1 ] && echo group || echo process)"
+    run loop "$sig" "$group" 1
+    expect_eq "$what: exit status" "$rc" $((128 + $(kill -l "$sig")))
     expect_eq "$what: processes left" "$(session_left "$pid")" ""
     expect_eq "$what: TMPDIR" "$(ls -A "$TMPDIR" | tr '\n' ' ')" ""
 done
