@@ -625,7 +625,10 @@ static char **env_with(char *t0, char *tmpdir, char *vader)
     return env;
 }
 
-/* Create world_dir: in /dev/shm, else in $TMPDIR or /tmp. 0, or -1 with errno. */
+/* Create world_dir: in /dev/shm, else in $TMPDIR or /tmp. 0, or -1 with errno. The
+ * signals the handler catches wait until world_dir names the folder: one between mkdtemp
+ * and the copy left an empty cb-mpi-* folder in /dev/shm (tests/interrupt.sh, SIGTERM
+ * 4 ms after the start). */
 static int make_world_dir(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -636,10 +639,16 @@ static int make_world_dir(void)
             errno = ENAMETOOLONG;
             continue;
         }
-        if (mkdtemp(dir)) {
+        sigset_t old;
+        cb_proc_block(&old);
+        int made = mkdtemp(dir) != NULL;
+        int e = errno;
+        if (made)
             memcpy(world_dir, dir, sizeof dir);
+        cb_proc_unblock(&old);
+        if (made)
             return 0;
-        }
+        errno = e;
     }
     return -1;
 }
