@@ -13,30 +13,18 @@
 #include "build_info.h"
 #include "harness.h"
 #include "options.h"
+#include "output.h"
 #include "summary.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static char tmp_path[PATH_MAX];
-static volatile sig_atomic_t tmp_live;
-
-static void on_signal(int sig)
-{
-    if (tmp_live)
-        unlink(tmp_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *fmt, ...)
@@ -69,55 +57,6 @@ static void help(void)
            "Exit status: 0 success, 1 system error, 2 bad command line or bad input (a\n"
            "missing, empty or corrupt folder or CSV: one line names it, nothing is written).\n",
            CB_SUM_RESAMPLES, CB_SUM_SEED);
-}
-
-/* Write buf to path through a temporary file in the same folder. Returns 0 or -errno. */
-static int write_atomic(const char *path, const char *buf, size_t len)
-{
-    char dirbuf[PATH_MAX], basebuf[PATH_MAX];
-    if (strlen(path) >= sizeof dirbuf)
-        return -ENAMETOOLONG;
-    strcpy(dirbuf, path);
-    strcpy(basebuf, path);
-    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dirname(dirbuf),
-                 basename(basebuf)) >= (int)sizeof tmp_path)
-        return -ENAMETOOLONG;
-    int fd = mkstemp(tmp_path);
-    if (fd < 0)
-        return -errno;
-    tmp_live = 1;
-    /* mkstemp creates the file private (0600); the summary is as readable as any other
-     * file the user creates */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        int e = errno;
-        close(fd);
-        unlink(tmp_path);
-        tmp_live = 0;
-        return -e;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp_path);
-        tmp_live = 0;
-        return -e;
-    }
-    int bad = fwrite(buf, 1, len, f) != len;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    int e = errno;
-    bad |= fclose(f) != 0;
-    if (!bad && rename(tmp_path, path) == 0) {
-        tmp_live = 0;
-        return 0;
-    }
-    e = errno ? errno : e;
-    unlink(tmp_path);
-    tmp_live = 0;
-    return -(e ? e : EIO);
 }
 
 int main(int argc, char **argv)
@@ -195,9 +134,7 @@ int main(int argc, char **argv)
     if (strcmp(output, "-") != 0 && stat(output, &st) == 0 && S_ISDIR(st.st_mode))
         return usage("--output '%s': is a folder", output);
 
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
+    cb_output_signals();
 
     struct cb_sumset *set;
     if (cb_sumset_create(&set) < 0) {
@@ -227,7 +164,7 @@ int main(int argc, char **argv)
     if (strcmp(output, "-") == 0) {
         rc = fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -EIO;
     } else {
-        rc = write_atomic(output, buf, len);
+        rc = cb_output_write_atomic(output, buf, len);
     }
     free(buf);
     if (rc < 0) {

@@ -12,6 +12,7 @@
 #include "context.h"
 
 #include "build_info.h"
+#include "output.h"
 #include "timer.h"
 
 #include <ctype.h>
@@ -112,28 +113,13 @@ void cb_machine_label(const struct cb_topo *topo, char *buf, size_t len)
     snprintf(buf, len, "%s-%dc%dt", o ? out : "cpu", topo->cores, topo->pus);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* "key": "value", */
 static void kv(FILE *f, const char *key, const char *val, int last)
 {
     fprintf(f, "    ");
-    json_str(f, key);
+    cb_json_str(f, key);
     fprintf(f, ": ");
-    json_str(f, val);
+    cb_json_str(f, val ? val : "");
     fprintf(f, last ? "\n" : ",\n");
 }
 
@@ -273,9 +259,9 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
             char key[128];
             snprintf(key, sizeof key, "%.*s", (int)(eq - *e), *e);
             fprintf(f, "%s\n    ", first ? "" : ",");
-            json_str(f, key);
+            cb_json_str(f, key);
             fprintf(f, ": ");
-            json_str(f, eq + 1);
+            cb_json_str(f, eq + 1);
             first = 0;
         }
     fprintf(f, "%s}\n}\n", first ? "" : "\n  ");

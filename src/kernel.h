@@ -92,6 +92,10 @@ extern const struct cb_kernel *const cb_kernels[];
 /* Find a kernel by name, or NULL. */
 const struct cb_kernel *cb_kernel_find(const char *name);
 
+/* The short name of a kernel's size ("N", "n"): size_meaning up to its first comma or
+ * blank, or "size" when it has none (or k is NULL). Into buf, always NUL-terminated. */
+void cb_kernel_size_name(const struct cb_kernel *k, char *buf, size_t len);
+
 /* Prepare/cleanup a job through its kernel. cb_job_prepare returns 0 or -errno. */
 int cb_job_prepare(struct cb_job *job, const struct cb_kernel *k, uint64_t size, uint64_t seed);
 void cb_job_cleanup(struct cb_job *job);

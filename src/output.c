@@ -88,6 +88,92 @@ void cb_output_discard(void)
     tmp_live = 0;
 }
 
+int cb_output_write_atomic(const char *path, const char *buf, size_t len)
+{
+    char dirbuf[PATH_MAX], basebuf[PATH_MAX];
+    if (strlen(path) >= sizeof dirbuf)
+        return -ENAMETOOLONG;
+    strcpy(dirbuf, path);
+    strcpy(basebuf, path);
+    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dirname(dirbuf),
+                 basename(basebuf)) >= (int)sizeof tmp_path)
+        return -ENAMETOOLONG;
+    tmp_live = 1; /* before mkstemp, as in cb_output_reserve */
+    int fd = mkstemp(tmp_path);
+    if (fd < 0) {
+        int e = errno;
+        tmp_live = 0;
+        return -e;
+    }
+    /* mkstemp creates the file private (0600) */
+    mode_t mask = umask(0);
+    umask(mask);
+    FILE *f = fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        int e = errno;
+        close(fd);
+        cb_output_discard();
+        return -e;
+    }
+    int bad = fwrite(buf, 1, len, f) != len;
+    bad |= fflush(f) != 0;
+    bad |= fsync(fileno(f)) != 0;
+    int e = errno;
+    bad |= fclose(f) != 0;
+    if (!bad && rename(tmp_path, path) == 0) {
+        tmp_live = 0;
+        return 0;
+    }
+    e = errno ? errno : e;
+    cb_output_discard();
+    return -(e ? e : EIO);
+}
+
+/* The length of the valid UTF-8 sequence at p (1 to 4), or 0 if there is none: no
+ * overlong form, no surrogate, nothing above U+10FFFF. */
+static int utf8_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    int n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    if (c >= 0xf5 || n == 0)
+        return 0;
+    for (int i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0) ||
+        (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+void cb_json_str(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (*p == '"' || *p == '\\') {
+            fprintf(f, "\\%c", *p++);
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fprintf(f, "\\u%04x", *p++);
+        } else if (*p < 0x80) {
+            fputc(*p++, f);
+        } else {
+            int n = utf8_len(p);
+            if (n == 0) {
+                fputs("\\ufffd", f);
+                p++;
+            } else {
+                fwrite(p, 1, (size_t)n, f);
+                p += n;
+            }
+        }
+    }
+    fputc('"', f);
+}
+
 static void on_signal(int sig)
 {
     cb_proc_emergency_cleanup();

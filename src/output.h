@@ -11,6 +11,7 @@
 #define CB_OUTPUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Reserve `path`: create its temporary file. Returns 0, or -errno with one line (no
  * newline) in err naming the problem ("--output '...': is a directory", ...). */
@@ -22,6 +23,18 @@ int cb_output_commit(const char *path, const char *buf, size_t len);
 
 /* Remove the temporary file, if one is reserved. Async-signal-safe. */
 void cb_output_discard(void);
+
+/* Write buf to path at once, for the tools that compute everything before writing (one
+ * file after another, never while a path is reserved above: they share the temporary
+ * file's slot): a temporary file beside path, readable as any file the user creates
+ * (0666 less the umask), synced and renamed into place. A signal meanwhile removes it
+ * (cb_output_signals). Returns 0 or -errno; the temporary file is gone either way. */
+int cb_output_write_atomic(const char *path, const char *buf, size_t len);
+
+/* Write s to f as a JSON string, quotes included: '"' and '\\' escaped, control
+ * characters (and DEL) as \u00XX, valid UTF-8 as it is, any other byte as \ufffd, so the
+ * output always parses whatever bytes s holds. NULL is written as null. */
+void cb_json_str(FILE *f, const char *s);
 
 /* Install the handler for SIGINT, SIGTERM and SIGHUP: kill and reap every registered worker
  * process and remove named IPC objects (proc.h), discard the temporary file, then die of

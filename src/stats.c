@@ -3,6 +3,8 @@
  */
 #include "stats.h"
 
+#include "rng.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -84,10 +86,7 @@ int cb_summarize(const double *x, size_t n, struct cb_summary *out)
     out->cv = out->mean != 0.0 ? out->stddev / out->mean : 0.0;
 
     if (n > 5) {
-        size_t lo, hi;
-        cb_median_ci_ranks(n, &lo, &hi);
-        out->ci_low = s[lo - 1];
-        out->ci_high = s[hi - 1];
+        cb_median_ci_sorted(s, n, &out->ci_low, &out->ci_high);
         out->ci_valid = 1;
     } else {
         out->ci_low = out->ci_high = NAN;
@@ -100,5 +99,89 @@ int cb_summarize(const double *x, size_t n, struct cb_summary *out)
         if (s[i] < q1 - 1.5 * iqr || s[i] > q3 + 1.5 * iqr)
             out->outliers++;
     free(s);
+    return 0;
+}
+
+void cb_median_ci_sorted(const double *sorted, size_t n, double *lo, double *hi)
+{
+    if (n == 0) {
+        *lo = *hi = NAN;
+        return;
+    }
+    size_t l, h;
+    cb_median_ci_ranks(n, &l, &h);
+    *lo = sorted[l - 1];
+    *hi = sorted[h - 1];
+}
+
+int cb_intervals_overlap(double alo, double ahi, double blo, double bhi)
+{
+    return alo <= bhi && blo <= ahi;
+}
+
+/* The 95% percentile interval of the r[0..n) bootstrap values (sorted here). */
+static void percentile_95(double *r, size_t n, double *lo, double *hi)
+{
+    cb_sort_doubles(r, n);
+    *lo = cb_quantile_sorted(r, n, 0.025);
+    *hi = cb_quantile_sorted(r, n, 0.975);
+}
+
+int cb_boot_median(const double *x, size_t n, int resamples, uint64_t key, double *median,
+                   double *lo, double *hi)
+{
+    if (n == 0 || resamples < 1)
+        return -EINVAL;
+    double m = cb_median(x, n);
+    double *scratch = malloc(n * sizeof *scratch);
+    double *r = malloc((size_t)resamples * sizeof *r);
+    if (!scratch || !r || isnan(m)) {
+        free(scratch);
+        free(r);
+        return -ENOMEM;
+    }
+    *median = m;
+    for (int b = 0; b < resamples; b++)
+        r[b] = cb_resample_median(x, n, key, (uint64_t)b * n, scratch);
+    percentile_95(r, (size_t)resamples, lo, hi);
+    free(scratch);
+    free(r);
+    return 0;
+}
+
+double cb_resample_median(const double *x, size_t n, uint64_t key, uint64_t base,
+                          double *scratch)
+{
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = x[cb_rng_u64(key, base + i) % n];
+    cb_sort_doubles(scratch, n);
+    return cb_quantile_sorted(scratch, n, 0.5);
+}
+
+int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, int resamples,
+                  uint64_t key, double *ratio, double *lo, double *hi)
+{
+    if (nn == 0 || nd == 0 || resamples < 1)
+        return -EINVAL;
+    double mn = cb_median(num, nn), md = cb_median(den, nd);
+    size_t big = nn > nd ? nn : nd;
+    double *scratch = malloc(big * sizeof *scratch);
+    double *r = malloc((size_t)resamples * sizeof *r);
+    if (!scratch || !r || isnan(mn) || isnan(md)) {
+        free(scratch);
+        free(r);
+        return -ENOMEM;
+    }
+    *ratio = mn / md;
+    uint64_t stride = (uint64_t)nn + nd;
+    for (int b = 0; b < resamples; b++) {
+        uint64_t base = (uint64_t)b * stride;
+        double a = cb_resample_median(num, nn, key, base, scratch);
+        double c = cb_resample_median(den, nd, key, base + nn, scratch);
+        r[b] = a / c;
+    }
+    percentile_95(r, (size_t)resamples, lo, hi);
+    free(scratch);
+    free(r);
     return 0;
 }

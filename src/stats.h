@@ -1,12 +1,15 @@
 /*
  * stats.h - descriptive statistics of repeated measurements, as METHOD.md prescribes:
  * median with a 95% confidence interval from order statistics, min, max, mean, standard
- * deviation, coefficient of variation, and outliers counted by Tukey's fences.
+ * deviation, coefficient of variation, and outliers counted by Tukey's fences; and the
+ * percentile bootstrap of a median and of a ratio of medians, drawn from the project's
+ * counter-based generator (rng.h) so that the same key always gives the same interval.
  */
 #ifndef CB_STATS_H
 #define CB_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct cb_summary {
     size_t n;
@@ -31,5 +34,33 @@ double cb_median(const double *x, size_t n);
 
 /* Sort doubles ascending in place. */
 void cb_sort_doubles(double *x, size_t n);
+
+/* The 95% CI of the median of sorted[0..n) by order statistics: the values at the ranks of
+ * cb_median_ci_ranks, in *lo and *hi, for any n >= 1 (the ranks are clamped to [1, n], so
+ * for n <= 5 the interval is [min, max]: report it as such or not at all, as cb_summarize
+ * does). NaN when n == 0. */
+void cb_median_ci_sorted(const double *sorted, size_t n, double *lo, double *hi);
+
+/* Do the closed intervals [alo, ahi] and [blo, bhi] share a point? */
+int cb_intervals_overlap(double alo, double ahi, double blo, double bhi);
+
+/* Median of n values drawn with replacement from x, using scratch[n]. Draw i of the
+ * resample is number base + i of the generator stream `key` (rng.h), so resamples that use
+ * disjoint ranges of positions never share draws. */
+double cb_resample_median(const double *x, size_t n, uint64_t key, uint64_t base,
+                          double *scratch);
+
+/* The median of x[0..n) in *median, with the 95% percentile interval [*lo, *hi] of
+ * `resamples` bootstrap medians drawn with the generator key `key`. Returns 0, -EINVAL
+ * (n == 0, resamples < 1) or -ENOMEM. */
+int cb_boot_median(const double *x, size_t n, int resamples, uint64_t key, double *median,
+                   double *lo, double *hi);
+
+/* Ratio of medians median(num) / median(den) in *ratio, with the percentile interval
+ * [*lo, *hi] of `resamples` bootstrap ratios drawn with the generator key `key` (the same
+ * key gives the same interval): both sides resampled independently, the ratio of the
+ * resampled medians taken. Returns 0, -EINVAL (an empty side, resamples < 1) or -ENOMEM. */
+int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, int resamples,
+                  uint64_t key, double *ratio, double *lo, double *hi);
 
 #endif

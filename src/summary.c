@@ -529,47 +529,6 @@ double cb_karp_flatt(double s, int p)
     return (1.0 / s - 1.0 / p) / (1.0 - 1.0 / p);
 }
 
-/* Median of n values drawn with replacement from x, using scratch[n]. Draw i of the
- * resample uses stream position base + i, so resamples never share draws. */
-static double resample_median(const double *x, size_t n, uint64_t key, uint64_t base,
-                              double *scratch)
-{
-    for (size_t i = 0; i < n; i++)
-        scratch[i] = x[cb_rng_u64(key, base + i) % n];
-    cb_sort_doubles(scratch, n);
-    return cb_quantile_sorted(scratch, n, 0.5);
-}
-
-int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, int resamples,
-                  uint64_t key, double *ratio, double *lo, double *hi)
-{
-    if (nn == 0 || nd == 0 || resamples < 1)
-        return -EINVAL;
-    double mn = cb_median(num, nn), md = cb_median(den, nd);
-    size_t big = nn > nd ? nn : nd;
-    double *scratch = malloc(big * sizeof *scratch);
-    double *r = malloc((size_t)resamples * sizeof *r);
-    if (!scratch || !r || isnan(mn) || isnan(md)) {
-        free(scratch);
-        free(r);
-        return -ENOMEM;
-    }
-    *ratio = mn / md;
-    uint64_t stride = (uint64_t)nn + nd;
-    for (int b = 0; b < resamples; b++) {
-        uint64_t base = (uint64_t)b * stride;
-        double a = resample_median(num, nn, key, base, scratch);
-        double c = resample_median(den, nd, key, base + nn, scratch);
-        r[b] = a / c;
-    }
-    cb_sort_doubles(r, (size_t)resamples);
-    *lo = cb_quantile_sorted(r, (size_t)resamples, 0.025);
-    *hi = cb_quantile_sorted(r, (size_t)resamples, 0.975);
-    free(scratch);
-    free(r);
-    return 0;
-}
-
 /* FNV-1a over a point's identity: its bootstrap stream, so a point's interval does not
  * depend on which other points the folder holds or in which order they were read. */
 static uint64_t group_hash(const struct group *g, uint64_t tag)
@@ -787,12 +746,8 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
             cnt.unverified++;
 
         const struct cb_kernel *k = cb_kernel_find(g->s[F_KERNEL]);
-        char size_name[32] = "size";
-        if (k && k->size_meaning) {
-            size_t l = strcspn(k->size_meaning, ", ");
-            if (l > 0 && l < sizeof size_name)
-                snprintf(size_name, sizeof size_name, "%.*s", (int)l, k->size_meaning);
-        }
+        char size_name[32];
+        cb_kernel_size_name(k, size_name, sizeof size_name);
         double gflops = k && k->flops && st->median > 0 ? k->flops(g->size) / st->median / 1e9
                                                         : NAN;
 

@@ -21,19 +21,14 @@
 #ifndef CB_SUMMARY_H
 #define CB_SUMMARY_H
 
+#include "stats.h" /* cb_boot_ratio, the bootstrap every ratio below uses */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #define CB_SUM_RESAMPLES 2000
 #define CB_SUM_SEED 42
-
-/* Ratio of medians median(num) / median(den) in *ratio, with the percentile interval
- * [*lo, *hi] of `resamples` bootstrap ratios drawn with the generator key `key` (the same
- * key gives the same interval). Returns 0, -EINVAL (an empty side, resamples < 1) or
- * -ENOMEM. */
-int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, int resamples,
-                  uint64_t key, double *ratio, double *lo, double *hi);
 
 /* The Karp-Flatt serial fraction for speedup s on p workers; NaN when p <= 1. */
 double cb_karp_flatt(double s, int p);

@@ -32,6 +32,15 @@ const struct cb_kernel *cb_kernel_find(const char *name)
     return NULL;
 }
 
+void cb_kernel_size_name(const struct cb_kernel *k, char *buf, size_t len)
+{
+    size_t l = k && k->size_meaning ? strcspn(k->size_meaning, ", ") : 0;
+    if (l > 0 && l < len)
+        snprintf(buf, len, "%.*s", (int)l, k->size_meaning);
+    else
+        snprintf(buf, len, "size");
+}
+
 int cb_job_prepare(struct cb_job *job, const struct cb_kernel *k, uint64_t size, uint64_t seed)
 {
     memset(job, 0, sizeof *job);
