@@ -1,0 +1,121 @@
+"""The command line: one parser per subcommand, each refusing bad input with one line and
+exit status 2 before anything is installed, built, run or written.
+
+A subcommand is a module with NAME, HELP, add_arguments(parser) and run(args) -> int."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+
+from . import common
+from .common import Failure, Usage
+
+SUBCOMMANDS = ["run", "sweep", "plot", "compare", "micro", "breakeven", "engines",
+               "mpi-costs", "process-costs", "test", "fuzz"]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit 2) and no abbreviated options."""
+
+    def __init__(self, *a, **kw):
+        kw.setdefault("allow_abbrev", False)
+        super().__init__(*a, **kw)
+
+    def error(self, message: str):  # type: ignore[override]
+        m = re.match(r"argument (\S+?)(?:/\S+)?: expected one argument", message)
+        if m:
+            message = f"{m.group(1)} needs a value"
+        elif message.startswith("unrecognized arguments: "):
+            message = f"unknown argument '{message.split(': ', 1)[1].split()[0]}' (see --help)"
+        else:
+            m = re.match(r"argument (\S+?)(?:/\S+)?: (.*)", message)
+            if m and m.group(2).startswith(m.group(1)):
+                message = m.group(2)
+            elif m:
+                message = f"{m.group(1)}: {m.group(2)}"
+        raise Usage(message)
+
+
+# --- value checkers for add_argument(type=...) ----------------------------------------------
+def count(lo: int = 1, hi: int = 99999, what: str = "a count"):
+    def check(text: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,9}", text) or not lo <= int(text) <= hi:
+            raise argparse.ArgumentTypeError(f"'{text}': {what} from {lo} to {hi}")
+        return int(text)
+    return check
+
+
+def seed(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,18}", text):
+        raise argparse.ArgumentTypeError(f"'{text}': not an unsigned integer")
+    return int(text)
+
+
+def names(text: str) -> list[str]:
+    if not re.fullmatch(r"[a-z0-9_]+(,[a-z0-9_]+)*", text):
+        raise argparse.ArgumentTypeError(f"'{text}': expected NAME,NAME,...")
+    return text.split(",")
+
+
+def size(text: str) -> tuple[str, str]:
+    m = re.fullmatch(r"([a-z0-9_]+)=([0-9][0-9.eEkKMGi]*)", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"'{text}': expected KERNEL=N")
+    return m.group(1), m.group(2)
+
+
+def workers(text: str) -> str:
+    if not re.fullmatch(r"[0-9a-z:-]+(,[0-9a-z:-]+)*", text):
+        raise argparse.ArgumentTypeError(f"'{text}': not a worker list (e.g. 1,2,4 or 1-all)")
+    return text
+
+
+def label(text: str) -> str:
+    if not re.fullmatch(r"[a-z0-9_-][a-z0-9_.-]*", text) or ".." in text:
+        raise argparse.ArgumentTypeError(f"'{text}': use letters a-z, digits, '-', '_', '.'")
+    return text
+
+
+def main(argv: list[str]) -> int:
+    top = Parser(prog="cbench.py", description=(
+        "The driver of concurrency-bench: runs the benchmark binaries, keeps their results "
+        "and draws the charts. Every statistic comes from bench-summary or bench-stats."),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Subcommands:\n" + "\n".join(
+            f"  {n:14s}{_module(n).HELP}" for n in SUBCOMMANDS) +
+        "\n\nEach has its own --help. Exit status: 0, 1 a step failed, 2 bad command line "
+        "or input (one line,\nnothing written), 3 or 4 a benchmark's result or worker "
+        "failed, 128+N stopped by signal N.")
+    if not argv or argv[0] in ("-h", "--help"):
+        top.print_help()
+        return 0 if argv else 2
+    name = argv[0]
+    common.PROG = f"cbench {name}"
+    try:
+        if name not in SUBCOMMANDS:
+            raise Usage(f"unknown subcommand '{name}' (have: {', '.join(SUBCOMMANDS)})")
+        mod = _module(name)
+        p = Parser(prog=f"cbench.py {name}", description=mod.__doc__,
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
+        mod.add_arguments(p)
+        rest, extra = argv[1:], []
+        if getattr(mod, "PASSTHRU", False) and "--" in rest:
+            i = rest.index("--")
+            rest, extra = rest[:i], rest[i + 1:]
+        args = p.parse_args(rest)
+        args.binary_args = extra
+        return mod.run(args)
+    except Usage as e:
+        common.say(str(e))
+        return 2
+    except Failure as e:
+        common.say(str(e))
+        return e.status
+    except BrokenPipeError:
+        return 1
+
+
+def _module(name: str):
+    return importlib.import_module(f".{name.replace('-', '_')}", __package__)

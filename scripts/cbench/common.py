@@ -1,0 +1,166 @@
+"""What every subcommand needs: the project's folders, the two ways to fail (a bad command
+line or input: one line, exit 2; a failed step: exit 1), files written whole (a temporary
+name in the same folder, renamed into place), and readers of the binaries' CSV and JSON."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+ROOT = Path(__file__).resolve().parent.parent.parent  # the repository
+SCRIPTS = ROOT / "scripts"
+TEMPLATES = SCRIPTS / "gp"
+
+PROG = "cbench"  # the name in messages: the subcommand's, set by cli.main
+
+
+class Usage(Exception):
+    """Bad command line or bad input: one line on stderr, exit 2, nothing written."""
+
+
+class Failure(Exception):
+    """A step failed (a binary, gnuplot, the disk): one line on stderr, exit 1 or the
+    status given."""
+
+    def __init__(self, msg: str, status: int = 1):
+        super().__init__(msg)
+        self.status = status
+
+
+def one_line(text: str) -> str:
+    """A message as one line, whatever a path or a tool's output it quotes holds."""
+    return " ".join(str(text).split())
+
+
+def say(msg: str) -> None:
+    print(f"{PROG}: {one_line(msg)}", file=sys.stderr, flush=True)
+
+
+def creatable(path: str | Path) -> bool:
+    """A folder that exists, or whose nearest existing parent is a folder we may write in."""
+    p = Path(os.path.abspath(path))
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return p.is_dir() and os.access(p, os.W_OK | os.X_OK)
+
+
+def check_creatable(option: str, path: str | Path) -> None:
+    if not creatable(path):
+        raise Usage(f"{option} '{path}': cannot create a folder there")
+
+
+def make_dir(option: str, path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise Usage(f"{option} '{path}': cannot create the folder ({e.strerror})") from None
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write path whole or not at all: a hidden temporary file beside it, flushed to disk,
+    then renamed. A full disk raises Failure and leaves nothing behind."""
+    data = text.encode() if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise Failure(f"{path}: cannot write ({e.strerror})") from None
+        raise
+
+
+def read_csv(path: Path, need: Iterable[str] = (), what: str = "CSV") -> list[dict[str, str]]:
+    """The rows of a CSV with a header, as dicts. Usage when it is not readable, not text, or
+    lacks a needed column."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise Usage(f"{path}: cannot read ({getattr(e, 'strerror', None) or 'not text'})") from None
+    if "\0" in text:
+        raise Usage(f"{path}: not a {what} (binary data)")
+    rows = list(csv.DictReader(text.splitlines()))
+    header = next(csv.reader(text.splitlines()[:1]), [])
+    for col in need:
+        if col not in header:
+            raise Usage(f"{path}: not a {what} (no column '{col}')")
+    return rows
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    lines = [",".join(header)]
+    lines += [",".join(str(v) for v in r) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def parse_csv_text(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(text.splitlines()))
+
+
+def load_json(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except OSError as e:
+        raise Usage(f"{path}: cannot read ({e.strerror})") from None
+    except (ValueError, UnicodeDecodeError):
+        raise Usage(f"{path}: not valid JSON") from None
+    if not isinstance(doc, dict):
+        raise Usage(f"{path}: not valid JSON (not an object)")
+    return doc
+
+
+class Machine:
+    """What the charts and comparisons need of a results folder's context.json."""
+
+    def __init__(self, path: Path):
+        doc = load_json(path)
+        get = lambda *keys: _dig(doc, keys)  # noqa: E731
+        self.schema = get("schema_version")
+        self.label = str(get("run", "label") or "")
+        self.date = str(get("run", "date") or "")
+        self.brand = str(get("cpu", "brand") or "unknown CPU")
+        cores, pus = get("topology", "cores"), get("topology", "pus")
+        if not (isinstance(cores, int) and isinstance(pus, int) and cores > 0 and pus > 0):
+            raise Usage(f"{path}: no topology.cores and topology.pus")
+        self.cores, self.pus = cores, pus
+
+
+def _dig(doc, keys):
+    for k in keys:
+        if not isinstance(doc, dict) or k not in doc:
+            return None
+        doc = doc[k]
+    return doc
+
+
+def fmt_time(seconds: float) -> str:
+    s = max(0, int(seconds))
+    return f"{s // 60}m{s % 60:02d}s"
+
+
+def secs(x: float | str | None) -> str:
+    """Seconds in a short readable form (3 significant digits, s, ms or us)."""
+    if x in (None, "", "?"):
+        return "?"
+    x = float(x)
+    if x >= 100:
+        return f"{x:.0f} s"
+    if x >= 1:
+        return f"{x:.3g} s"
+    if x >= 0.001:
+        return f"{x * 1000:.3g} ms"
+    return f"{x * 1e6:.3g} us"

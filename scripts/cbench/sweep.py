@@ -1,0 +1,339 @@
+"""The sweep: every kernel under every model binary that exists (build/bench/bench-*
+answering --model-info) and the sequential baseline, at every worker count, in interleaved
+rounds (each round runs every (model, kernel) once, shuffled with a recorded seed); then
+the summary (bench-summary) and the charts.
+
+Writes OUT/<label>/: context.json, lstopo.{png,svg,xml}, plan.csv, settings.txt, raw/ (one
+CSV per model, kernel and round), summary.csv, sweep.json; and PLOTS/<label>/ with the
+charts and their sources (src/).
+
+Exit status: 0; 2 bad command line (nothing built, run or written); otherwise the first
+failing binary's status (3 a result failed verification, 4 a worker failed), after every
+configuration ran; 128+N when stopped by signal N: the running binary is stopped and
+waited for, and the finished configurations stay in raw/, complete (--resume runs only the
+rest).
+
+After --, the remaining arguments go to every benchmark binary (e.g. -- --bind cores)."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cli
+from .binaries import Build, Model
+from .common import ROOT, Failure, Usage, check_creatable, csv_text, say, write_atomic, fmt_time
+from .progress import Progress, Step
+from .runner import runner
+
+PASSTHRU = True  # after --: arguments for every binary
+HELP = "the sweep alone: every model x kernel x worker count, summary and charts"
+QUICK_SIZES = {"primes": "300000", "randsum": "20000000", "matmul": "256"}
+DEFAULT_KERNELS = ["primes", "randsum", "matmul"]
+STARTED_OVER = ["summary.csv", "sweep.json", "plan.csv", "settings.txt", "context.json",
+                "lstopo.png", "lstopo.svg", "lstopo.xml"]
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--quick", action="store_true",
+                   help="small sizes, 6 repetitions in 2 rounds: a smoke run")
+    p.add_argument("--label", type=cli.label, help="name of the results folder (default: bench-info --label)")
+    p.add_argument("--reps", type=cli.count(1, 99999),
+                   help="measured repetitions per configuration, over all rounds (default 10)")
+    p.add_argument("--rounds", type=cli.count(1, 999), default=2,
+                   help="split the repetitions into R rounds (default 2)")
+    p.add_argument("--workers", type=cli.workers, default="1-all,2xall",
+                   help="worker counts of the parallel models (default 1-all,2xall)")
+    p.add_argument("--models", type=cli.names, help="only these models (default: every model found)")
+    p.add_argument("--kernels", type=cli.names, default=DEFAULT_KERNELS,
+                   help="kernels (default primes,randsum,matmul)")
+    p.add_argument("--size", type=cli.size, action="append", default=[], metavar="K=N",
+                   help="size of kernel K (repeatable; default: the binaries' defaults)")
+    p.add_argument("--seed", type=cli.seed, default=42, help="seed of the inputs (default 42)")
+    p.add_argument("--order-seed", type=cli.count(0, 999999999, "a seed"), default=42,
+                   help="seed of the run order (default 42)")
+    p.add_argument("--out", default=str(ROOT / "results"),
+                   help="parent folder of the results (default: results/ in the repository)")
+    p.add_argument("--plots", help="parent folder of the charts (default: plots beside --out's folder)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the configurations an interrupted run of the same settings finished")
+    p.add_argument("--build", default=str(ROOT / "build"), help="build folder (default: build/ in the repository)")
+    p.add_argument("--no-build", action="store_true", help="use the build folder as it is")
+    p.add_argument("--check", action="store_true",
+                   help="only check the command line's form, then exit (0 or 2)")
+
+
+@dataclass
+class Config:
+    position: int
+    round: int
+    model: Model
+    kernel: str
+    size: str
+    reps: int
+    workers: str
+    file: str
+
+
+@dataclass
+class Sweep:
+    args: object
+    build: Build
+    dest: Path
+    plots: Path
+    label: str
+    models: list[Model]
+    sizes: dict[str, str]
+    nworkers: int
+    settings: str
+    configs: list[Config] = field(default_factory=list)
+
+
+def check_form(args) -> None:
+    """What can be judged without the binaries (run asks this before installing anything)."""
+    if args.quick and args.reps is None:
+        args.reps = 6
+    if args.reps is None:
+        args.reps = 10
+    sizes = dict(args.size)
+    if args.quick:
+        for k, v in QUICK_SIZES.items():
+            sizes.setdefault(k, v)
+    args.sizes = sizes
+    if args.reps < args.rounds:
+        raise Usage(f"--reps {args.reps} is fewer than --rounds {args.rounds}: "
+                    "every round needs a repetition")
+    check_creatable("--out", args.out)
+    if args.plots is None:
+        parent = os.path.dirname(os.path.normpath(args.out))
+        args.plots = os.path.join(parent, "plots") if parent else "plots"
+    check_creatable("--plots", args.plots)
+
+
+def prepare(args, build: Build) -> Sweep:
+    """Everything checked against the binaries, nothing written yet."""
+    build.require("bench-seq")
+    found = build.models()
+    if "seq" not in found:
+        raise Usage(f"{build.binary('bench-seq')} does not answer --model-info: no sequential baseline")
+    if args.models:
+        for m in args.models:
+            if m not in found:
+                raise Usage(f"--models: no model '{m}' in {build.bench} (found: {' '.join(found)})")
+        names = ["seq"] + [m for m in args.models if m != "seq"]
+    else:
+        names = list(found)
+    for k in args.kernels:
+        if k not in found["seq"].kernels:
+            raise Usage(f"--kernels: unknown kernel '{k}' (bench-seq has {','.join(found['seq'].kernels)})")
+    for k, v in args.sizes.items():
+        if k not in args.kernels:
+            raise Usage(f"--size {k}={v}: kernel {k} is not in --kernels {','.join(args.kernels)}")
+    size_args = [a for k, v in args.sizes.items() for a in ("--size", f"{k}={v}")]
+    build.plan("seq", ["--kernel", ",".join(args.kernels), *size_args])
+    # the worker list, expanded by a parallel model (the binaries know the machine); MPI
+    # last, as it is the slowest to ask
+    parallel = [m for m in names if not found[m].serial]
+    parallel.sort(key=lambda m: m == "mpi")
+    nworkers = 1
+    if parallel:
+        probe = found[parallel[0]]
+        k = "empty" if probe.runs("empty") else probe.kernels[0]
+        plan = build.plan(probe.name, ["--kernel", k, "--size", "1000", "--workers", args.workers,
+                                       *args.binary_args])
+        nworkers = len(plan["workers"])
+    names = build.runnable(names, asked=args.models)
+    res = runner().run([str(build.binary("bench-info")), "--label",
+                        *(["--name", args.label] if args.label else [])],
+                       capture=True, err_capture=True)
+    runner().check()
+    if res.status:
+        raise Usage(res.err.strip() or "bench-info --label failed")
+    label = res.out.strip()
+    sizes_txt = " ".join(f"{k}={args.sizes.get(k, 'default')}" for k in args.kernels)
+    settings = (f"reps={args.reps} rounds={args.rounds} workers={args.workers} "
+                f"models={' '.join(names)} kernels={','.join(args.kernels)} sizes={sizes_txt} "
+                f"seed={args.seed} order_seed={args.order_seed} "
+                f"binary_args={' '.join(args.binary_args)}")
+    sw = Sweep(args, build, Path(args.out) / label, Path(args.plots) / label, label,
+               [found[n] for n in names], args.sizes, nworkers, settings)
+    sw.configs = plan_configs(sw)
+    return sw
+
+
+def plan_configs(sw: Sweep) -> list[Config]:
+    """Every (model, kernel) once per round, shuffled per round with its own seed; the
+    first (reps % rounds) rounds take one repetition more."""
+    a = sw.args
+    pairs = [(m, k) for m in sw.models for k in a.kernels if m.runs(k)]
+    out, pos = [], 0
+    for r in range(1, a.rounds + 1):
+        rr = a.reps // a.rounds + (1 if r <= a.reps % a.rounds else 0)
+        order = list(pairs)
+        random.Random(a.order_seed * 1000 + r).shuffle(order)
+        for m, k in order:
+            pos += 1
+            out.append(Config(pos, r, m, k, sw.sizes.get(k, ""), rr,
+                              "1" if m.serial else a.workers, f"raw/{m.name}-{k}-r{r}.csv"))
+    return out
+
+
+def steps(sw: Sweep) -> list[Step]:
+    return [Step(c.kernel, (c.reps + 1) * (1 if c.model.serial else sw.nworkers) + 1)
+            for c in sw.configs]
+
+
+def _tracked(dest: Path) -> bool:
+    """Whether dest holds files committed to this repository (another machine's reference)."""
+    if not (ROOT / ".git").exists() or not dest.exists():
+        return False
+    try:
+        rel = dest.resolve().relative_to(ROOT)
+    except ValueError:
+        return False
+    res = runner().run(["git", "-C", str(ROOT), "ls-files", "--", str(rel)], capture=True,
+                       err_capture=True)
+    return res.status == 0 and bool(res.out.strip())
+
+
+def start(sw: Sweep) -> None:
+    """The folder: resumed (same settings only) or started over (what an earlier sweep
+    wrote removed, nothing else); then the settings, the machine and the plan."""
+    a, dest = sw.args, sw.dest
+    settings_file = dest / "settings.txt"
+    if a.resume and settings_file.exists():
+        old = settings_file.read_text().strip()
+        if old != sw.settings:
+            raise Usage(f"--resume: {dest} was started with other settings ({old}); "
+                        "drop --resume to start over")
+        say(f"resuming in {dest}")
+    else:
+        if _tracked(dest):
+            raise Usage(f"{dest} holds committed results (another machine's reference): "
+                        "choose another --label or --out")
+        shutil.rmtree(dest / "raw", ignore_errors=True)
+        for f in STARTED_OVER:
+            try:
+                (dest / f).unlink()
+            except FileNotFoundError:
+                pass
+    (dest / "raw").mkdir(parents=True, exist_ok=True)
+    write_atomic(settings_file, sw.settings + "\n")
+    r = runner()
+    if not (dest / "context.json").is_file() or (dest / "context.json").stat().st_size == 0:
+        res = r.run([str(sw.build.binary("bench-info")), "--name", sw.label], capture=True)
+        r.check()
+        if res.status:
+            raise Failure("bench-info failed: no context")
+        write_atomic(dest / "context.json", res.out)
+    if shutil.which("lstopo"):
+        for fmt in ("png", "svg", "xml"):
+            target = dest / f"lstopo.{fmt}"
+            if target.is_file() and target.stat().st_size:
+                continue
+            tmp = dest / f".lstopo.{fmt}.tmp"
+            clean = r.on_interrupt(lambda t=tmp: t.unlink(missing_ok=True))
+            res = r.run(["lstopo", "--of", fmt, str(tmp)], capture=True, err_capture=True)
+            if res.status == 0 and tmp.is_file():
+                os.replace(tmp, target)
+            else:
+                tmp.unlink(missing_ok=True)
+                if not r.interrupted():
+                    say(f"lstopo cannot draw {fmt} here; skipped")
+            r.forget(clean)
+            r.check()
+    write_atomic(dest / "plan.csv", csv_text(
+        ["position", "round", "model", "kernel", "size", "reps", "workers", "file"],
+        [(c.position, c.round, c.model.name, c.kernel, c.size, c.reps,
+          c.workers.replace(",", ";"), c.file) for c in sw.configs]))
+
+
+def execute(sw: Sweep, progress: Progress) -> int:
+    """Run the plan, summarise, chart. Returns the exit status."""
+    a, dest, r = sw.args, sw.dest, runner()
+    r.on_interrupt(lambda: _interrupted(dest))
+    start(sw)
+    status, kept, t0 = 0, 0, time.time()
+    for c in sw.configs:
+        out = dest / c.file
+        if a.resume and out.is_file() and out.stat().st_size:
+            kept += 1
+            progress.skip()
+            continue
+        argv = [str(c.model.binary), "-q", "--kernel", c.kernel, "--reps", str(c.reps),
+                "--seed", str(a.seed), "--raw", "--output", str(out)]
+        if c.size:
+            argv += ["--size", f"{c.kernel}={c.size}"]
+        if not c.model.serial:
+            argv += ["--workers", c.workers]
+        argv += a.binary_args
+        text = f"round {c.round}/{a.rounds}: {c.model.name} {c.kernel}" + \
+               (f" size {c.size}" if c.size else "") + f", {c.reps} reps"
+        with progress.step(text):
+            res = r.run(argv)
+        r.check()
+        if res.status:
+            progress.say(f"bench-{c.model.name} --kernel {c.kernel} failed with status {res.status}")
+            status = status or res.status
+    finished = time.time()
+    if kept:
+        progress.say(f"{kept} configurations kept from the interrupted run")
+    res = r.run([str(sw.build.binary("bench-summary")), str(dest)])
+    r.check()
+    if res.status:
+        raise Failure("no summary", res.status)
+    record = {
+        "settings": sw.settings, "quick": a.quick, "reps": a.reps, "rounds": a.rounds,
+        "workers": a.workers, "worker_counts": sw.nworkers, "input_seed": a.seed,
+        "order_seed": a.order_seed,
+        "order": "each round runs every (model, kernel) once, shuffled by Python's "
+                 "random.Random(order_seed * 1000 + round).shuffle; plan.csv lists the order",
+        "models": " ".join(m.name for m in sw.models), "kernels": ",".join(a.kernels),
+        "configurations": len(sw.configs), "resumed_configurations": kept,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t0)),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(finished)),
+        "duration_s": round(finished - t0), "status": status,
+    }
+    write_atomic(dest / "sweep.json", json.dumps(record, indent=2) + "\n")
+    if shutil.which("gnuplot"):
+        from . import charts
+        try:
+            charts.draw_sweep(dest, sw.plots)
+        except (Failure, Usage) as e:
+            progress.say(str(e))
+            status = status or 1
+        r.check()
+    else:
+        progress.say("gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts")
+    progress.say(f"{len(sw.configs)} configurations in {fmt_time(finished - t0)}; "
+                 f"results in {dest}, charts in {sw.plots}")
+    return status
+
+
+def _interrupted(dest: Path) -> None:
+    for t in dest.glob(".*.tmp"):
+        t.unlink(missing_ok=True)
+    if (dest / "raw").is_dir():
+        say(f"interrupted; finished configurations are kept in {os.path.abspath(dest)}/raw "
+            "(--resume continues)")
+    else:
+        say("interrupted")
+
+
+def run(args) -> int:
+    check_form(args)
+    if args.check:
+        return 0
+    build = Build(args.build)
+    if not args.no_build:
+        build.compile()
+    sw = prepare(args, build)
+    progress = Progress(steps(sw))
+    try:
+        return execute(sw, progress)
+    finally:
+        progress.close()
