@@ -16,8 +16,8 @@ packages=(
     gnuplot-nox                                       # charts
     libopenblas-dev                                   # bench-openblas (pthread variant)
     openmpi-bin libopenmpi-dev                        # bench-mpi: mpirun, the C library
-    gawk                                              # scripts
-    jq                                                # tests: the context JSON parses
+    python3                                           # the driver (scripts/cbench.py)
+    gawk                                              # tests
     valgrind                                          # tests: Helgrind and DRD on the pool
 )
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # badinput.sh BUILD_DIR TABLE - bad input at every entry point, one table for all of them
-# (tests/data/bad-invocations.txt): every binary in BUILD_DIR/bench and every script in
-# scripts/. Each case must end with its exit status (2 unless the table says otherwise),
-# exactly one line on stderr that contains the table's word, nothing on stdout, and nothing
+# (tests/data/bad-invocations.txt): every binary in BUILD_DIR/bench, every script in
+# scripts/ and every subcommand of scripts/cbench.py. Each case must end with its exit
+# status (2 unless the table says otherwise), exactly one line on stderr that contains the table's word, nothing on stdout, and nothing
 # created, changed or removed: not in the folder it ran in, not at its output paths, not in
 # the temporary folder, not in a results or plots folder. It must not install or build
 # anything either: meson, ninja, apt-get, dpkg-query, sudo and gnuplot are replaced by stubs
@@ -29,6 +29,7 @@ cp -r "$src/scripts" "$repo/"
 mkdir -p "$repo/fuzz" && cp "$src"/fuzz/fuzz-*.c "$repo/fuzz/" # fuzz.sh lists its targets
 ln -s "$build" "$repo/build"
 export TMPDIR=$top/tmp
+export PYTHONDONTWRITEBYTECODE=1 # (a __pycache__ folder would count as a file written)
 
 # --- stubs: a tool that installs, builds or draws logs its call and fails -----------------
 for tool in meson ninja apt-get dpkg-query sudo gnuplot; do
@@ -96,6 +97,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     cases=$((cases + 1))
     case $prog in
         *.sh) cmd=(bash "$repo/scripts/$prog") ;;
+        cbench) cmd=(python3 "$repo/scripts/cbench.py") ;;
         bench-*)
             if [ ! -x "$B/$prog" ]; then
                 missing[$prog]=$((${missing[$prog]:-0} + 1))
@@ -147,6 +149,13 @@ for s in "$src"/scripts/*.sh; do
     bash "$s" --help >"$io/out" 2>&1
     expect_eq "${s##*/} --help (exit status)" $? 0
     [ -s "$io/out" ] && ok || fail "${s##*/} --help prints nothing"
+done
+python3 "$src/scripts/cbench.py" --help >"$io/out" 2>&1
+expect_eq "cbench.py --help (exit status)" $? 0
+for sub in $(sed -n 's/^  \([a-z-]*\)  .*/\1/p' "$io/out"); do
+    python3 "$src/scripts/cbench.py" "$sub" --help >"$io/out" 2>&1
+    expect_eq "cbench.py $sub --help (exit status)" $? 0
+    grep -q "usage: cbench.py $sub" "$io/out" && ok || fail "cbench.py $sub --help prints no usage"
 done
 
 echo "badinput: $cases bad invocations in the table, $ran tried, $skipped skipped (not built)"

@@ -1,7 +1,8 @@
 """The command line: one parser per subcommand, each refusing bad input with one line and
 exit status 2 before anything is installed, built, run or written.
 
-A subcommand is a module with NAME, HELP, add_arguments(parser) and run(args) -> int."""
+A subcommand is a module (its docstring is its --help) with add_arguments(parser) and
+run(args) -> int, listed in SUBCOMMANDS with its one-line summary."""
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,19 @@ import sys
 from . import common
 from .common import Failure, Usage
 
-SUBCOMMANDS = ["run", "sweep", "plot", "compare", "micro", "breakeven", "engines",
-               "mpi-costs", "process-costs", "test", "fuzz"]
+SUBCOMMANDS = {
+    "run": "the main job: set-up, build, sweep, micro-benchmarks, charts",
+    "sweep": "the sweep alone: every model x kernel x worker count, summary and charts",
+    "plot": "a results folder's charts",
+    "compare": "machines side by side: charts and how many intervals overlap",
+    "micro": "the micro-benchmarks, break-even sizes, their tables and charts",
+    "breakeven": "the smallest size at which each model beats bench-seq",
+    "engines": "our thread pool against OpenMP and our matmul against OpenBLAS",
+    "mpi-costs": "what MPI costs against fork + shared memory",
+    "process-costs": "what processes cost: efficiency, collect times, start-up",
+    "test": "the tests: set-up, build, meson test (CI adds --sanitizers)",
+    "fuzz": "bounded libFuzzer runs of the parsers (clang)",
+}
 
 
 class Parser(argparse.ArgumentParser):
@@ -84,7 +96,7 @@ def main(argv: list[str]) -> int:
         "and draws the charts. Every statistic comes from bench-summary or bench-stats."),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Subcommands:\n" + "\n".join(
-            f"  {n:14s}{_module(n).HELP}" for n in SUBCOMMANDS) +
+            f"  {n:15s} {h}" for n, h in SUBCOMMANDS.items()) +
         "\n\nEach has its own --help. Exit status: 0, 1 a step failed, 2 bad command line "
         "or input (one line,\nnothing written), 3 or 4 a benchmark's result or worker "
         "failed, 128+N stopped by signal N.")
