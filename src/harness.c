@@ -108,6 +108,10 @@ static void print_help(const struct cb_model *m)
            "      --seed N          seed of the inputs and of the run order (default %d)\n"
            "      --sequential-order  run configurations in order instead of shuffled\n"
            "                        across rounds\n"
+           "  -b, --bind POLICY     where workers run: cores (default), compact, scatter, none\n"
+           "      --plan            check the command line, print each worker count's plan\n"
+           "                        (the PU of every worker) and run nothing; with --json,\n"
+           "                        as one JSON object (workers, plans, kernels and sizes)\n"
            "  -o, --output FILE     write the CSV to FILE (atomically) instead of stdout\n"
            "      --raw             add one row per repetition (row=raw)\n"
            "  -q, --quiet           no progress or summary lines on stderr\n"
@@ -288,6 +292,73 @@ static void print_plans(const struct cb_options *o, const struct cb_topo *topo,
     free(plan);
 }
 
+/* --plan --json: what --plan prints, as one JSON object on stdout for a driver (strings
+ * through cb_json_str, never printed raw). Returns 0, or CB_EXIT_ERROR (out of memory,
+ * nothing printed). */
+static int print_plans_json(const struct cb_model *m, const struct cb_options *o,
+                            const struct cb_topo *topo, const char *synthetic, const char *xml)
+{
+    int *plan = malloc(sizeof(int) * CB_MAX_WORKERS);
+    if (!plan) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        return CB_EXIT_ERROR;
+    }
+    printf("{\"model\":");
+    cb_json_str(stdout, m->name);
+    printf(",\"serial\":%s,\"topology\":", m->flags & CB_MODEL_SERIAL ? "true" : "false");
+    if (synthetic || xml) {
+        printf("{\"%s\":", synthetic ? "synthetic" : "xml");
+        cb_json_str(stdout, synthetic ? synthetic : xml);
+        printf("}");
+    } else {
+        printf("null");
+    }
+    printf(",\"packages\":%d,\"numa\":%d,\"pus\":%d,\"cores\":%d,\"bind\":", topo->packages,
+           topo->numa, topo->pus, topo->cores);
+    cb_json_str(stdout, cb_bind_name((enum cb_bind)o->bind));
+    printf(",\"schedule\":");
+    cb_json_str(stdout, m->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(o->schedule) : "static");
+    if (o->chunk_given)
+        printf(",\"chunk\":%llu", (unsigned long long)o->chunk);
+    else
+        printf(",\"chunk\":null");
+    const char *start = cb_start_name((enum cb_start)o->start);
+    const char *channel = cb_channel_name((enum cb_channel)o->channel);
+    printf(",\"start\":");
+    cb_json_str(stdout, *start ? start : NULL);
+    printf(",\"channel\":");
+    cb_json_str(stdout, *channel ? channel : NULL);
+    printf(",\"workers\":[");
+    for (size_t i = 0; i < o->nworkers; i++)
+        printf("%s%d", i ? "," : "", o->workers[i]);
+    printf("],\"plans\":[");
+    for (size_t i = 0; i < o->nworkers; i++) {
+        int p = o->workers[i];
+        cb_bind_plan(topo, (enum cb_bind)o->bind, p, plan);
+        printf("%s[", i ? "," : "");
+        for (int w = 0; w < p; w++)
+            printf("%s%d", w ? "," : "", plan[w] < 0 ? -1 : plan[w]);
+        printf("]");
+    }
+    printf("],\"kernels\":[");
+    for (size_t i = 0; i < o->nkernels; i++) {
+        const struct cb_kernel *k = o->kernels[i];
+        char size_name[32];
+        cb_kernel_size_name(k, size_name, sizeof size_name);
+        printf("%s{\"name\":", i ? "," : "");
+        cb_json_str(stdout, k->name);
+        printf(",\"size\":%llu,\"default_size\":%llu,\"size_name\":",
+               (unsigned long long)o->sizes[i], (unsigned long long)k->default_size);
+        cb_json_str(stdout, size_name);
+        printf(",\"description\":");
+        cb_json_str(stdout, k->description);
+        printf("}");
+    }
+    printf("]}\n");
+    free(plan);
+    return 0;
+}
+
 /* OpenMP reads OMP_PLACES when the runtime loads, before main: so the plan for the largest
  * worker count (every smaller plan is its prefix) goes into OMP_PLACES, one place per
  * worker, with OMP_PROC_BIND=close (thread i on place i), and the program executes itself
@@ -353,12 +424,13 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         { "topology", required_argument, NULL, 1009 },
         { "topology-xml", required_argument, NULL, 1010 },
         { "plan", no_argument, NULL, 1011 },
+        { "json", no_argument, NULL, 1012 },
         { 0, 0, 0, 0 },
     };
     struct size_arg sizes[16];
     size_t nsizes = 0;
     const char *workers = NULL, *synthetic = NULL, *xml = NULL;
-    int plan_only = 0;
+    int plan_only = 0, json = 0;
     char err[512];
 
     memset(o, 0, sizeof *o);
@@ -492,6 +564,9 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         case 1011:
             plan_only = 1;
             break;
+        case 1012:
+            json = 1;
+            break;
         case 1008:
             /* one line for scripts: what this model is and which options it takes */
             printf("model=%s serial=%d schedule=%s start=%s channel=%s timeout=%d pool=%d "
@@ -518,6 +593,9 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     }
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
+    if (json && !plan_only)
+        return usage_error("--json: only with --plan (prints the plan as JSON; a run writes "
+                           "CSV)");
     if (synthetic && xml)
         return usage_error("--topology and --topology-xml: give one of them");
     if ((synthetic || xml) && !plan_only)
@@ -556,6 +634,8 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     if (!synthetic && !xml && (rc = check_limits(o, m, topo)) != 0)
         return rc;
     if (plan_only) {
+        if (json)
+            return (rc = print_plans_json(m, o, topo, synthetic, xml)) != 0 ? rc : -1;
         print_plans(o, topo, synthetic, xml);
         return -1;
     }

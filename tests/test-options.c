@@ -3,6 +3,7 @@
  */
 #include "check.h"
 #include "options.h"
+#include "output.h"
 #include "schedule.h"
 
 #include <stdlib.h>
@@ -172,11 +173,41 @@ static void test_schedules(void)
     CHECK(cb_schedule_parse("auto", &k) < 0);
 }
 
+/* cb_json_str into a memory buffer: the JSON text of s. */
+static const char *json_of(const char *s)
+{
+    static char buf[256];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    if (!f)
+        return "";
+    cb_json_str(f, s);
+    fclose(f);
+    return buf;
+}
+
+/* --plan --json's strings: escaped so that any bytes give valid JSON. */
+static void test_json_strings(void)
+{
+    CHECK(strcmp(json_of("primes"), "\"primes\"") == 0);
+    CHECK(strcmp(json_of(""), "\"\"") == 0);
+    CHECK(strcmp(json_of(NULL), "null") == 0);
+    CHECK(strcmp(json_of("a\"b\\c"), "\"a\\\"b\\\\c\"") == 0);
+    CHECK(strcmp(json_of("tab\there\nline\x7f"), "\"tab\\u0009here\\u000aline\\u007f\"") == 0);
+    /* valid UTF-8 passes (2, 3 and 4 bytes), anything else becomes U+FFFD */
+    CHECK(strcmp(json_of("\xc3\xa9 \xe2\x88\x9a \xf0\x9f\x98\x80"),
+                 "\"\xc3\xa9 \xe2\x88\x9a \xf0\x9f\x98\x80\"") == 0);
+    CHECK(strcmp(json_of("\xff"), "\"\\ufffd\"") == 0);
+    CHECK(strcmp(json_of("\xc3"), "\"\\ufffd\"") == 0);          /* cut short */
+    CHECK(strcmp(json_of("\xc0\xaf"), "\"\\ufffd\\ufffd\"") == 0); /* overlong '/' */
+    CHECK(strcmp(json_of("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"") == 0); /* surrogate */
+}
+
 int main(void)
 {
     test_workers();
     test_u64();
     test_list_items();
     test_schedules();
+    test_json_strings();
     return check_status("test-options");
 }
