@@ -659,6 +659,7 @@ struct cfg_run {
     int off_plan;              /* repetitions in which a worker was not on its planned PU */
     int unknown;               /* repetitions whose model could not say where it ran */
     char *hosts;               /* the hosts column: the model's last report, or NULL */
+    double world_start_s;      /* the world_start_s column: the model's last report, or 0 */
 };
 
 static void cfg_free(struct cfg_run *c)
@@ -720,7 +721,8 @@ static const char *const csv_header =
     "row,model,kernel,size,workers,bind,schedule,chunk,start,channel,reps,warmup,rep,"
     "wall_s,median_s,min_s,max_s,mean_s,stddev_s,cv,ci_low_s,ci_high_s,outliers,"
     "setup_s,compute_s,collect_s,user_s,sys_s,util,imbalance,pool_create_s,gflops,result,"
-    "checksum,verified,binding,migrations,pu_plan,pu_map,seed,warnings,hosts\n";
+    "checksum,verified,binding,migrations,pu_plan,pu_map,seed,warnings,hosts,"
+    "world_start_s\n";
 
 static void fmt_checksum(const struct cb_result *r, char *buf, size_t len)
 {
@@ -751,6 +753,16 @@ static void csv_pool(struct ctx *x)
         fprintf(x->csv, "%.9f,", x->pool_create_s);
     else
         fputc(',', x->csv);
+}
+
+/* The last two columns, hosts and world_start_s, and the end of the row: empty for a
+ * model that reports neither. */
+static void csv_world(struct ctx *x, const struct cfg_run *c)
+{
+    fprintf(x->csv, "%s,", c->hosts ? c->hosts : "");
+    if (c->world_start_s > 0)
+        fprintf(x->csv, "%.9f", c->world_start_s);
+    fputc('\n', x->csv);
 }
 
 /* For an inexact model: the output against the reference output, element by element.
@@ -859,6 +871,8 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     c->collect[i] = t3 - rep.t_done;
     c->user[i] = cpu1.user - cpu0.user + rep.other_user;
     c->sys[i] = cpu1.sys - cpu0.sys + rep.other_sys;
+    if (rep.world_start_s > 0)
+        c->world_start_s = rep.world_start_s;
     if (rep.hosts && (!c->hosts || strcmp(c->hosts, rep.hosts) != 0)) {
         free(c->hosts);
         c->hosts = strdup(rep.hosts); /* NULL if memory is short: the column stays empty */
@@ -949,8 +963,8 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
             binding, c->migrations);
     for (int w = 0; w < c->p; w++)
         fprintf(x->csv, "%s%d", w ? ";" : "", c->plan[w]);
-    fprintf(x->csv, ",,%llu,%s,%s\n", (unsigned long long)o->seed, warn,
-            c->hosts ? c->hosts : "");
+    fprintf(x->csv, ",,%llu,%s,", (unsigned long long)o->seed, warn);
+    csv_world(x, c);
 
     if (o->raw)
         for (int i = 0; i < c->n; i++) {
@@ -967,7 +981,8 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                 if (b[w] != a[w])
                     fprintf(x->csv, ">%d", b[w]);
             }
-            fprintf(x->csv, ",%llu,,%s\n", (unsigned long long)o->seed, c->hosts ? c->hosts : "");
+            fprintf(x->csv, ",%llu,,", (unsigned long long)o->seed);
+            csv_world(x, c);
         }
 
     if (!o->quiet) {

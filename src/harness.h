@@ -93,6 +93,10 @@ struct cb_rep {
      * ';'-separated in worker order, for the CSV's hosts column; NULL: this machine. The
      * string must stay valid until the next call to run(). */
     const char *hosts;
+    /* Models whose workers are started once per run outside the repetitions (MPI: mpirun
+     * and MPI_Init): how long that start took, in seconds, for the CSV's world_start_s
+     * column; 0: none (the column stays empty). */
+    double world_start_s;
 };
 
 struct cb_model {

@@ -18,7 +18,8 @@
  *                         and each rank's own timings sent to rank 0 point to point.
  * The ranks outlive the repetitions, as a pool's workers do: the harness's open() hook has
  * them prepare each kernel (pool_create_s), and the world's own start-up (mpirun, MPI_Init)
- * happens before main and is printed on stderr, never inside a repetition.
+ * happens before main: printed on stderr and recorded in every row of the world (the CSV's
+ * world_start_s), never inside a repetition.
  *
  * Schedules: static only, one contiguous block per rank, the split every other model's
  * static schedule makes. The others are refused (exit 2): dynamic and guided hand out
@@ -502,6 +503,7 @@ static int mpi_run(const struct cb_job *job, const struct cb_config *cfg, struct
     double now = cb_now();
     rep->t_done = rep->t_gate + last < now ? rep->t_gate + last : now;
     rep->hosts = world.hosts;
+    rep->world_start_s = world.start_s;
     return 0;
 }
 
