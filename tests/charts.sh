@@ -3,18 +3,20 @@
 # (never the repository's results/): the sweep, its summary and charts; every kernel x
 # model x p summarised and verified; valid PNG and SVG files; a model the scripts never
 # heard of charted all the same; an interrupted sweep that keeps what it finished and
-# resumes; compare.sh overlaying two folders; and bad input refused by bench-summary,
-# plot.sh, compare.sh and sweep.sh (exit 2, one line, nothing written).
+# resumes; the comparison overlaying two folders; and bad input refused by bench-summary
+# and the driver's sweep, plot and compare (exit 2, one line, nothing written).
 . "$(dirname "$0")/lib.sh"
 build=$(cd "$1" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
 B=$build/bench
 command -v gnuplot >/dev/null 2>&1 || { echo "charts: gnuplot not installed: skipped"; exit 77; }
 command -v gawk >/dev/null 2>&1 || { echo "charts: gawk not installed: skipped"; exit 77; }
+export PYTHONDONTWRITEBYTECODE=1
+cbench() { python3 "$src/scripts/cbench.py" "$@"; }
 work=$build/charts-test
 rm -rf "$work"
 mkdir -p "$work"
-sweep() { bash "$src/scripts/sweep.sh" --quick --no-build --build "$build" "$@"; }
+sweep() { cbench sweep --quick --no-build --build "$build" "$@"; }
 
 # expect_refusal WHAT STATUS ERRFILE: exit 2 with exactly one line on stderr
 expect_refusal() {
@@ -45,7 +47,7 @@ expect_eq "quick sweep exit status" $rc 0
 for f in context.json plan.csv settings.txt summary.csv sweep.json; do
     [ -s "$res/$f" ] && ok || fail "$res/$f missing"
 done
-grep -q '^sweep.sh: \[1/[0-9]*\] round 1/2: .*elapsed.*' "$work/sweep.err" && ok ||
+grep -q '^cbench sweep: \[1/[0-9]*\] round 1/2: .*elapsed.*' "$work/sweep.err" && ok ||
     fail "no progress line 'configuration k of K, elapsed, time left'"
 planned=$(($(wc -l <"$res/plan.csv") - 1))
 expect_eq "one raw CSV per planned configuration" "$(ls "$res/raw" | wc -l)" "$planned"
@@ -53,7 +55,7 @@ no_temporaries "$work/results"
 no_temporaries "$work/plots"
 
 # every kernel x model x p in the summary, verified, with a speedup inside its interval
-pus=$(gawk -f "$src/scripts/json.awk" "$res/context.json" | awk -F'\t' '$1 == "topology.pus" { print $2 }')
+pus=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["topology"]["pus"])' "$res/context.json")
 missing=0 bad_ci=0
 col() { head -1 "$res/summary.csv" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
 for bin in "$B"/bench-*; do
@@ -99,17 +101,15 @@ grep -q 'physical cores' "$plots/speedup-primes.svg" && ok || fail "no physical-
 mkdir -p "$work/newmodel"
 cp "$res/context.json" "$work/newmodel/"
 sed 's/,threads,threads,/,zz-new-model,zz-new-model,/' "$res/summary.csv" >"$work/newmodel/summary.csv"
-bash "$src/scripts/plot.sh" "$work/newmodel" --out "$work/newmodel-plots" 2>/dev/null
-expect_eq "plot.sh on a new model: exit status" $? 0
+cbench plot "$work/newmodel" --out "$work/newmodel-plots" 2>/dev/null
+expect_eq "plot on a new model: exit status" $? 0
 grep -q 'zz-new-model' "$work/newmodel-plots/speedup-primes.svg" && ok || fail "a new model is not charted"
 
 # --- interrupted, then resumed -------------------------------------------------------------
 ires=$work/int/results/quick
-# (started from another folder, with --out relative to the project's folder, where the
-# sweep goes: its guard stays where it started, and its clean-up must still find them)
-rel=$(realpath -m --relative-to="$src" "$work/int/results")
-(cd "$work" && exec bash "$src/scripts/sweep.sh" --quick --no-build --build "$build" \
-    --out "$rel" --label quick 2>"$work/int.err") &
+# (started from another folder, with a relative --out: relative to where it started)
+(cd "$work" && exec python3 "$src/scripts/cbench.py" sweep --quick --no-build --build "$build" \
+    --out int/results --label quick 2>"$work/int.err") &
 pid=$!
 for _ in $(seq 1 600); do
     [ "$(ls "$ires/raw" 2>/dev/null | wc -l)" -ge 3 ] && break
@@ -120,7 +120,7 @@ wait $pid
 rc=$?
 expect_eq "interrupted sweep: exit status" $rc 143
 expect_eq "interrupted sweep: what it says" "$(tail -1 "$work/int.err")" \
-    "sweep.sh: interrupted; finished configurations are kept in $src/$rel/quick/raw (--resume continues)"
+    "cbench sweep: interrupted; finished configurations are kept in $work/int/results/quick/raw (--resume continues)"
 kept=$(ls "$ires/raw" | wc -l)
 [ "$kept" -ge 3 ] && [ "$kept" -lt "$planned" ] && ok || fail "interrupted sweep kept $kept of $planned configurations"
 no_temporaries "$work/int/results"
@@ -139,8 +139,8 @@ other=$work/other/other
 mkdir -p "$other"
 cp -r "$ires/." "$other/"
 sed -i 's/"label": "quick"/"label": "other"/; s/"pus": [0-9]*/"pus": 16/; s/"cores": [0-9]*/"cores": 8/' "$other/context.json"
-bash "$src/scripts/compare.sh" --out "$work/cmp" "$res" "$other" >"$work/cmp.out" 2>"$work/cmp.err"
-expect_eq "compare.sh: exit status" $? 0
+cbench compare --out "$work/cmp" "$res" "$other" >"$work/cmp.out" 2>"$work/cmp.err"
+expect_eq "compare: exit status" $? 0
 for k in primes randsum matmul; do
     for kind in speedup time; do
         valid_png "$work/cmp/compare-$kind-$k.png"
@@ -149,28 +149,28 @@ for k in primes randsum matmul; do
 done
 grep -q 'other' "$work/cmp/compare-speedup-primes.svg" && ok || fail "machine 'other' is not named in the chart"
 grep -q 'CIs overlap for [0-9]* of [0-9]* common points' "$work/cmp.out" && ok || fail "no CI-overlap line"
-bash "$src/scripts/compare.sh" --x cores --out "$work/cmpx" "$res" "$other" >/dev/null 2>&1
-expect_eq "compare.sh --x cores: exit status" $? 0
+cbench compare --x cores --out "$work/cmpx" "$res" "$other" >/dev/null 2>&1
+expect_eq "compare --x cores: exit status" $? 0
 valid_png "$work/cmpx/compare-speedup-randsum.png"
 # an identical copy overlaps everywhere
-bash "$src/scripts/compare.sh" --out "$work/cmpsame" "$ires" "$other" >"$work/same.out" 2>/dev/null
+cbench compare --out "$work/cmpsame" "$ires" "$other" >"$work/same.out" 2>/dev/null
 grep -q '(100.0%)' "$work/same.out" && ok || fail "a copy does not overlap 100%: $(cat "$work/same.out")"
 # differing sizes: a warning, still charted
 sed -i 's/^primes,300000,/primes,300001,/' "$other/summary.csv"
-bash "$src/scripts/compare.sh" --out "$work/cmpw" "$res" "$other" >/dev/null 2>"$work/warn.err"
-expect_eq "compare.sh with differing sizes: exit status" $? 0
+cbench compare --out "$work/cmpw" "$res" "$other" >/dev/null 2>"$work/warn.err"
+expect_eq "compare with differing sizes: exit status" $? 0
 grep -q 'warning: kernel primes has size' "$work/warn.err" && ok || fail "no warning for differing sizes"
 # a different schema version: refused, nothing drawn
 sed -i 's/"schema_version": [0-9]*/"schema_version": 999/' "$other/context.json"
-bash "$src/scripts/compare.sh" --out "$work/cmp-schema" "$res" "$other" >/dev/null 2>"$work/schema.err"
-expect_refusal "compare.sh with two schema versions" $? "$work/schema.err"
+cbench compare --out "$work/cmp-schema" "$res" "$other" >/dev/null 2>"$work/schema.err"
+expect_refusal "compare with two schema versions" $? "$work/schema.err"
 grep -q 'schema version' "$work/schema.err" && ok || fail "the refusal does not name the schema version"
-[ ! -e "$work/cmp-schema" ] && ok || fail "compare.sh wrote charts for mixed schema versions"
-bash "$src/scripts/compare.sh" --out "$work/cmp-one" "$res" >/dev/null 2>"$work/one.err"
-expect_refusal "compare.sh with one folder" $? "$work/one.err"
-bash "$src/scripts/compare.sh" --out "$work/cmp-none" "$res" "$work/nowhere" >/dev/null 2>"$work/none.err"
-expect_refusal "compare.sh with a missing folder" $? "$work/none.err"
-[ ! -e "$work/cmp-none" ] && ok || fail "compare.sh wrote charts for a missing folder"
+[ ! -e "$work/cmp-schema" ] && ok || fail "compare wrote charts for mixed schema versions"
+cbench compare --out "$work/cmp-one" "$res" >/dev/null 2>"$work/one.err"
+expect_refusal "compare with one folder" $? "$work/one.err"
+cbench compare --out "$work/cmp-none" "$res" "$work/nowhere" >/dev/null 2>"$work/none.err"
+expect_refusal "compare with a missing folder" $? "$work/none.err"
+[ ! -e "$work/cmp-none" ] && ok || fail "compare wrote charts for a missing folder"
 
 # --- bad input to bench-summary: exit 2, one line, nothing written -------------------------------
 bad=$work/bad
@@ -200,15 +200,15 @@ summary_refuses "a CSV without raw rows" "$bad/noraws"
 expect_refusal "bench-summary --model-info (it is not a model)" $? "$work/s.err"
 grep -q '^model=' "$work/s.out" && fail "bench-summary answers --model-info" || ok
 
-# --- bad input to plot.sh and sweep.sh ---------------------------------------------------------
-bash "$src/scripts/plot.sh" "$bad/noraw" --out "$work/p-bad" >/dev/null 2>"$work/p.err"
-expect_refusal "plot.sh without a summary" $? "$work/p.err"
-[ ! -e "$work/p-bad" ] && ok || fail "plot.sh made a folder for bad input"
+# --- bad input to the driver's plot and sweep ----------------------------------------------------
+cbench plot "$bad/noraw" --out "$work/p-bad" >/dev/null 2>"$work/p.err"
+expect_refusal "plot without a summary" $? "$work/p.err"
+[ ! -e "$work/p-bad" ] && ok || fail "plot made a folder for bad input"
 for args in "--reps 0" "--rounds 3 --reps 2" "--models nosuch" "--kernels nosuch" "--size primes" \
             "--workers 0" "--bogus"; do
     # shellcheck disable=SC2086
     sweep --out "$work/bad-sweep" $args >/dev/null 2>"$work/sw.err"
-    expect_refusal "sweep.sh $args" $? "$work/sw.err"
+    expect_refusal "sweep $args" $? "$work/sw.err"
 done
-[ ! -e "$work/bad-sweep" ] && ok || fail "sweep.sh wrote results for a bad command line"
+[ ! -e "$work/bad-sweep" ] && ok || fail "sweep wrote results for a bad command line"
 finish charts

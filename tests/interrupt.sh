@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # interrupt.sh BUILD_DIR - interrupted runs: SIGINT or SIGTERM at a random moment, many
-# times, to the benchmark binaries and to the sweep driver (scripts/sweep.sh, and
-# scripts/run.sh that runs it), sent either
+# times, to the benchmark binaries and to the driver (python3 scripts/cbench.py sweep, and
+# its main job, cbench.py run, that runs the sweep), sent either
 # to the process alone (kill PID) or to its whole process group (as Ctrl-C in a terminal).
 # After every interruption:
 #   - the exit status is 128 + the signal's number;
@@ -173,7 +173,9 @@ res=$work/results/int plots=$work/plots/int
 sweep_args=(--no-build --build "$build" --out "$work/results" --plots "$work/plots" --label int
             --models threads,procs,procpool,threadpool --kernels primes,randsum
             --size primes=20000 --size randsum=300000 --reps 2 --rounds 2 --workers 1,2)
-sweep() { bash "$src/scripts/sweep.sh" "${sweep_args[@]}" "$@"; }
+cbench=$src/scripts/cbench.py
+export PYTHONDONTWRITEBYTECODE=1
+sweep() { python3 "$cbench" sweep "${sweep_args[@]}" "$@"; }
 
 # one whole run first: its duration sets the range of the moments, its plan the reference
 t0=$(date +%s%N)
@@ -183,7 +185,7 @@ span=$((($(date +%s%N) - t0) / 1000000))
 planned=$(($(wc -l <"$res/plan.csv") - 1))
 echo "interrupt: an uninterrupted sweep took $span ms, $planned configurations"
 
-# scripts/run.sh (the main job: setup, then the sweep) is the driver of a quarter of the
+# cbench.py run (the main job: setup, then the sweep) is the driver of a quarter of the
 # runs, when setup.sh finds everything installed (it installs nothing then)
 run_ok=0
 bash "$src/scripts/setup.sh" >/dev/null 2>&1 && run_ok=1 ||
@@ -196,8 +198,8 @@ sums() { (cd "$1/raw" 2>/dev/null && md5sum -- *.csv 2>/dev/null); true; }
 swept=0
 for ((n = 0; n < 40 && swept < 20; n++)); do
     resume=$(rand 2)
-    driver=sweep.sh
-    [ $run_ok = 1 ] && [ "$(rand 4)" = 0 ] && driver=run.sh
+    driver=sweep
+    [ $run_ok = 1 ] && [ "$(rand 4)" = 0 ] && driver=run
     sig=$([ $(rand 2) = 0 ] && echo INT || echo TERM)
     group=$(rand 2)
     ms=$(rand "$span")
@@ -206,8 +208,8 @@ for ((n = 0; n < 40 && swept < 20; n++)); do
     touch "$work/stamp"
     sleep 0.01 # files written from here on are newer than the stamp
     r=(); [ "$resume" = 0 ] || r=(--resume)
-    [ $driver = sweep.sh ] || r+=(--no-micro)
-    start bash "$src/scripts/$driver" "${sweep_args[@]}" ${r[@]+"${r[@]}"} >/dev/null 2>"$work/sweep.err"
+    [ $driver = sweep ] || r+=(--no-micro)
+    start python3 "$cbench" "$driver" "${sweep_args[@]}" ${r[@]+"${r[@]}"} >/dev/null 2>"$work/sweep.err"
     pause "$ms"
     stop "$pid" "$sig" "$group"
     sweep_runs=$((sweep_runs + 1))
@@ -243,7 +245,7 @@ for ((n = 0; n < 40 && swept < 20; n++)); do
         expect_eq "$what: plan.csv rows" "$(($(wc -l <"$res/plan.csv") - 1))" "$planned"
     fi
     if [ -e "$res/context.json" ]; then
-        gawk -f "$src/scripts/json.awk" "$res/context.json" >/dev/null 2>&1 && ok ||
+        python3 -m json.tool "$res/context.json" >/dev/null 2>&1 && ok ||
             fail "$what: context.json does not parse"
     fi
     # resumed: what was finished before is still there, unchanged; started over: nothing

@@ -300,9 +300,12 @@ def execute(sw: Sweep, progress: Progress) -> int:
     }
     write_atomic(dest / "sweep.json", json.dumps(record, indent=2) + "\n")
     if shutil.which("gnuplot"):
-        from . import charts
         try:
+            from . import charts
             charts.draw_sweep(dest, sw.plots)
+        except ImportError as e:
+            progress.say(f"no charts: {e}")
+            status = status or 1
         except (Failure, Usage) as e:
             progress.say(str(e))
             status = status or 1

@@ -1,0 +1,192 @@
+"""Unit tests of the driver's own logic: the command line, the order of configurations,
+the progress line's cost model, resume, and the child-process runner. No benchmark runs
+here (tests/charts.sh and tests/interrupt.sh run the real thing)."""
+import io
+import os
+import signal
+import sys
+import tempfile
+import time
+import unittest
+from contextlib import redirect_stderr
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+
+from cbench import cli, common, sweep  # noqa: E402
+from cbench.binaries import Model  # noqa: E402
+from cbench.progress import Progress, Step  # noqa: E402
+from cbench.runner import runner  # noqa: E402
+
+
+def main(*argv):
+    err = io.StringIO()
+    with redirect_stderr(err):
+        status = cli.main(list(argv))
+    return status, err.getvalue()
+
+
+class CommandLine(unittest.TestCase):
+    def refused(self, word, *argv):
+        status, err = main(*argv)
+        self.assertEqual(status, 2, err)
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertIn(word, err)
+
+    def test_refusals_are_one_line(self):
+        self.refused("unknown subcommand", "nosuch")
+        self.refused("unknown argument '--bogus'", "sweep", "--bogus")
+        self.refused("--reps needs a value", "sweep", "--reps")
+        self.refused("--reps", "sweep", "--reps", "0")
+        self.refused("--reps", "sweep", "--reps", "99999999999")
+        self.refused("fewer than --rounds", "sweep", "--rounds", "3", "--reps", "2")
+        self.refused("--size", "sweep", "--size", "primes")
+        self.refused("--kernels", "sweep", "--kernels", "primes,,matmul")
+        self.refused("--label", "sweep", "--label", "../up")
+        self.refused("--workers", "sweep", "--workers", "1 2")
+        self.refused("unknown argument 'extra'", "run", "extra")
+
+    def test_no_abbreviations(self):
+        self.refused("unknown argument '--rep'", "sweep", "--rep", "3", "--check")
+
+    def test_check_accepts_a_good_line(self):
+        with tempfile.TemporaryDirectory() as d:
+            status, err = main("sweep", "--quick", "--out", d, "--check")
+            self.assertEqual((status, err), (0, ""))
+            self.assertEqual(os.listdir(d), [])
+
+    def test_out_that_cannot_be_made(self):
+        with tempfile.NamedTemporaryFile() as f:
+            self.refused("cannot create a folder there", "sweep", "--out", f.name + "/x")
+
+    def test_arguments_after_dashdash_go_to_the_binaries(self):
+        p = cli.Parser(prog="t")
+        sweep.add_arguments(p)
+        args = p.parse_args(["--quick"])
+        args.binary_args = ["--bind", "none"]
+        sweep.check_form(args)
+        self.assertEqual(args.reps, 6)
+        self.assertEqual(args.sizes["matmul"], "256")
+
+
+def fake_sweep(models, kernels, reps=10, rounds=2, order_seed=42):
+    args = SimpleNamespace(kernels=kernels, reps=reps, rounds=rounds, order_seed=order_seed,
+                           workers="1-all")
+    ms = [Model(m, Path(f"/b/bench-{m}"), m == "seq", kernels) for m in models]
+    return sweep.Sweep(args, None, Path("/r/x"), Path("/p/x"), "x", ms, {}, 3, "s")
+
+
+class Order(unittest.TestCase):
+    def test_every_pair_once_per_round_and_reps_split(self):
+        sw = fake_sweep(["seq", "threads", "procs"], ["primes", "randsum"], reps=7, rounds=3)
+        cfgs = sweep.plan_configs(sw)
+        self.assertEqual(len(cfgs), 3 * 6)
+        for r in (1, 2, 3):
+            pairs = sorted((c.model.name, c.kernel) for c in cfgs if c.round == r)
+            self.assertEqual(len(set(pairs)), 6)
+        # 7 repetitions over 3 rounds: 3, 2, 2
+        self.assertEqual([next(c.reps for c in cfgs if c.round == r) for r in (1, 2, 3)], [3, 2, 2])
+        self.assertEqual([c.position for c in cfgs], list(range(1, 19)))
+        self.assertTrue(all(c.workers == "1" for c in cfgs if c.model.name == "seq"))
+
+    def test_order_is_seeded(self):
+        a = [(c.model.name, c.kernel) for c in sweep.plan_configs(fake_sweep(["seq", "threads"], ["primes", "matmul"]))]
+        b = [(c.model.name, c.kernel) for c in sweep.plan_configs(fake_sweep(["seq", "threads"], ["primes", "matmul"]))]
+        c = [(c.model.name, c.kernel) for c in sweep.plan_configs(
+            fake_sweep(["seq", "threads"], ["primes", "matmul"], order_seed=7))]
+        self.assertEqual(a, b)
+        self.assertNotEqual(a, c)
+
+    def test_units_of_a_step(self):
+        sw = fake_sweep(["seq", "threads"], ["primes"], reps=4, rounds=2)
+        sw.configs = sweep.plan_configs(sw)
+        units = {(c.model.name): s.units for c, s in zip(sw.configs, sweep.steps(sw))}
+        self.assertEqual(units, {"seq": 2 + 1 + 1, "threads": (2 + 1) * 3 + 1})
+
+
+class Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+class CostModel(unittest.TestCase):
+    def test_rates_per_kind_and_priors(self):
+        clock = Clock()
+        out = io.StringIO()
+        p = Progress([Step("primes", 10), Step("primes", 20), Step("matmul", 5),
+                      Step("overhead", prior_s=30), Step("ipc", prior_s=10)], stream=out, clock=clock)
+        self.assertIsNone(p.left())  # nothing measured yet
+        with p.step("a"):
+            clock.t += 10  # primes: 1 s per unit
+        # primes 20 units: 20 s; matmul, unseen: the sweep kinds' mean rate (1 s): 5 s;
+        # the priors as given (none measured yet): 40 s
+        self.assertAlmostEqual(p.left(), 20 + 5 + 40)
+        with p.step("b"):
+            clock.t += 40  # primes now 50 s / 30 units
+        with p.step("c"):
+            clock.t += 1
+        self.assertAlmostEqual(p.left(), 40)
+        with p.step("d"):
+            clock.t += 60  # twice the prior: the next prior is doubled
+        self.assertAlmostEqual(p.left(), 20)
+        lines = out.getvalue().splitlines()
+        self.assertEqual(len(lines), 4)
+        self.assertIn("[1/5] a (elapsed 0m00s, estimating time left)", lines[0])
+        self.assertIn("[2/5] b (elapsed 0m10s, about 1m05s left)", lines[1])
+
+    def test_skipped_steps(self):
+        p = Progress([Step("k", 1), Step("k", 1), Step("k", 1)], stream=io.StringIO(), clock=Clock())
+        p.skip()
+        with p.step("x"):
+            pass
+        self.assertEqual(p.next, 2)
+
+
+class Resume(unittest.TestCase):
+    def test_other_settings_are_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            dest = Path(d) / "x"
+            dest.mkdir()
+            (dest / "settings.txt").write_text("reps=3 other\n")
+            sw = fake_sweep(["seq"], ["primes"])
+            sw.dest, sw.args.resume = dest, True
+            with self.assertRaises(common.Usage) as e:
+                sweep.start(sw)
+            self.assertIn("other settings", str(e.exception))
+            self.assertEqual(sorted(os.listdir(dest)), ["settings.txt"])
+
+
+class Children(unittest.TestCase):
+    def test_status_output_and_signal_death(self):
+        r = runner()
+        self.assertEqual(r.run(["sh", "-c", "echo hi; exit 3"], capture=True).status, 3)
+        self.assertEqual(r.run(["sh", "-c", "echo hi"], capture=True).out, "hi\n")
+        self.assertEqual(r.run(["sh", "-c", "kill -TERM $$"]).status, 128 + signal.SIGTERM)
+        self.assertEqual(r.run(["/nonexistent/program"]).status, 127)
+
+    def test_own_process_group_and_timeout(self):
+        r = runner()
+        res = r.run(["sh", "-c", "ps -o pgid= -p $$"], capture=True)
+        self.assertNotEqual(int(res.out), os.getpgrp())
+        t = time.monotonic()
+        res = r.run(["sh", "-c", "sleep 30 & sleep 30"], timeout=0.5)
+        self.assertEqual(res.status, 124)
+        self.assertLess(time.monotonic() - t, 10)
+
+
+class Files(unittest.TestCase):
+    def test_write_atomic_leaves_no_temporary(self):
+        with tempfile.TemporaryDirectory() as d:
+            f = Path(d) / "a.csv"
+            common.write_atomic(f, "x\n")
+            common.write_atomic(f, "y\n")
+            self.assertEqual(f.read_text(), "y\n")
+            self.assertEqual(os.listdir(d), ["a.csv"])
+
+
+if __name__ == "__main__":
+    unittest.main()
