@@ -12,7 +12,7 @@ B=$build/bench
 command -v gnuplot >/dev/null 2>&1 || { echo "charts: gnuplot not installed: skipped"; exit 77; }
 command -v gawk >/dev/null 2>&1 || { echo "charts: gawk not installed: skipped"; exit 77; }
 export PYTHONDONTWRITEBYTECODE=1
-cbench() { python3 "$src/scripts/cbench.py" "$@"; }
+cbench() { "$src/scripts/cbench.sh" "$@"; }
 work=$build/charts-test
 rm -rf "$work"
 mkdir -p "$work"
@@ -108,7 +108,7 @@ grep -q 'zz-new-model' "$work/newmodel-plots/speedup-primes.svg" && ok || fail "
 # --- interrupted, then resumed -------------------------------------------------------------
 ires=$work/int/results/quick
 # (started from another folder, with a relative --out: relative to where it started)
-(cd "$work" && exec python3 "$src/scripts/cbench.py" sweep --quick --no-build --build "$build" \
+(cd "$work" && exec "$src/scripts/cbench.sh" sweep --quick --no-build --build "$build" \
     --out int/results --label quick 2>"$work/int.err") &
 pid=$!
 for _ in $(seq 1 600); do

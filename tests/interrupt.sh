@@ -44,7 +44,10 @@ start() {
     local i args
     for ((i = 0; i < 5000; i++)); do
         mapfile -d '' -t args 2>/dev/null </proc/$pid/cmdline
-        [[ ${args[0]:-} == "$1" && ${args[1]:-} == "$2" ]] && return
+        # (past setsid and env, no longer this shell; a script may exec again, as
+        # scripts/cbench.sh execs python3)
+        [[ -n ${args[0]:-} && ${args[0]} != setsid && ${args[0]} != env &&
+           ${args[1]:-} != "$0" ]] && return
         sleep 0.001
     done
 }
@@ -173,9 +176,9 @@ res=$work/results/int plots=$work/plots/int
 sweep_args=(--no-build --build "$build" --out "$work/results" --plots "$work/plots" --label int
             --models threads,procs,procpool,threadpool --kernels primes,randsum
             --size primes=20000 --size randsum=300000 --reps 2 --rounds 2 --workers 1,2)
-cbench=$src/scripts/cbench.py
+cbench=$src/scripts/cbench.sh
 export PYTHONDONTWRITEBYTECODE=1
-sweep() { python3 "$cbench" sweep "${sweep_args[@]}" "$@"; }
+sweep() { "$cbench" sweep "${sweep_args[@]}" "$@"; }
 
 # one whole run first: its duration sets the range of the moments, its plan the reference
 t0=$(date +%s%N)
@@ -209,7 +212,7 @@ for ((n = 0; n < 40 && swept < 20; n++)); do
     sleep 0.01 # files written from here on are newer than the stamp
     r=(); [ "$resume" = 0 ] || r=(--resume)
     [ $driver = sweep ] || r+=(--no-micro)
-    start python3 "$cbench" "$driver" "${sweep_args[@]}" ${r[@]+"${r[@]}"} >/dev/null 2>"$work/sweep.err"
+    start "$cbench" "$driver" "${sweep_args[@]}" ${r[@]+"${r[@]}"} >/dev/null 2>"$work/sweep.err"
     pause "$ms"
     stop "$pid" "$sig" "$group"
     sweep_runs=$((sweep_runs + 1))

@@ -12,6 +12,7 @@ import sys
 
 from . import common
 from .common import Failure, Usage
+from .runner import runner
 
 SUBCOMMANDS = {
     "run": "the main job: set-up, build, sweep, micro-benchmarks, charts",
@@ -105,6 +106,7 @@ def main(argv: list[str]) -> int:
         return 0 if argv else 2
     name = argv[0]
     common.PROG = f"cbench {name}"
+    runner()  # signals are the driver's from here on
     try:
         if name not in SUBCOMMANDS:
             raise Usage(f"unknown subcommand '{name}' (have: {', '.join(SUBCOMMANDS)})")
