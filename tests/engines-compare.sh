@@ -1,25 +1,26 @@
-# engines-compare.sh BUILD - scripts/compare-engines.sh on small sizes: every binary runs in
-# every round, the summary holds every section with one row per configuration, its ratios
-# are the ones the raw CSVs give (recomputed here independently), and re-summarising the same
-# raw CSVs gives the same summary (the bootstrap's seed is fixed).
+# engines-compare.sh BUILD - `cbench.py engines` on small sizes: every binary runs in every
+# round, the summary holds every section with one row per configuration, its ratios are the
+# ones the raw CSVs give (recomputed here independently), and re-summarising the same raw
+# CSVs gives the same summary, printed and kept (the bootstrap's seed is fixed).
 build=$(cd "$1" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
 . "$src/tests/lib.sh"
 work=$(mktemp -d -t cb-engines-compare.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-bash "$src/scripts/compare-engines.sh" --build "$build" --rounds 3 --reps 3 \
+python3 "$src/scripts/cbench.py" engines --build "$build" --rounds 3 --reps 3 \
     --kernels primes,randsum --size primes=30000 --size randsum=300000 \
     --schedules static,dynamic --workers 1-2 --blas-n 96 --out "$work/ce" \
     >"$work/out.txt" 2>"$work/err.txt"
-expect_eq "compare-engines.sh: exit status" $? 0
+expect_eq "cbench engines: exit status" $? 0
 s=$work/ce/summary.txt
 [ -s "$s" ] && ok || fail "no summary.txt"
 cmp -s "$s" "$work/out.txt" && ok || fail "the summary printed is not the one kept"
 
 # 3 rounds x (bench-seq on 2 kernels, 2 engines x 2 schedules x 2 kernels, seq and openblas)
 expect_eq "raw CSVs" "$(ls "$work/ce/raw" | wc -l)" $((3 * (2 + 8 + 2)))
-expect_eq "rounds announced" "$(grep -c '^compare-engines.sh: round [1-3] of 3' "$work/err.txt")" 3
+expect_eq "rounds announced" "$(grep -c '^cbench engines: round [1-3] of 3' "$work/err.txt")" 3
+expect_eq "the folder named at the end" "$(tail -1 "$work/err.txt")" "cbench engines: raw CSVs and summary.txt in $work/ce"
 
 # section SECTION-PREFIX: the data rows of one section of the summary
 section() {
@@ -65,8 +66,9 @@ done
 
 # the same raw CSVs summarised again: the same summary, byte for byte
 cp "$s" "$work/first.txt"
-bash "$src/scripts/compare-engines.sh" --summary "$work/ce" >/dev/null 2>&1
+python3 "$src/scripts/cbench.py" engines --build "$build" --summary "$work/ce" >"$work/again.txt" 2>/dev/null
 expect_eq "--summary: exit status" $? 0
+cmp -s "$work/again.txt" "$work/first.txt" && ok || fail "--summary printed another summary than it kept"
 cmp -s "$s" "$work/first.txt" && ok || fail "--summary on the same raw CSVs gave another summary"
 
 finish engines-compare
