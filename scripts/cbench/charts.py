@@ -793,11 +793,13 @@ def _breakeven(charts: Charts, d: Path, present: list[str], machine: str, pus: i
         bpath = d / "breakeven.csv"
         points = [r for r in read_csv(bpath, ["kernel", "series", "breakeven_size", "median_s"], "breakeven.csv")
                   if r["breakeven_size"].strip()]
+    # colours by the sorted names of every series of the file: a model keeps its colour in
+    # every kernel's chart
+    rank = series_ranks(r["series"] for r in rows if r["series"] != "seq")
     for k in _firsts(r["kernel"] for r in rows):
         krows = [r for r in rows if r["kernel"] == k]
-        others = _firsts(r["series"] for r in krows if r["series"] != "seq")
+        others = sorted(_firsts(r["series"] for r in krows if r["series"] != "seq"), key=lambda s: rank[s])
         series = (["seq"] if any(r["series"] == "seq" for r in krows) else []) + others
-        rank = series_ranks(others)
         files, titles = [], []
         be = {r["series"]: r for r in points if r["kernel"] == k}
         for s in series:
