@@ -110,10 +110,16 @@ class Steps(unittest.TestCase):
         self.assertEqual(err.getvalue().count("[7/7]"), 1)
 
     def test_no_charts_module_is_one_failed_line(self):
+        import cbench
         lines = []
-        with mock.patch("shutil.which", return_value="/usr/bin/gnuplot"), \
-                mock.patch.dict(sys.modules, {"cbench.charts": None}):
-            ok = micro.draw_charts(DATA, Path("/nonexistent"), lines.append)
+        loaded = cbench.__dict__.pop("charts", None)  # (imported by another test)
+        try:
+            with mock.patch("shutil.which", return_value="/usr/bin/gnuplot"), \
+                    mock.patch.dict(sys.modules, {"cbench.charts": None}):
+                ok = micro.draw_charts(DATA, Path("/nonexistent"), lines.append)
+        finally:
+            if loaded is not None:
+                cbench.charts = loaded
         self.assertFalse(ok)
         self.assertEqual(len(lines), 1)
         self.assertIn("charts", lines[0])
