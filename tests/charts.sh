@@ -139,7 +139,7 @@ other=$work/other/other
 mkdir -p "$other"
 cp -r "$ires/." "$other/"
 sed -i 's/"label": "quick"/"label": "other"/; s/"pus": [0-9]*/"pus": 16/; s/"cores": [0-9]*/"cores": 8/' "$other/context.json"
-cbench compare --out "$work/cmp" "$res" "$other" >"$work/cmp.out" 2>"$work/cmp.err"
+cbench compare --build "$build" --out "$work/cmp" "$res" "$other" >"$work/cmp.out" 2>"$work/cmp.err"
 expect_eq "compare: exit status" $? 0
 for k in primes randsum matmul; do
     for kind in speedup time; do
@@ -149,26 +149,26 @@ for k in primes randsum matmul; do
 done
 grep -q 'other' "$work/cmp/compare-speedup-primes.svg" && ok || fail "machine 'other' is not named in the chart"
 grep -q 'CIs overlap for [0-9]* of [0-9]* common points' "$work/cmp.out" && ok || fail "no CI-overlap line"
-cbench compare --x cores --out "$work/cmpx" "$res" "$other" >/dev/null 2>&1
+cbench compare --build "$build" --x cores --out "$work/cmpx" "$res" "$other" >/dev/null 2>&1
 expect_eq "compare --x cores: exit status" $? 0
 valid_png "$work/cmpx/compare-speedup-randsum.png"
 # an identical copy overlaps everywhere
-cbench compare --out "$work/cmpsame" "$ires" "$other" >"$work/same.out" 2>/dev/null
+cbench compare --build "$build" --out "$work/cmpsame" "$ires" "$other" >"$work/same.out" 2>/dev/null
 grep -q '(100.0%)' "$work/same.out" && ok || fail "a copy does not overlap 100%: $(cat "$work/same.out")"
 # differing sizes: a warning, still charted
 sed -i 's/^primes,300000,/primes,300001,/' "$other/summary.csv"
-cbench compare --out "$work/cmpw" "$res" "$other" >/dev/null 2>"$work/warn.err"
+cbench compare --build "$build" --out "$work/cmpw" "$res" "$other" >/dev/null 2>"$work/warn.err"
 expect_eq "compare with differing sizes: exit status" $? 0
 grep -q 'warning: kernel primes has size' "$work/warn.err" && ok || fail "no warning for differing sizes"
 # a different schema version: refused, nothing drawn
 sed -i 's/"schema_version": [0-9]*/"schema_version": 999/' "$other/context.json"
-cbench compare --out "$work/cmp-schema" "$res" "$other" >/dev/null 2>"$work/schema.err"
+cbench compare --build "$build" --out "$work/cmp-schema" "$res" "$other" >/dev/null 2>"$work/schema.err"
 expect_refusal "compare with two schema versions" $? "$work/schema.err"
 grep -q 'schema version' "$work/schema.err" && ok || fail "the refusal does not name the schema version"
 [ ! -e "$work/cmp-schema" ] && ok || fail "compare wrote charts for mixed schema versions"
-cbench compare --out "$work/cmp-one" "$res" >/dev/null 2>"$work/one.err"
+cbench compare --build "$build" --out "$work/cmp-one" "$res" >/dev/null 2>"$work/one.err"
 expect_refusal "compare with one folder" $? "$work/one.err"
-cbench compare --out "$work/cmp-none" "$res" "$work/nowhere" >/dev/null 2>"$work/none.err"
+cbench compare --build "$build" --out "$work/cmp-none" "$res" "$work/nowhere" >/dev/null 2>"$work/none.err"
 expect_refusal "compare with a missing folder" $? "$work/none.err"
 [ ! -e "$work/cmp-none" ] && ok || fail "compare wrote charts for a missing folder"
 

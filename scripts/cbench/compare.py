@@ -5,6 +5,7 @@ are the same). Also prints, for each folder after the first, how many points' me
 CIs overlap with the first folder's (bench-stats overlap counts them; a re-run on the same
 machine should overlap almost everywhere), and writes these lines to DIR/overlap.txt.
 
+With --all, every folder of the repository's results/ that holds a summary.csv.
 Refuses folders of different schema versions (exit 2); warns when kernels or sizes differ.
 Each folder needs context.json and summary.csv (the sweep writes both). The data and the
 gnuplot files of each chart are kept in DIR/src/ (run `gnuplot CHART.gp` there).
@@ -34,8 +35,11 @@ def xmode(text: str) -> str:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dirs", nargs="*", metavar="RESULTS_DIR", help="results folders, two or more")
-    p.add_argument("--out", metavar="DIR", default="plots/compare",
-                   help="where the charts go (default plots/compare)")
+    p.add_argument("--out", metavar="DIR", default=str(ROOT / "plots" / "compare"),
+                   help="where the charts go (default: plots/compare in the repository)")
+    p.add_argument("--all", action="store_true",
+                   help="every folder of results/ in the repository that holds a summary.csv "
+                        "(what meson test --benchmark compares)")
     p.add_argument("--x", dest="xmode", type=xmode, default="workers", metavar="workers|cores",
                    help="x axis: workers p (default), or p / physical cores of each machine")
     p.add_argument("--build", metavar="DIR", default=str(ROOT / "build"),
@@ -99,6 +103,11 @@ def overlaps(stats: Path, dirs: list[Path], names: list[str]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.all:
+        if args.dirs:
+            raise Usage("--all takes no results folder (it compares every one in results/)")
+        args.dirs = [str(d) for d in sorted((ROOT / "results").iterdir())
+                     if (d / "summary.csv").is_file() and (d / "context.json").is_file()]
     if len(args.dirs) < 2:
         raise Usage("give two or more results folders (see --help)")
     dirs = [Path(d) for d in args.dirs]
