@@ -4,7 +4,9 @@
 #define _GNU_SOURCE
 #include "csvread.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,4 +161,57 @@ int cb_csv_index(char *const *names, size_t n, const char *name)
         if (strcmp(names[i], name) == 0)
             return (int)i;
     return -1;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void cb_csv_list_free(char **paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+int cb_csv_list(const char *dir, char ***paths, size_t *n)
+{
+    *paths = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return -errno;
+    char **list = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".csv") != 0)
+            continue;
+        if (cnt == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nl = realloc(list, cap * sizeof *nl);
+            if (!nl) {
+                rc = -ENOMEM;
+                break;
+            }
+            list = nl;
+        }
+        if (asprintf(&list[cnt], "%s/%s", dir, de->d_name) < 0) {
+            rc = -ENOMEM;
+            break;
+        }
+        cnt++;
+    }
+    closedir(d);
+    if (rc < 0) {
+        cb_csv_list_free(list, cnt);
+        return rc;
+    }
+    qsort(list, cnt, sizeof *list, cmp_path); /* one folder: the names' order */
+    *paths = list;
+    *n = cnt;
+    return 0;
 }

@@ -43,6 +43,14 @@ int cb_csv_split(struct cb_csv *c, char *line);
 
 void cb_csv_close(struct cb_csv *c);
 
+/* The CSV files of folder dir: every NAME.csv but hidden ones (the temporary files of an
+ * interrupted run start with a dot), as paths "dir/NAME.csv" sorted by name, byte by byte
+ * (as in the C locale). Returns 0 with *n >= 0 paths in *paths (free with
+ * cb_csv_list_free), or -errno: opendir's (-ENOENT, -ENOTDIR, ...) or -ENOMEM. */
+int cb_csv_list(const char *dir, char ***paths, size_t *n);
+
+void cb_csv_list_free(char **paths, size_t n);
+
 /* Index of the field equal to name among names[0..n), or -1. */
 int cb_csv_index(char *const *names, size_t n, const char *name);
 

@@ -68,6 +68,19 @@ int cb_parse_dec(const char *s, uint64_t max, uint64_t *out)
     return 0;
 }
 
+int cb_parse_number(const char *s, double *out)
+{
+    if (!s || !*s || strspn(s, "0123456789+-.eE") != strlen(s) || !strpbrk(s, "0123456789"))
+        return -EINVAL;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !isfinite(v))
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
 int cb_parse_seconds(const char *s, double *out)
 {
     char *end;

@@ -54,6 +54,11 @@ int cb_parse_dec(const char *s, uint64_t max, uint64_t *out);
 /* Parse a positive duration in seconds (a decimal number). */
 int cb_parse_seconds(const char *s, double *out);
 
+/* Parse a finite number as the suite's files write it: an optional sign, decimal digits
+ * with an optional point and exponent (0.000013751, 1.5e-05); no blank, no hexadecimal,
+ * no inf or nan, nothing out of a double's range. */
+int cb_parse_number(const char *s, double *out);
+
 /* Whether a comma-separated list has an empty item ("a,,b", ",a", "a,"). strtok skips
  * empty items silently, so the list parsers ask this first and refuse such a list. */
 int cb_list_has_empty(const char *s);

@@ -16,7 +16,6 @@
 #include "rng.h"
 #include "stats.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -459,64 +458,26 @@ out:
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int cb_sumset_add_dir(struct cb_sumset *set, const char *dir, char *err, size_t errlen)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
-        int e = errno;
-        seterr(err, errlen, "%s: %s", dir, strerror(e));
-        return e == ENOTDIR ? -ENOENT : -e;
+    char **paths;
+    size_t n;
+    int rc = cb_csv_list(dir, &paths, &n);
+    if (rc == -ENOMEM) {
+        seterr(err, errlen, "%s: out of memory", dir);
+        return rc;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".csv") != 0)
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                rc = -ENOMEM;
-                break;
-            }
-            names = nn;
-        }
-        if (!(names[n] = strdup(de->d_name))) {
-            rc = -ENOMEM;
-            break;
-        }
-        n++;
+    if (rc < 0) {
+        seterr(err, errlen, "%s: %s", dir, strerror(-rc));
+        return rc == -ENOTDIR ? -ENOENT : rc;
     }
-    closedir(d);
-    if (rc == 0 && n == 0) {
+    if (n == 0) {
         seterr(err, errlen, "%s: no CSV files", dir);
         rc = -ENOENT;
     }
-    if (rc == -ENOMEM)
-        seterr(err, errlen, "%s: out of memory", dir);
-    if (rc == 0)
-        qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        char *path;
-        if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
-            seterr(err, errlen, "%s: out of memory", dir);
-            rc = -ENOMEM;
-            break;
-        }
-        rc = cb_sumset_add_file(set, path, err, errlen);
-        free(path);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = cb_sumset_add_file(set, paths[i], err, errlen);
+    cb_csv_list_free(paths, n);
     return rc;
 }
 
@@ -613,22 +574,29 @@ static int kernel_rank(const char *name)
     return 1000;
 }
 
-/* Order: kernel (as in the kernel table), size, the baseline first, series, workers. */
+int cb_point_order(const char *kernel_a, uint64_t size_a, const char *model_a,
+                   const char *series_a, const char *kernel_b, uint64_t size_b,
+                   const char *model_b, const char *series_b)
+{
+    int c = kernel_rank(kernel_a) - kernel_rank(kernel_b);
+    if (!c)
+        c = strcmp(kernel_a, kernel_b);
+    if (!c)
+        c = (size_a > size_b) - (size_a < size_b);
+    if (!c)
+        c = (strcmp(model_b, "seq") == 0) - (strcmp(model_a, "seq") == 0);
+    if (!c)
+        c = strcmp(series_a, series_b);
+    return c;
+}
+
+/* Order: the points' order, then workers. */
 static int cmp_group(const void *pa, const void *pb)
 {
     const struct group *a = pa, *b = pb;
-    int c = kernel_rank(a->s[F_KERNEL]) - kernel_rank(b->s[F_KERNEL]);
-    if (!c)
-        c = strcmp(a->s[F_KERNEL], b->s[F_KERNEL]);
-    if (!c)
-        c = (a->size > b->size) - (a->size < b->size);
-    if (!c)
-        c = (strcmp(b->s[F_MODEL], "seq") == 0) - (strcmp(a->s[F_MODEL], "seq") == 0);
-    if (!c)
-        c = strcmp(a->series, b->series);
-    if (!c)
-        c = a->workers - b->workers;
-    return c;
+    int c = cb_point_order(a->s[F_KERNEL], a->size, a->s[F_MODEL], a->series, b->s[F_KERNEL],
+                           b->size, b->s[F_MODEL], b->series);
+    return c ? c : a->workers - b->workers;
 }
 
 /* The sequential baseline of a point: bench-seq on the same kernel and size, preferring the

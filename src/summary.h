@@ -30,6 +30,13 @@
 #define CB_SUM_RESAMPLES 2000
 #define CB_SUM_SEED 42
 
+/* The order of the points in summary.csv (and in bench-stats' tables): by kernel, as in the
+ * kernel table (other names after, by name), then size, the baseline (model seq) first,
+ * then series by name. Negative, 0 or positive as for qsort. */
+int cb_point_order(const char *kernel_a, uint64_t size_a, const char *model_a,
+                   const char *series_a, const char *kernel_b, uint64_t size_b,
+                   const char *model_b, const char *series_b);
+
 /* The Karp-Flatt serial fraction for speedup s on p workers; NaN when p <= 1. */
 double cb_karp_flatt(double s, int p);
 
