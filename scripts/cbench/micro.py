@@ -34,18 +34,23 @@ from .runner import runner
 HELP = "the micro-benchmarks, break-even sizes, their tables and charts"
 
 # (step name = its progress kind, what the progress line says, prior guess in seconds on
-# the 2-core project machine: quick, full). The quick priors are one measured quick run
-# (every step's duration, see the report of issue 15); the full ones split the README's
-# "about 6 minutes" by what each step runs (samples x 20 ms, the committed break-even
-# points' medians x 11 runs plus start-up).
+# the 2-core project machine: quick, full). Quick: two measured quick runs here (Xeon VM,
+# 2 vCPUs, while other builds and tests kept the load average near 6): overhead 11.9-12.7 s
+# (minimal-costs alone 4.8 s: fork and spawn cost 5-8 ms each under that load), ipc 1.2-1.4,
+# sync 2.0, memory 1.2, breakeven 23-25 (no MPI: root without Open MPI's variables), charts
+# 1.0-1.7, tables 0.1; 44 s in all. Full: the README's "about 6 minutes" split by what each
+# step runs: samples x 20 ms x 2 where a reference is paired (overhead 28 rows, ipc 32,
+# sync 70, memory 24) plus minimal-costs' 2 x 11 x 200 operations; break-even the committed
+# run's 295 points x 11 runs of their medians (219 s) plus start-up. The progress line
+# rescales the priors by how far the steps run so far were off.
 STEPS = [
-    ("overhead", "micro: creation and dispatch (minimal-costs, bench-overhead)", 6.0, 40.0),
-    ("ipc", "micro: channels (bench-ipc)", 2.0, 14.0),
-    ("sync", "micro: synchronisation (bench-sync)", 4.0, 34.0),
-    ("memory", "micro: memory of the workers (bench-memory)", 3.0, 30.0),
-    ("breakeven", "micro: break-even sizes (bench-seq and every model over sizes)", 40.0, 240.0),
-    ("charts", "micro: charts", 3.0, 4.0),
-    ("tables", "micro: tables.md and factor.csv", 0.2, 0.2),
+    ("overhead", "micro: creation and dispatch (minimal-costs, bench-overhead)", 12.0, 40.0),
+    ("ipc", "micro: channels (bench-ipc)", 1.3, 14.0),
+    ("sync", "micro: synchronisation (bench-sync)", 2.0, 34.0),
+    ("memory", "micro: memory of the workers (bench-memory)", 1.2, 30.0),
+    ("breakeven", "micro: break-even sizes (bench-seq and every model over sizes)", 24.0, 240.0),
+    ("charts", "micro: charts", 1.3, 4.0),
+    ("tables", "micro: tables.md and factor.csv", 0.1, 0.2),
 ]
 
 # the CSVs a micro-benchmark folder may hold, and how each one's header starts
