@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # malformed.sh BUILD_DIR - the malformed inputs of fuzz/corpus (issue 8) through the real
-# binaries, malformed context.json files through scripts/json.awk, and what cannot be put
+# binaries, malformed context.json files through the driver's reader, and what cannot be put
 # in a corpus file (a folder, a FIFO or a device where a
 # file is expected, a line over the reader's limit). Every refusal: exit status 2 within a
 # minute (no hang), exactly one line on stderr, nothing on stdout, no file created, changed
@@ -132,15 +132,24 @@ refuse "bench-memory --cb-child count" "$work/xml" "$B/bench-memory" --cb-child 
 refuse "bench-overhead --cb-child junk" "$work/xml" "$B/bench-overhead" --cb-child -5 $$
 refuse "bench-overhead --cb-child pid 0" "$work/xml" "$B/bench-overhead" --cb-child 5 0
 
-# context.json's reader (scripts/json.awk, run as plot.sh and compare.sh run it): malformed
-# files end with exit 2 and one line; what it printed before is discarded by its callers
+# context.json's reader (the driver's, as plot and compare read it): each file beside a
+# good summary.csv; malformed files end with exit 2, one line naming the file as not valid
+# JSON, and no chart folder; valid ones are not called invalid (without a topology they are
+# refused for that, or for not being an object)
+export PYTHONDONTWRITEBYTECODE=1
 for f in "$src"/tests/data/malformed/context/*; do
     name=$(basename "$f")
-    run "json.awk $name" "$work/xml" env LC_ALL=C gawk -f "$src/scripts/json.awk" "$f"
+    rm -rf "$work/ctx" && mkdir -p "$work/ctx/res"
+    cp "$f" "$work/ctx/res/context.json"
+    cp "$src/tests/py/data/charts/sweep/summary.csv" "$work/ctx/res/"
+    run "cbench plot, context $name" "$work/ctx" python3 "$src/scripts/cbench.py" plot res --out charts
     case $name in
-        reject-*) expect_eq "json.awk $name (exit status)" "$rc" 2
-                  expect_eq "json.awk $name (stderr lines)" "$(wc -l <"$work/.err")" 1 ;;
-        accept-*) expect_eq "json.awk $name (exit status)" "$rc" 0 ;;
+        reject-*) expect_eq "context $name (exit status)" "$rc" 2
+                  expect_eq "context $name (stderr lines)" "$(wc -l <"$work/.err")" 1
+                  grep -q 'not valid JSON\|no context.json' "$work/.err" && ok ||
+                      fail "context $name: $(cat "$work/.err")"
+                  [ ! -e "$work/ctx/charts" ] && ok || fail "context $name: charts drawn" ;;
+        accept-*) grep -q 'not valid JSON$' "$work/.err" && fail "context $name: called invalid" || ok ;;
     esac
 done
 

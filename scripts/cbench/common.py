@@ -112,11 +112,12 @@ def parse_csv_text(text: str) -> list[dict[str, str]]:
 
 def load_json(path: Path) -> dict:
     try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
+        with open(path, "rb") as f:
+            # (bytes that are not UTF-8 inside a string do not make the document invalid)
+            doc = json.loads(f.read().decode("utf-8", "replace"))
     except OSError as e:
         raise Usage(f"{path}: cannot read ({e.strerror})") from None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         raise Usage(f"{path}: not valid JSON") from None
     if not isinstance(doc, dict):
         raise Usage(f"{path}: not valid JSON (not an object)")

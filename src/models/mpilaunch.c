@@ -13,7 +13,7 @@
  * Why one world per count, one after the other: a world's size is fixed, and the idle
  * ranks of a larger world would not sleep but poll (Open MPI busy-waits in its calls) beside
  * the ranks being measured. So bench-mpi does not interleave its worker counts within
- * rounds as the other models do; scripts/sweep.sh still interleaves it with the other
+ * rounds as the other models do; the driver's sweep still interleaves it with the other
  * models, round by round.
  *
  * mpirun's standard error passes through line by line, except its framed messages (between

@@ -1,6 +1,6 @@
 """Unit tests of `cbench.py engines` (scripts/cbench/engines.py): its command line and the
 order of its runs (ABBA rounds, the file names bench-stats engines reads). tests/engines-
-compare.sh runs it for real. No benchmark runs here."""
+engines-compare.sh runs it for real. No benchmark runs here."""
 import io
 import sys
 import tempfile
