@@ -3,10 +3,10 @@
  * in C with the harness's own statistics (stats.h) so that no script does arithmetic on
  * measurements. Subcommands (see help() for their output):
  *
- *   engines DIR      compare-engines' report from the CSV files in DIR/raw/ (medians with
- *                    their CI, efficiency, threadpool/openmp ratios pooled and paired by
- *                    round, our matmul against OpenBLAS on one thread), to DIR/summary.txt
- *                    and stdout
+ *   engines DIR      the engines comparison's report from the CSV files in DIR/raw/
+ *                    (medians with their CI, efficiency, threadpool/openmp ratios pooled
+ *                    and paired by round, our matmul against OpenBLAS on one thread), to
+ *                    DIR/summary.txt and stdout
  *   overlap A B      how many points of two summary.csv files have overlapping median CIs
  *   breakeven DIR    the break-even sizes from the CSV files in DIR/breakeven/, to
  *                    DIR/breakeven-times.csv and DIR/breakeven.csv
@@ -93,8 +93,8 @@ static void help(void)
            "input and seed give the same bytes). Numbers are printed with %%.6g unless\n"
            "said.\n\n"
            "  engines DIR [--seed N] [--resamples N]\n"
-           "      compare-engines' report from the raw rows of DIR/raw/*.csv, named\n"
-           "      rR-MODEL-SCHED-KERNEL.csv, rR-seq-KERNEL.csv, rR-blas-seq.csv and\n"
+           "      the engines comparison's report from the raw rows of DIR/raw/*.csv,\n"
+           "      named rR-MODEL-SCHED-KERNEL.csv, rR-seq-KERNEL.csv, rR-blas-seq.csv and\n"
            "      rR-blas-openblas.csv (R: the round): medians of wall time with their 95%%\n"
            "      CI, efficiency T_seq / (p T_p), threadpool/openmp ratios of the pooled\n"
            "      medians and paired within rounds, our matmul against OpenBLAS on one\n"
@@ -903,7 +903,7 @@ extern const struct cb_model cb_model_seq, cb_model_threads, cb_model_threadpool
 
 /* Does a model with this start column make a series of its own per start method? Those
  * that take --start (procs: fork and spawn) do; a model whose start is fixed (procpool
- * forks) does not, as breakeven.sh named them from --model-info. The models built outside
+ * forks) does not, as the bash break-even sweep named them. The models built outside
  * the harness library (openmp, openblas, mpi) leave the column empty. */
 static int start_names_series(const char *model, const char *start)
 {

@@ -307,7 +307,7 @@ cmp -s out.txt ce/summary.txt && ok || fail "engines: what it prints is not DIR/
 s=ce/summary.txt
 # section SECTION-PREFIX: the data rows of one section (as tests/engines-compare.sh reads them)
 section() { awk -v h="$1" 'index($0, h) == 1 { on = 1; getline; next } on && /^$/ { exit } on' "$s"; }
-# the headings of scripts/compare-engines.sh's report, in its order
+# the headings of the engines report (as the bash compare-engines.sh printed them), in order
 {
     echo "== medians of wall time, s (95% CI of the median by order statistics)"
     echo "== efficiency E = T_seq / (p T_p), T_seq = bench-seq in this run [95% bootstrap CI]"
