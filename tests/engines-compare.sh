@@ -35,11 +35,11 @@ grep -q '^ours / openblas = [0-9.]* \[[0-9.]*, [0-9.]*\]$' "$s" && ok || fail "n
 
 # every ratio and interval is a positive number, the ratio inside its interval
 section '== threadpool / openmp' | awk '
-    { r = $7; lo = $8; hi = $9; gsub(/[\[\],]/, "", lo); gsub(/[\[\],]/, "", hi)
+    { r = $7; lo = $8; hi = $9; gsub(/[\[\],]/, "", lo); gsub(/[\[\],]/, "", hi); r += 0; lo += 0; hi += 0
       if (!(r > 0 && lo > 0 && lo <= r && r <= hi)) { print "bad ratio row: " $0; bad = 1 } }
     END { exit bad }' && ok || fail "a ratio row is not a ratio inside its interval"
 section '== threadpool / openmp, paired' | awk '
-    { r = $6; lo = $7; hi = $8; gsub(/[\[\],]/, "", lo); gsub(/[\[\],]/, "", hi)
+    { r = $6; lo = $7; hi = $8; gsub(/[\[\],]/, "", lo); gsub(/[\[\],]/, "", hi); r += 0; lo += 0; hi += 0
       if (!(r > 0 && lo > 0 && lo <= r && r <= hi)) { print "bad paired row: " $0; bad = 1 } }
     END { exit bad }' && ok || fail "a paired row is not a ratio inside its interval"
 
