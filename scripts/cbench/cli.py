@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import re
-import sys
 
 from . import common
 from .common import Failure, Usage

@@ -25,6 +25,7 @@ import shutil
 from pathlib import Path
 
 from . import breakeven
+from .charts import draw_micro, human_bytes, micro_files
 from .binaries import Build
 from .common import (ROOT, Failure, Usage, check_creatable, csv_text, load_json, one_line,
                      say, write_atomic)
@@ -53,16 +54,6 @@ STEPS = [
     ("tables", "micro: tables.md and factor.csv", 0.1, 0.2),
 ]
 
-# the CSVs a micro-benchmark folder may hold, and how each one's header starts
-HEADERS = {
-    "overhead": "row,bench,construct,between,size,workers,metric,",
-    "ipc": "row,bench,construct,between,size,workers,metric,",
-    "sync": "row,bench,construct,between,size,workers,metric,",
-    "memory": "row,bench,construct,between,size,workers,metric,",
-    "breakeven-times": "kernel,series,",
-    "breakeven": "kernel,series,",
-    "minimal": "op,batch,",
-}
 
 
 def add_arguments(p) -> None:
@@ -192,13 +183,7 @@ def draw_charts(out: Path, plots: Path, tell) -> bool:
         tell("gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts")
         return False
     try:
-        from . import charts
-        draw = charts.draw_micro
-    except (ImportError, AttributeError) as e:
-        tell(f"no charts: scripts/cbench/charts.py cannot draw them ({e})")
-        return False
-    try:
-        draw(out, plots)  # (the number of files drawn; a failure raises)
+        draw_micro(out, plots)  # (the number of files drawn; a failure raises)
     except (Failure, Usage) as e:
         tell(f"charts: {e}")
         return False
@@ -230,27 +215,6 @@ def make_tables(build: Build, out: Path, tell) -> bool:
 
 
 # --- tables.md: the CSVs' medians and CIs as Markdown (formatting only) ---------------------
-def check_micro_dir(d: Path) -> None:
-    """Usage unless d holds at least one CSV that micro writes, each with its header."""
-    found = 0
-    for name, want in HEADERS.items():
-        f = d / f"{name}.csv"
-        if not f.exists():
-            continue
-        try:
-            with open(f, "rb") as fh:
-                head = fh.readline()
-        except OSError as e:
-            raise Usage(f"{f}: cannot read ({e.strerror})") from None
-        head = head.replace(b"\0", b"").decode("utf-8", "replace")
-        if not head.startswith(want):
-            raise Usage(f"{f}: not written by cbench.py micro (no header '{want}...')")
-        found += 1
-    if not found:
-        raise Usage(f"{d}: no micro-benchmark results (overhead.csv, ipc.csv, sync.csv, "
-                    "memory.csv, breakeven.csv: cbench.py micro writes them)")
-
-
 _NUM = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
@@ -268,18 +232,6 @@ def cell(median: str, lo: str, hi: str, verdict: str = "") -> str:
     """"median [lo, hi]" with 3 significant digits; a cost within noise says so."""
     s = f"{g3(median)} [{g3(lo)}, {g3(hi)}]"
     return s + " (within noise)" if verdict == "within noise" else s
-
-
-def _awk_str(x: float) -> str:
-    return "%d" % x if x == int(x) else "%.6g" % x
-
-
-def human(size: float) -> str:
-    if size >= 1048576:
-        return f"{_awk_str(size / 1048576)} MiB"
-    if size >= 1024:
-        return f"{_awk_str(size / 1024)} KiB"
-    return f"{_awk_str(size)} B"
 
 
 def _nonempty(f: Path) -> bool:
@@ -311,7 +263,7 @@ def tables_md(d: Path, factor: bool = True) -> str:
     """The micro-benchmarks' headline figures as Markdown (what micro-tables.sh printed):
     the yardstick from factor.csv (when factor), then creation and dispatch, channels,
     synchronisation, memory and break-even sizes, each from its CSV when present."""
-    check_micro_dir(d)
+    micro_files(d)
     out: list[str] = []
     if factor and _nonempty(d / "factor.csv"):
         out += ["### Creating a worker: the suite against a minimal C loop (us per worker, p = 1)",
@@ -378,8 +330,8 @@ def _ipc_table(rows) -> list[str]:
     sizes = sorted(_first_seen(num(r["size"]) for r in rows))
     v = {(f"{r['construct']} | {r['between']}", r["metric"], num(r["size"])):
          cell(r["median"], r["ci_low"], r["ci_high"]) for r in rows}
-    lines = ["| channel | between |" + "".join(f" round trip {human(s)} |" for s in sizes) +
-             "".join(f" bandwidth {human(s)} |" for s in sizes),
+    lines = ["| channel | between |" + "".join(f" round trip {human_bytes(s)} |" for s in sizes) +
+             "".join(f" bandwidth {human_bytes(s)} |" for s in sizes),
              "|---|---|" + "---|" * (2 * len(sizes))]
     for k in keys:
         lines.append(f"| {k} |" +
@@ -467,7 +419,7 @@ def _again(args) -> int:
     d = Path(args.source)
     if not d.is_dir():
         raise Usage(f"{d}: no such folder")
-    check_micro_dir(d)
+    micro_files(d)
     plots = Path(args.plots) if args.plots is not None else ROOT / "plots" / _context_label(d)
     check_creatable("--plots", plots)
     try:

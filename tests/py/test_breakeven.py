@@ -2,26 +2,17 @@
 sizes it sweeps (the committed run's sizes exactly), the series' names, and the one rule
 for models that cannot run (skipped with one line, never run). No benchmark runs here."""
 import csv
-import io
-import sys
 import tempfile
 import unittest
-from contextlib import redirect_stderr
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from .support import ROOT, Refusals  # noqa: E402  (first: the driver on the path)
 
-from cbench import breakeven, cli  # noqa: E402
+from cbench import breakeven  # noqa: E402
 from cbench.binaries import Model  # noqa: E402
 from cbench.common import Usage  # noqa: E402
 
 
-def main(*argv):
-    err = io.StringIO()
-    with redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, err.getvalue()
 
 
 def model(name, start="", serial=False, kernels=("primes", "randsum", "matmul", "empty")):
@@ -53,12 +44,8 @@ class FakeBuild:
                             {"name": "matmul", "default_size": 2304}]}
 
 
-class CommandLine(unittest.TestCase):
-    def refused(self, word, *argv):
-        status, err = main("breakeven", *argv)
-        self.assertEqual(status, 2, err)
-        self.assertEqual(len(err.splitlines()), 1, err)
-        self.assertIn(word, err)
+class CommandLine(Refusals):
+    SUBCOMMAND = ("breakeven",)
 
     def test_refusals(self):
         self.refused("unknown argument", "--bogus")

@@ -8,17 +8,15 @@ by hand, and that a failing gnuplot leaves nothing behind."""
 import io
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import redirect_stderr
 from pathlib import Path
 from unittest import mock
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from .support import main_out as main  # noqa: E402  (first: the driver on the path)
 
-from cbench import charts, cli, compare  # noqa: E402
+from cbench import charts, compare  # noqa: E402
 from cbench.common import Usage  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -26,13 +24,6 @@ SWEEP = DATA / "charts" / "sweep"
 MICRO = DATA / "micro"
 GNUPLOT = shutil.which("gnuplot") is not None
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def main(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, out.getvalue(), err.getvalue()
 
 
 class Collected(Exception):

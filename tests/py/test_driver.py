@@ -4,15 +4,13 @@ here (tests/charts.sh and tests/interrupt.sh run the real thing)."""
 import io
 import os
 import signal
-import sys
 import tempfile
 import time
 import unittest
-from contextlib import redirect_stderr
 from pathlib import Path
 from types import SimpleNamespace
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from .support import Refusals, main  # noqa: E402  (first: the driver on the path)
 
 from cbench import cli, common, sweep  # noqa: E402
 from cbench.binaries import Model  # noqa: E402
@@ -20,19 +18,9 @@ from cbench.progress import Progress, Step  # noqa: E402
 from cbench.runner import runner  # noqa: E402
 
 
-def main(*argv):
-    err = io.StringIO()
-    with redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, err.getvalue()
 
 
-class CommandLine(unittest.TestCase):
-    def refused(self, word, *argv):
-        status, err = main(*argv)
-        self.assertEqual(status, 2, err)
-        self.assertEqual(len(err.splitlines()), 1, err)
-        self.assertIn(word, err)
+class CommandLine(Refusals):
 
     def test_refusals_are_one_line(self):
         self.refused("unknown subcommand", "nosuch")

@@ -1,32 +1,19 @@
 """Unit tests of `cbench.py engines` (scripts/cbench/engines.py): its command line and the
 order of its runs (ABBA rounds, the file names bench-stats engines reads). tests/engines-
 engines-compare.sh runs it for real. No benchmark runs here."""
-import io
-import sys
 import tempfile
 import unittest
-from contextlib import redirect_stderr
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from .support import Refusals  # noqa: E402  (first: the driver on the path)
 
-from cbench import cli, engines  # noqa: E402
-
-
-def main(*argv):
-    err = io.StringIO()
-    with redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, err.getvalue()
+from cbench import engines  # noqa: E402
 
 
-class CommandLine(unittest.TestCase):
-    def refused(self, word, *argv):
-        status, err = main("engines", *argv)
-        self.assertEqual(status, 2, err)
-        self.assertEqual(len(err.splitlines()), 1, err)
-        self.assertIn(word, err)
+
+
+class CommandLine(Refusals):
+    SUBCOMMAND = ("engines",)
 
     def test_refusals(self):
         self.refused("--rounds", "--rounds", "0")

@@ -4,17 +4,15 @@ check, and tables.md: the CSVs' medians and CIs formatted exactly as micro-table
 tests/py/data/micro/tables.md was printed by scripts/micro-tables.sh from the CSVs beside
 it (factor.csv by its --factor), before that script was replaced. No benchmark runs here."""
 import io
-import sys
 import tempfile
 import unittest
 from contextlib import redirect_stderr
 from pathlib import Path
 from unittest import mock
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from .support import ROOT, Refusals  # noqa: E402  (first: the driver on the path)
 
-from cbench import cli, micro  # noqa: E402
+from cbench import common, micro  # noqa: E402
 from cbench.common import Usage  # noqa: E402
 from cbench.progress import Progress, Step  # noqa: E402
 from cbench.runner import Result  # noqa: E402
@@ -22,19 +20,10 @@ from cbench.runner import Result  # noqa: E402
 DATA = Path(__file__).resolve().parent / "data" / "micro"
 
 
-def main(*argv):
-    err = io.StringIO()
-    with redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, err.getvalue()
 
 
-class CommandLine(unittest.TestCase):
-    def refused(self, word, *argv):
-        status, err = main("micro", *argv)
-        self.assertEqual(status, 2, err)
-        self.assertEqual(len(err.splitlines()), 1, err)
-        self.assertIn(word, err)
+class CommandLine(Refusals):
+    SUBCOMMAND = ("micro",)
 
     def test_refusals(self):
         self.refused("unknown argument '--bogus'", "--bogus")
@@ -109,20 +98,17 @@ class Steps(unittest.TestCase):
         self.assertEqual(progress.next, len(progress.steps))
         self.assertEqual(err.getvalue().count("[7/7]"), 1)
 
-    def test_no_charts_module_is_one_failed_line(self):
-        import cbench
+    def test_failed_charts_are_one_failed_line(self):
         lines = []
-        loaded = cbench.__dict__.pop("charts", None)  # (imported by another test)
-        try:
-            with mock.patch("shutil.which", return_value="/usr/bin/gnuplot"), \
-                    mock.patch.dict(sys.modules, {"cbench.charts": None}):
-                ok = micro.draw_charts(DATA, Path("/nonexistent"), lines.append)
-        finally:
-            if loaded is not None:
-                cbench.charts = loaded
+
+        def fails(*_):
+            raise common.Failure("gnuplot failed: bad template")
+        with mock.patch("shutil.which", return_value="/usr/bin/gnuplot"), \
+                mock.patch.object(micro, "draw_micro", fails):
+            ok = micro.draw_charts(DATA, Path("/nonexistent"), lines.append)
         self.assertFalse(ok)
         self.assertEqual(len(lines), 1)
-        self.assertIn("charts", lines[0])
+        self.assertIn("gnuplot failed", lines[0])
 
     def test_no_gnuplot_is_one_failed_line(self):
         lines = []
@@ -151,9 +137,9 @@ class Tables(unittest.TestCase):
         self.assertEqual(micro.cell("59.0123", "54.4", "63.6"), "59 [54.4, 63.6]")
         self.assertEqual(micro.cell("0", "0", "0.0012", "within noise"), "0 [0, 0.0012] (within noise)")
         self.assertEqual(micro.cell("7160", "", "11300"), "7.16e+03 [?, 1.13e+04]")
-        self.assertEqual(micro.human(8), "8 B")
-        self.assertEqual(micro.human(1536), "1.5 KiB")
-        self.assertEqual(micro.human(1048576), "1 MiB")
+        self.assertEqual(micro.human_bytes(8), "8 B")
+        self.assertEqual(micro.human_bytes(1536), "1.5 KiB")
+        self.assertEqual(micro.human_bytes(1048576), "1 MiB")
         self.assertEqual(micro.num("12abc"), 12.0)
         self.assertEqual(micro.num("abc"), 0.0)
 
@@ -161,15 +147,15 @@ class Tables(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             d = Path(d)
             with self.assertRaisesRegex(Usage, "no micro-benchmark results"):
-                micro.check_micro_dir(d)
+                micro.micro_files(d)
             (d / "sync.csv").write_text("")
             with self.assertRaisesRegex(Usage, "sync.csv: not written by cbench.py micro"):
-                micro.check_micro_dir(d)
+                micro.micro_files(d)
             (d / "sync.csv").write_bytes(b"garbage\x01,\n")
             with self.assertRaisesRegex(Usage, "sync.csv"):
-                micro.check_micro_dir(d)
+                micro.micro_files(d)
             (d / "sync.csv").write_bytes((DATA / "sync.csv").read_bytes())
-            micro.check_micro_dir(d)
+            micro.micro_files(d)
 
 
 if __name__ == "__main__":

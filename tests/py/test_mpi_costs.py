@@ -3,36 +3,23 @@ world's start-up read from bench-mpi's CSV (never from its stderr), and the tabl
 committed run's CSVs (results/amd-epyc-2c2t/mpi-costs/) with the ratios and start-up
 figures the README quotes give the README's tables (tests/py/data/mpi-costs/tables.md,
 copied from it), byte for byte. No benchmark runs here."""
-import io
-import sys
 import tempfile
 import unittest
-from contextlib import redirect_stderr
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from .support import ROOT, Refusals  # noqa: E402  (first: the driver on the path)
 
-from cbench import cli, mpi_costs  # noqa: E402
+from cbench import mpi_costs  # noqa: E402
 from cbench.common import Failure, read_csv  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "mpi-costs"
 HEADER = "row,model,kernel,size,workers,median_s,world_start_s"
 
 
-def main(*argv):
-    err = io.StringIO()
-    with redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, err.getvalue()
 
 
-class CommandLine(unittest.TestCase):
-    def refused(self, word, *argv):
-        status, err = main("mpi-costs", *argv)
-        self.assertEqual(status, 2, err)
-        self.assertEqual(len(err.splitlines()), 1, err)
-        self.assertIn(word, err)
+class CommandLine(Refusals):
+    SUBCOMMAND = ("mpi-costs",)
 
     def test_refusals(self):
         self.refused("unknown argument", "--bogus")

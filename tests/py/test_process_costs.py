@@ -1,31 +1,17 @@
 """Unit tests of `cbench.py process-costs` (scripts/cbench/process_costs.py): its command
 line and its tables, every figure taken as it is from bench-summary's summary.csv or a
 binary's own summary row (the README's row format). No benchmark runs here."""
-import io
-import sys
 import unittest
-from contextlib import redirect_stderr
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from .support import Refusals  # noqa: E402  (first: the driver on the path)
 
-from cbench import cli, process_costs  # noqa: E402
+from cbench import process_costs  # noqa: E402
 
 
-def main(*argv):
-    err = io.StringIO()
-    with redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, err.getvalue()
 
 
-class CommandLine(unittest.TestCase):
-    def refused(self, word, *argv):
-        status, err = main("process-costs", *argv)
-        self.assertEqual(status, 2, err)
-        self.assertEqual(len(err.splitlines()), 1, err)
-        self.assertIn(word, err)
+class CommandLine(Refusals):
+    SUBCOMMAND = ("process-costs",)
 
     def test_refusals(self):
         self.refused("--reps needs a value", "--reps")
