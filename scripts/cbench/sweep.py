@@ -35,7 +35,7 @@ HELP = "the sweep alone: every model x kernel x worker count, summary and charts
 QUICK_SIZES = {"primes": "300000", "randsum": "20000000", "matmul": "256"}
 DEFAULT_KERNELS = ["primes", "randsum", "matmul"]
 STARTED_OVER = ["summary.csv", "sweep.json", "plan.csv", "settings.txt", "context.json",
-                "lstopo.png", "lstopo.svg", "lstopo.xml"]
+                "lstopo.png", "lstopo.svg", "lstopo.xml", "progress.json"]
 
 
 def add_arguments(p) -> None:
