@@ -3,8 +3,9 @@ kernel under every model at 1..all PUs and 2x, summary and charts: results/<labe
 plots/<label>/), then the micro-benchmarks and break-even sizes (results/<label>/micro/
 and the same plots folder), under one progress line.
 
-Takes every option of the sweep (see `cbench.py sweep --help`), and --no-micro. The
-command line is checked before anything is installed or built. Exit status as the sweep's;
+Takes every option of the sweep (see `cbench.py sweep --help`), and --no-micro; with
+--no-build it neither installs nor builds (meson test --benchmark runs it so). The command
+line is checked before anything is installed or built. Exit status as the sweep's;
 a failed micro-benchmark step makes it 1 when the sweep succeeded."""
 from __future__ import annotations
 
@@ -38,9 +39,9 @@ def run(args) -> int:
     sweep.check_form(args)
     if args.check:
         return 0
-    setup()
     build = Build(args.build)
-    if not args.no_build:
+    if not args.no_build:  # (--no-build: the build as it is, nothing installed either)
+        setup()
         build.compile()
     sw = sweep.prepare(args, build)
     steps = sweep.steps(sw)
