@@ -9,6 +9,8 @@ import sys
 for _s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
     signal.signal(_s, signal.SIG_DFL)
 
+if sys.version_info < (3, 11):
+    sys.exit(f"cbench: Python 3.11 or later is needed (this is {sys.version.split()[0]})")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cbench.cli import main  # noqa: E402

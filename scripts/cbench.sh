@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# cbench.sh SUBCOMMAND [OPTION]... - the driver, scripts/cbench.py (see its --help). SIGINT
-# is ignored from here until cbench.py sets its own disposition: Python turns a SIGINT that
-# arrives while it starts into a KeyboardInterrupt that exits with status 1, not 130.
-command -v python3 >/dev/null 2>&1 || bash "$(dirname "$0")/setup.sh" || exit 1
+# cbench.sh SUBCOMMAND [OPTION]... - the driver, scripts/cbench.py (see its --help), run by
+# Debian's python3 where there is one (no wrapper of its own to start first). SIGINT is
+# ignored from the exec until cbench.py sets its own disposition: Python turns a SIGINT
+# that arrives while it starts into a KeyboardInterrupt that exits with status 1, not 130.
+py=/usr/bin/python3
+[ -x $py ] || py=python3
+command -v $py >/dev/null 2>&1 || bash "$(dirname "$0")/setup.sh" || exit 1
 trap '' INT
-exec python3 "$(dirname "$0")/cbench.py" "$@"
+exec $py -S "$(dirname "$0")/cbench.py" "$@" # (-S: no site packages, a quicker start)

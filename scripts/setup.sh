@@ -17,7 +17,7 @@ packages=(
     libopenblas-dev                                   # bench-openblas (pthread variant)
     openmpi-bin libopenmpi-dev                        # bench-mpi: mpirun, the C library
     python3                                           # the driver (scripts/cbench.py)
-    gawk                                              # tests
+    gawk jq                                           # tests
     valgrind                                          # tests: Helgrind and DRD on the pool
 )
 

@@ -23,11 +23,13 @@ Exit status: 0; 1 a run failed (the others still run); 2 bad command line (one l
 nothing run or written); 128+N stopped by signal N (the finished runs' CSVs stay)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from . import cli
 from .binaries import Build, Model
-from .common import ROOT, Failure, Usage, check_creatable, one_line, say
+from .common import (ROOT, Failure, Usage, check_creatable, lock_folder, make_dir, one_line,
+                     refuse_committed, say)
 from .runner import runner
 
 HELP = "the smallest size at which each model beats bench-seq"
@@ -172,4 +174,8 @@ def run(args) -> int:
         out = ROOT / "results" / res.out.strip() / "micro"
     else:
         out = Path(args.out)
+    out = Path(os.path.abspath(out))
+    refuse_committed(out)
+    make_dir("--out", out)
+    lock_folder(out)
     return run_breakeven(build, out, args.kernels, args.reps, args.quick)

@@ -100,9 +100,12 @@ def main(argv: list[str]) -> int:
         "\n\nEach has its own --help. Exit status: 0, 1 a step failed, 2 bad command line "
         "or input (one line,\nnothing written), 3 or 4 a benchmark's result or worker "
         "failed, 128+N stopped by signal N.")
-    if not argv or argv[0] in ("-h", "--help"):
+    if argv and argv[0] in ("-h", "--help"):
         top.print_help()
-        return 0 if argv else 2
+        return 0
+    if not argv:
+        common.say("no subcommand given (see --help)")
+        return 2
     name = argv[0]
     common.PROG = f"cbench {name}"
     runner()  # signals are the driver's from here on
@@ -119,7 +122,9 @@ def main(argv: list[str]) -> int:
             rest, extra = rest[:i], rest[i + 1:]
         args = p.parse_args(rest)
         args.binary_args = extra
-        return mod.run(args)
+        status = mod.run(args)
+        runner().check()  # a signal after the last child still ends the run by it
+        return status
     except Usage as e:
         common.say(str(e))
         return 2
@@ -127,6 +132,9 @@ def main(argv: list[str]) -> int:
         common.say(str(e))
         return e.status
     except BrokenPipeError:
+        return 1
+    except OSError as e:  # a folder or file that the steps above did not expect to fail
+        common.say(f"{e.filename or ''}: {e.strerror}" if e.filename else str(e))
         return 1
 
 

@@ -4,6 +4,7 @@ name in the same folder, renamed into place), and readers of the binaries' CSV a
 from __future__ import annotations
 
 import csv
+import fcntl
 import json
 import os
 import sys
@@ -62,10 +63,12 @@ def make_dir(option: str, path: Path) -> None:
 
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write path whole or not at all: a hidden temporary file beside it, flushed to disk,
-    then renamed. A full disk raises Failure and leaves nothing behind."""
+    then renamed. A full disk or a folder we cannot write raises Failure and leaves
+    nothing behind."""
     data = text.encode() if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -73,13 +76,58 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         if isinstance(e, OSError):
             raise Failure(f"{path}: cannot write ({e.strerror})") from None
         raise
+
+
+def committed(folder: Path) -> bool:
+    """Whether folder holds files committed to this repository: another machine's
+    reference, which no run may delete or rewrite. Asked of git with none of the caller's
+    GIT_* variables; when git cannot answer inside a checkout, the answer is yes."""
+    folder = Path(os.path.abspath(folder))
+    if not folder.exists() or not (ROOT / ".git").exists():
+        return False
+    try:
+        rel = folder.resolve().relative_to(ROOT)
+    except ValueError:
+        return False
+    from .runner import runner
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    res = runner().run(["git", "-c", f"safe.directory={ROOT}", "-C", str(ROOT), "ls-files",
+                        "--", str(rel)], capture=True, err_capture=True, env=env, timeout=60)
+    runner().check()
+    return res.status != 0 or bool(res.out.strip())
+
+
+def refuse_committed(folder: Path, what: str = "choose another --label or --out") -> None:
+    if committed(folder):
+        raise Usage(f"{folder} holds results committed to this repository (another machine's "
+                    f"reference, never rewritten): {what}")
+
+
+_LOCKS: list[int] = []
+
+
+def lock_folder(folder: Path) -> None:
+    """Hold folder for this run (flock on the folder itself: no file is created); a second
+    run into the same folder is refused at once. Released when the driver ends."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as e:
+        raise Failure(f"{folder}: cannot open ({e.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise Usage(f"{folder} is in use by another run: wait for it, or choose another "
+                    "--label or --out") from None
+    _LOCKS.append(fd)
 
 
 def read_csv(path: Path, need: Iterable[str] = (), what: str = "CSV") -> list[dict[str, str]]:

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from . import cli
 from .binaries import Build
-from .common import ROOT, Failure, Usage, check_creatable, make_dir, one_line, say
+from .common import (ROOT, Failure, Usage, check_creatable, lock_folder, make_dir, one_line,
+                     refuse_committed, say)
 from .runner import runner
 
 HELP = "our thread pool against OpenMP and our matmul against OpenBLAS"
@@ -152,8 +153,13 @@ def run(args) -> int:
 
     r = runner()
     if args.out is not None:
-        folder = Path(args.out)
+        folder = Path(os.path.abspath(args.out))
+        refuse_committed(folder)
         make_dir("--out", folder / "raw")
+        lock_folder(folder)
+        if any((folder / "raw").glob("*.csv")):  # never pooled with this run's
+            raise Usage(f"--out {args.out}: raw/ holds the CSVs of an earlier run; choose an "
+                        "empty folder (or --summary to report on them)")
     else:
         folder = Path(tempfile.mkdtemp(prefix="cb-compare."))
         r.on_interrupt(lambda: shutil.rmtree(folder, ignore_errors=True))

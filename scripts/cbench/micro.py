@@ -20,6 +20,7 @@ line, nothing installed, built or written); 128+N stopped by signal N."""
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 from pathlib import Path
@@ -27,7 +28,8 @@ from pathlib import Path
 from . import breakeven
 from .charts import draw_micro, human_bytes, micro_files
 from .binaries import Build
-from .common import (ROOT, Failure, Usage, check_creatable, csv_text, load_json, one_line,
+from .common import (ROOT, Failure, Usage, check_creatable, csv_text, load_json, lock_folder,
+                     one_line, refuse_committed,
                      say, write_atomic)
 from .progress import Progress, Step
 from .runner import runner
@@ -76,15 +78,25 @@ def micro_steps(quick: bool) -> list[Step]:
     return [Step(name, 1.0, q if quick else f) for name, _, q, f in STEPS]
 
 
+# what a run writes in its folder (besides breakeven/, which the break-even step empties)
+OUTPUTS = ["context.json", "minimal.csv", "overhead.csv", "ipc.csv", "sync.csv", "memory.csv",
+           "breakeven.csv", "breakeven-times.csv", "factor.csv", "tables.md"]
+
+
 def run_micro(build: Build, out: Path, plots: Path, quick: bool, progress: Progress) -> int:
     """Every step into out (results) and plots (charts), each inside progress.step; installs
     and builds nothing. Returns 0, or 1 when a step failed (the others still ran)."""
     r = runner()
+    out, plots = Path(os.path.abspath(out)), Path(os.path.abspath(plots))
+    refuse_committed(out)
     for d in (out, plots):
         try:
             Path(d).mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise Failure(f"{d}: cannot create the folder ({e.strerror})") from None
+    lock_folder(out)
+    for f in OUTPUTS:  # an earlier run's: a step that fails now must not leave them
+        (out / f).unlink(missing_ok=True)
     res = r.run([str(build.binary("bench-info"))], capture=True, err_capture=True)
     r.check()
     if res.status:

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from . import cli
 from .binaries import Build, Model
-from .common import ROOT, Failure, Usage, check_creatable, csv_text, say, write_atomic, fmt_time
+from .common import (ROOT, Failure, Usage, check_creatable, csv_text, fmt_time, lock_folder,
+                     refuse_committed, say, write_atomic)
 from .progress import Progress, Step
 from .runner import runner
 
@@ -34,6 +35,7 @@ PASSTHRU = True  # after --: arguments for every binary
 HELP = "the sweep alone: every model x kernel x worker count, summary and charts"
 QUICK_SIZES = {"primes": "300000", "randsum": "20000000", "matmul": "256"}
 DEFAULT_KERNELS = ["primes", "randsum", "matmul"]
+SWEEP_CHARTS = ["speedup-*", "efficiency-*", "time-*", "sweep-*"]
 STARTED_OVER = ["summary.csv", "sweep.json", "plan.csv", "settings.txt", "context.json",
                 "lstopo.png", "lstopo.svg", "lstopo.xml", "progress.json"]
 
@@ -102,7 +104,8 @@ def check_form(args) -> None:
     sizes = dict(args.size)
     if args.quick:
         for k, v in QUICK_SIZES.items():
-            sizes.setdefault(k, v)
+            if k in args.kernels:
+                sizes.setdefault(k, v)
     args.sizes = sizes
     if args.reps < args.rounds:
         raise Usage(f"--reps {args.reps} is fewer than --rounds {args.rounds}: "
@@ -147,6 +150,13 @@ def prepare(args, build: Build) -> Sweep:
                                        *args.binary_args])
         nworkers = len(plan["workers"])
     names = build.runnable(names, asked=args.models)
+    # what comes after -- goes to every binary: each one judges it before anything runs
+    if args.binary_args:
+        for m in names:
+            k = [k for k in args.kernels if found[m].runs(k)][:1] or found[m].kernels[:1]
+            build.plan(m, ["--kernel", k[0], *size_args_of(args.sizes, k[0]),
+                           *([] if found[m].serial else ["--workers", args.workers]),
+                           *args.binary_args])
     res = runner().run([str(build.binary("bench-info")), "--label",
                         *(["--name", args.label] if args.label else [])],
                        capture=True, err_capture=True)
@@ -159,10 +169,15 @@ def prepare(args, build: Build) -> Sweep:
                 f"models={' '.join(names)} kernels={','.join(args.kernels)} sizes={sizes_txt} "
                 f"seed={args.seed} order_seed={args.order_seed} "
                 f"binary_args={' '.join(args.binary_args)}")
-    sw = Sweep(args, build, Path(args.out) / label, Path(args.plots) / label, label,
+    sw = Sweep(args, build, Path(os.path.abspath(args.out)) / label,
+               Path(os.path.abspath(args.plots)) / label, label,
                [found[n] for n in names], args.sizes, nworkers, settings)
     sw.configs = plan_configs(sw)
     return sw
+
+
+def size_args_of(sizes: dict[str, str], kernel: str) -> list[str]:
+    return ["--size", f"{kernel}={sizes[kernel]}"] if kernel in sizes else []
 
 
 def plan_configs(sw: Sweep) -> list[Config]:
@@ -187,41 +202,34 @@ def steps(sw: Sweep) -> list[Step]:
             for c in sw.configs]
 
 
-def _tracked(dest: Path) -> bool:
-    """Whether dest holds files committed to this repository (another machine's reference)."""
-    if not (ROOT / ".git").exists() or not dest.exists():
-        return False
-    try:
-        rel = dest.resolve().relative_to(ROOT)
-    except ValueError:
-        return False
-    res = runner().run(["git", "-C", str(ROOT), "ls-files", "--", str(rel)], capture=True,
-                       err_capture=True)
-    return res.status == 0 and bool(res.out.strip())
-
-
 def start(sw: Sweep) -> None:
     """The folder: resumed (same settings only) or started over (what an earlier sweep
     wrote removed, nothing else); then the settings, the machine and the plan."""
     a, dest = sw.args, sw.dest
     settings_file = dest / "settings.txt"
+    refuse_committed(dest)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise Failure(f"{dest}: cannot create the folder ({e.strerror})") from None
+    lock_folder(dest)
     if a.resume and settings_file.exists():
-        old = settings_file.read_text().strip()
+        try:
+            old = settings_file.read_text().strip()
+        except (OSError, UnicodeDecodeError):
+            raise Usage(f"--resume: {settings_file} cannot be read; drop --resume to start over") from None
         if old != sw.settings:
             raise Usage(f"--resume: {dest} was started with other settings ({old}); "
                         "drop --resume to start over")
         say(f"resuming in {dest}")
     else:
-        if _tracked(dest):
-            raise Usage(f"{dest} holds committed results (another machine's reference): "
-                        "choose another --label or --out")
-        shutil.rmtree(dest / "raw", ignore_errors=True)
+        if (dest / "raw").is_dir():
+            for f in (dest / "raw").iterdir():
+                f.unlink()
         for f in STARTED_OVER:
-            try:
-                (dest / f).unlink()
-            except FileNotFoundError:
-                pass
-    (dest / "raw").mkdir(parents=True, exist_ok=True)
+            (dest / f).unlink(missing_ok=True)
+        remove_charts(sw.plots)
+    (dest / "raw").mkdir(exist_ok=True)
     write_atomic(settings_file, sw.settings + "\n")
     r = runner()
     if not (dest / "context.json").is_file() or (dest / "context.json").stat().st_size == 0:
@@ -250,6 +258,16 @@ def start(sw: Sweep) -> None:
         ["position", "round", "model", "kernel", "size", "reps", "workers", "file"],
         [(c.position, c.round, c.model.name, c.kernel, c.size, c.reps,
           c.workers.replace(",", ";"), c.file) for c in sw.configs]))
+
+
+def remove_charts(plots: Path) -> None:
+    """A sweep started over removes the charts of the sweep before it (a kernel left out
+    this time would otherwise keep its old charts beside the new ones), and their sources."""
+    if not plots.is_dir():
+        return
+    for pattern in SWEEP_CHARTS:
+        for f in list(plots.glob(pattern)) + list((plots / "src").glob(pattern)):
+            f.unlink(missing_ok=True)
 
 
 def execute(sw: Sweep, progress: Progress) -> int:

@@ -10,7 +10,7 @@ import unittest
 from pathlib import Path
 from types import SimpleNamespace
 
-from .support import Refusals, main  # noqa: E402  (first: the driver on the path)
+from .support import ROOT, Refusals, main  # noqa: E402  (first: the driver on the path)
 
 from cbench import cli, common, sweep  # noqa: E402
 from cbench.binaries import Model  # noqa: E402
@@ -164,6 +164,42 @@ class Children(unittest.TestCase):
         res = r.run(["sh", "-c", "sleep 30 & sleep 30"], timeout=0.5)
         self.assertEqual(res.status, 124)
         self.assertLess(time.monotonic() - t, 10)
+
+
+class Folders(unittest.TestCase):
+    def test_a_second_run_into_a_held_folder_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            common.lock_folder(Path(d))
+            with self.assertRaises(common.Usage) as e:
+                common.lock_folder(Path(d))
+            self.assertIn("in use by another run", str(e.exception))
+            self.assertEqual(os.listdir(d), [])  # no lock file
+
+    def test_committed_results_are_recognised_whatever_git_inherits(self):
+        ref = ROOT / "results" / "amd-epyc-2c2t"
+        if not (ROOT / ".git").exists() or not ref.is_dir():
+            self.skipTest("not a checkout with the committed results")
+        old = os.environ.get("GIT_DIR")
+        os.environ["GIT_DIR"] = "/nonexistent-git-dir"
+        try:
+            self.assertTrue(common.committed(ref))
+            with self.assertRaises(common.Usage):
+                common.refuse_committed(ref)
+        finally:
+            if old is None:
+                del os.environ["GIT_DIR"]
+            else:
+                os.environ["GIT_DIR"] = old
+        with tempfile.TemporaryDirectory() as d:
+            self.assertFalse(common.committed(Path(d)))
+
+    def test_quick_sizes_only_for_the_kernels_asked(self):
+        p = cli.Parser(prog="t")
+        sweep.add_arguments(p)
+        args = p.parse_args(["--quick", "--kernels", "primes"])
+        args.binary_args = []
+        sweep.check_form(args)
+        self.assertEqual(args.sizes, {"primes": "300000"})
 
 
 class Files(unittest.TestCase):
