@@ -49,8 +49,12 @@ int main(int argc, char **argv)
         case ':':
             fprintf(stderr, "bench-info: option '%s' needs a value\n", argv[optind - 1]);
             return CB_EXIT_USAGE;
-        default:
-            fprintf(stderr, "bench-info: unknown option '%s' (see --help)\n", argv[optind - 1]);
+        default: /* (a short option: optopt; argv[optind - 1] may be another word then) */
+            if (optopt)
+                fprintf(stderr, "bench-info: unknown option '-%c' (see --help)\n", optopt);
+            else
+                fprintf(stderr, "bench-info: unknown option '%s' (see --help)\n",
+                        argv[optind - 1]);
             return CB_EXIT_USAGE;
         }
     }

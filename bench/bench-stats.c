@@ -1498,6 +1498,8 @@ int main(int argc, char **argv)
         }
         if (c == ':')
             return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
+        if (c == '?' && optopt) /* (a short option: argv[optind - 1] may be another word) */
+            return usage("unknown option '-%c' (see --help)", optopt);
         if (c == '?')
             return usage("unknown option '%s' (see --help)", argv[optind - 1]);
         if (!strchr(takes[sub], c)) {

@@ -42,7 +42,7 @@ static int usage(const char *fmt, ...)
 static void help(void)
 {
     printf("Usage: bench-summary [OPTION]... DIR\n"
-           "Reads the raw rows (row=raw) of every CSV file in DIR/raw/, as scripts/sweep.sh\n"
+           "Reads the raw rows (row=raw) of every CSV file in DIR/raw/, as the driver's sweep\n"
            "writes them, pools each model x kernel x size x worker count over the files,\n"
            "and writes DIR/summary.csv: median with its 95%% CI, absolute speedup against\n"
            "bench-seq of the same folder, relative speedup against the same model at p = 1,\n"
@@ -110,7 +110,9 @@ int main(int argc, char **argv)
             return 0;
         case ':':
             return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
-        default:
+        default: /* (a short option: optopt; argv[optind - 1] may be another word then) */
+            if (optopt)
+                return usage("unknown option '-%c' (see --help)", optopt);
             return usage("unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
@@ -127,7 +129,7 @@ int main(int argc, char **argv)
         snprintf(target, sizeof target, "%s/summary.csv", dir) >= (int)sizeof target)
         return usage("%s: path too long", dir);
     if (stat(raw, &st) != 0 || !S_ISDIR(st.st_mode))
-        return usage("%s: no raw/ folder: not a results folder written by scripts/sweep.sh",
+        return usage("%s: no raw/ folder: not a results folder written by the sweep (cbench.sh sweep)",
                      dir);
     if (!output)
         output = target;

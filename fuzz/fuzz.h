@@ -1,7 +1,7 @@
 /*
  * fuzz.h - what the fuzz targets share. Each fuzz/fuzz-NAME.c defines LLVMFuzzerTestOneInput
  * on one of the suite's parsers and is built twice: with clang's libFuzzer for bounded
- * fuzzing (scripts/fuzz.sh), and with replay.c's main, by any compiler, to replay a corpus
+ * fuzzing (scripts/cbench.sh fuzz), and with replay.c's main, by any compiler, to replay a corpus
  * of malformed inputs in the normal test suites (fuzz/meson.build).
  *
  * A target checks the parser's contract itself and abort()s when it is broken, so a broken

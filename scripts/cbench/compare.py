@@ -15,6 +15,7 @@ line on stderr, nothing written), 128+N (stopped by signal N)."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from . import charts, common
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
                      if (d / "summary.csv").is_file() and (d / "context.json").is_file()]
     if len(args.dirs) < 2:
         raise Usage("give two or more results folders (see --help)")
-    dirs = [Path(d) for d in args.dirs]
+    dirs = [Path(os.path.abspath(d)) for d in args.dirs]  # (a folder named -x is no option)
     found = machines(dirs)
     for d in dirs:  # every summary readable before anything is run or written
         charts.read_rows(d / "summary.csv", charts.COMPARE_NEED, "summary.csv")

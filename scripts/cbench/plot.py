@@ -15,7 +15,7 @@ import argparse
 from pathlib import Path
 
 from . import charts
-from .common import Machine, Usage, say
+from .common import ROOT, Machine, Usage, say
 
 NAME = "plot"
 HELP = "draw a results folder's speedup, efficiency and time charts (gnuplot)"
@@ -53,7 +53,7 @@ def _nonempty(path: Path) -> bool:
 def run(args: argparse.Namespace) -> int:
     d = results_dir(args.dirs)
     m = Machine(d / "context.json")
-    out = Path(args.out) if args.out else Path("plots") / (m.label or "unlabelled")
+    out = Path(args.out) if args.out else ROOT / "plots" / (m.label or "unlabelled")
     n = charts.draw_sweep(d, out)
     say(f"{n} charts in {out}")
     return 0
