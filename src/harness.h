@@ -44,6 +44,8 @@ enum {
     CB_MODEL_INEXACT = 1u << 5,  /* sums in its own order (a library): its output is
                                   * compared element by element with the reference within
                                   * the kernel's tolerance, not bit for bit */
+    CB_MODEL_WAIT = 1u << 8,     /* a pool that accepts --wait spin|passive|auto (pwait.h)
+                                  * and reports its polling time (cb_rep.wait_cpu) */
 };
 
 /* How worker processes start, and how their results travel home. */
@@ -73,6 +75,7 @@ struct cb_config {
     const int *order; /* the policy's order of all PUs: worker w of a pool goes to
                        * order[w % npus]; NULL when unbound */
     int npus;
+    int wait;         /* enum cb_wait (pwait.h), for models with CB_MODEL_WAIT */
 };
 
 /* What one repetition reports. The harness times the whole call to run(); the model sets
@@ -93,6 +96,9 @@ struct cb_rep {
      * ';'-separated in worker order, for the CSV's hosts column; NULL: this machine. The
      * string must stay valid until the next call to run(). */
     const char *hosts;
+    /* Models with CB_MODEL_WAIT: CPU seconds their threads or processes spent polling
+     * (spin-waiting, not sleeping) in the waits that ended in this repetition. */
+    double wait_cpu;
 };
 
 struct cb_model {
