@@ -30,19 +30,25 @@
 
 #define MAXW 8
 
-/* One padded counter per worker: how many passes it ran. */
+/* One padded counter per worker: how many passes it ran, and whether its last one ran on
+ * the thread that called cb_pool_run (the main thread: every test drives its pools from
+ * main). */
 struct counters {
     struct {
         alignas(64) uint64_t runs;
         int last_w;
+        int on_caller;
     } w[MAXW];
 };
+
+static pthread_t main_thread;
 
 static int count_pass(int w, void *arg)
 {
     struct counters *c = arg;
     c->w[w].runs++;
     c->w[w].last_w = w;
+    c->w[w].on_caller = pthread_equal(pthread_self(), main_thread) != 0;
     return 0;
 }
 
@@ -76,21 +82,20 @@ static void test_cycles(void)
     }
 }
 
-/* Many tiny passes with a worker count that changes every pass: worker w runs exactly the
- * passes with more than w workers, always as worker w. */
-static void test_tiny_passes(void)
+/* `passes` passes of a size that changes every pass (k * stride mod MAXW, plus one; every
+ * fourth of size `small` if it is not 0): worker w runs exactly the passes with more than w
+ * workers, always as worker w, and on the calling thread exactly when it is worker 0 of a
+ * pool the caller joins. */
+static void check_passes(struct cb_pool *pool, int passes, unsigned stride, int small,
+                         int joins)
 {
-    struct cb_pool *pool;
-    char err[256];
-    if (cb_pool_create(&pool, MAXW, NULL, NULL, err, sizeof err) != 0) {
-        CHECK(0);
-        return;
-    }
     struct counters c;
     memset(&c, 0, sizeof c);
     uint64_t want[MAXW] = { 0 };
-    for (int k = 0; k < 20000; k++) {
-        int p = (int)((unsigned)k * 7u % MAXW) + 1;
+    for (int k = 0; k < passes; k++) {
+        int p = (int)((unsigned)k * stride % MAXW) + 1;
+        if (small && k % 4 == 0)
+            p = small;
         int rc = cb_pool_run(pool, p, count_pass, &c);
         if (rc != 0) {
             CHECK_EQ_U64(rc, 0);
@@ -101,9 +106,24 @@ static void test_tiny_passes(void)
     }
     for (int w = 0; w < MAXW; w++) {
         CHECK_EQ_U64(c.w[w].runs, want[w]);
-        if (want[w])
+        if (want[w]) {
             CHECK_EQ_U64(c.w[w].last_w, w);
+            CHECK_EQ_U64(c.w[w].on_caller, joins && w == 0);
+        }
     }
+}
+
+/* Many tiny passes with a worker count that changes every pass. */
+static void test_tiny_passes(void)
+{
+    struct cb_pool *pool;
+    char err[256];
+    if (cb_pool_create(&pool, MAXW, NULL, NULL, err, sizeof err) != 0) {
+        CHECK(0);
+        return;
+    }
+    check_passes(pool, 20000, 7, 0, 0);
+    struct counters c;
     /* one worker only, many times: the other seven never run */
     memset(&c, 0, sizeof c);
     for (int k = 0; k < 5000; k++)
@@ -387,23 +407,6 @@ static void test_wait_table(void)
     CHECK(cb_wait_pus() >= 1);
 }
 
-/* Which thread ran each worker of the last pass, and how many passes each ran. */
-struct who {
-    pthread_t caller;
-    struct {
-        alignas(64) uint64_t runs;
-        int on_caller;
-    } w[MAXW];
-};
-
-static int who_pass(int w, void *arg)
-{
-    struct who *c = arg;
-    c->w[w].runs++;
-    c->w[w].on_caller = pthread_equal(pthread_self(), c->caller) != 0;
-    return 0;
-}
-
 /* Every policy, the caller joining or not, on the machine's PUs and told that only one PU
  * is allowed (every pass with p > 1 is then above the PUs: yield or sleep, never poll):
  * passes of changing sizes run each worker exactly when asked, worker 0 on the calling
@@ -430,26 +433,8 @@ static void test_policies(void)
                     CHECK(0);
                     continue;
                 }
-                struct who c;
-                memset(&c, 0, sizeof c);
-                c.caller = pthread_self();
-                uint64_t want[MAXW] = { 0 };
-                for (int k = 0; k < 3000; k++) {
-                    int p = (int)((unsigned)k * 5u % MAXW) + 1;
-                    if (k % 4 == 0)
-                        p = 2; /* many passes at p <= the machine's PUs too */
-                    int rc = cb_pool_run(pool, p, who_pass, &c);
-                    if (rc != 0) {
-                        CHECK_EQ_U64(rc, 0);
-                        break;
-                    }
-                    for (int w = 0; w < p; w++)
-                        want[w]++;
-                }
-                for (int w = 0; w < MAXW; w++) {
-                    CHECK_EQ_U64(c.w[w].runs, want[w]);
-                    CHECK_EQ_U64(c.w[w].on_caller, joins && w == 0);
-                }
+                /* many passes at p = 2 too: within the PUs of most machines */
+                check_passes(pool, 3000, 5, 2, joins);
                 for (int p = 1; p <= MAXW; p += 3) {
                     struct chunk_pass cp;
                     memset(&cp, 0, sizeof cp);
@@ -553,6 +538,7 @@ static void test_shared_wake(void)
 
 int main(void)
 {
+    main_thread = pthread_self();
     test_wait_table();
     test_shared_wake();
     test_cycles();
