@@ -16,9 +16,10 @@
  *                shared libraries included                       us per worker
  *   threadpool   one pass of the thread pool (src/pool.h) over p workers, created once
  *                                                                us per dispatch
- *   procpool     one pass of a fork-once process pool: a process-shared semaphore posted
- *                to each of p workers, one shared semaphore counting them back
- *                                                                us per dispatch
+ *   procpool     one pass of a fork-once process pool, as src/models/procpool.c runs
+ *                it: a cb_wake (pwait.h) in shared memory posted to each of p workers,
+ *                a shared counter and cb_wake counting them back, the default wait
+ *                policy (poll, then sleep)                       us per dispatch
  *   openmp       one `#pragma omp parallel num_threads(p)` region (if built with OpenMP)
  *                                                                us per dispatch
  *
@@ -39,6 +40,7 @@
 #include <errno.h>
 #include <spawn.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +58,13 @@ static const int run_order[] = { C_FORK, C_SPAWN, C_SPAWN_SELF, C_PROCPOOL, C_TH
 
 /* The process pool's shared control block. */
 struct ppool_slot {
-    alignas(64) sem_t start;
+    alignas(64) struct cb_wake start;
+    enum cb_wait_how how; /* how to wait after this pass: set before posting */
 };
 struct ppool_ctl {
-    sem_t done;
-    int stop;           /* read by a worker after its start semaphore: set before posting */
+    alignas(64) struct cb_wake done;
+    alignas(64) atomic_int pending;
+    int stop;           /* read by a worker after its start post: set before posting */
     uint64_t iters;
     struct ppool_slot slot[];
 };
@@ -77,6 +81,7 @@ struct ov {
     struct cb_team pteam; /* the process pool's workers */
     struct ppool_ctl *pctl;
     size_t pctl_bytes;
+    int pus;            /* the PUs this process may use, for the wait policy */
 };
 
 /* ---- the constructs ----------------------------------------------------------------- */
@@ -251,15 +256,19 @@ static int op_threadpool(void *ctx, uint64_t inner, double *seconds, char *err, 
 static int ppool_worker(int w, void *arg)
 {
     struct ppool_ctl *c = arg;
+    struct ppool_slot *s = &c->slot[w];
+    uint32_t seen = 0;
+    enum cb_wait_how how = CB_HOW_SLEEP;
+    double spun = 0;
     for (;;) {
-        while (sem_wait(&c->slot[w].start) < 0)
-            if (errno != EINTR)
-                return 71;
+        cb_wake_wait(&s->start, seen, how, 1, 0, &spun);
+        seen = cb_wake_read(&s->start);
         if (c->stop)
             return 0;
+        how = s->how;
         cb_delay(c->iters);
-        if (sem_post(&c->done) < 0)
-            return 72;
+        if (atomic_fetch_sub_explicit(&c->pending, 1, memory_order_acq_rel) == 1)
+            cb_wake_post(&c->done, 1);
     }
 }
 
@@ -267,15 +276,20 @@ static int op_procpool(void *ctx, uint64_t inner, double *seconds, char *err, si
 {
     struct ov *v = ctx;
     struct ppool_ctl *c = v->pctl;
+    /* the parent waits without working, as the procpool model's does */
+    enum cb_wait_how how = cb_wait_how(CB_WAIT_AUTO, v->p, 1, v->pus);
+    double spun = 0;
     double t0 = cb_now();
     for (uint64_t i = 0; i < inner; i++) {
-        for (int w = 0; w < v->p; w++)
-            sem_post(&c->slot[w].start);
+        atomic_store_explicit(&c->pending, v->p, memory_order_relaxed);
+        uint32_t done = cb_wake_read(&c->done);
         for (int w = 0; w < v->p; w++) {
-            int rc = cb_team_sem_wait(&v->pteam, &c->done, err, errlen);
-            if (rc != 0)
-                return rc;
+            c->slot[w].how = how;
+            cb_wake_post(&c->slot[w].start, 1);
         }
+        int rc = cb_team_wake_wait(&v->pteam, &c->done, done, how, &spun, err, errlen);
+        if (rc != 0)
+            return rc;
     }
     *seconds = cb_now() - t0;
     return 0;
@@ -312,7 +326,9 @@ static int op_ref(void *ctx, uint64_t inner, double *seconds, char *err, size_t 
 static int pools_open(struct ov *v, int maxp, char *err, size_t errlen)
 {
     if (v->construct == C_THREADPOOL) {
-        int rc = cb_pool_create(&v->tpool, maxp, NULL, NULL, err, errlen);
+        /* as the threadpool model runs it: the caller is worker 0, the default wait */
+        struct cb_pool_opts opts = { .wait = CB_WAIT_AUTO, .caller_joins = 1 };
+        int rc = cb_pool_create_opts(&v->tpool, maxp, &opts, NULL, NULL, err, errlen);
         return rc < 0 ? CB_EXIT_ERROR : 0;
     }
     if (v->construct != C_PROCPOOL)
@@ -324,15 +340,10 @@ static int pools_open(struct ov *v, int maxp, char *err, size_t errlen)
                  strerror(errno));
         return CB_EXIT_ERROR;
     }
-    v->pctl->iters = v->iters;
-    int rc = sem_init(&v->pctl->done, 1, 0) < 0 ? -errno : 0;
-    for (int w = 0; w < maxp && rc == 0; w++)
-        rc = sem_init(&v->pctl->slot[w].start, 1, 0) < 0 ? -errno : 0;
-    if (rc == 0)
-        rc = cb_team_start(&v->pteam, 1, maxp, ppool_worker, v->pctl, v->o->timeout, err,
+    v->pctl->iters = v->iters; /* the mapping is zeroed: every cb_wake starts at 0 */
+    v->pus = cb_wait_pus();
+    int rc = cb_team_start(&v->pteam, 1, maxp, ppool_worker, v->pctl, v->o->timeout, err,
                            errlen);
-    else
-        snprintf(err, errlen, "sem_init: %s", strerror(-rc));
     if (rc != 0) {
         cb_team_join(&v->pteam, err, 0);
         cb_shared_free(v->pctl, v->pctl_bytes);
@@ -351,7 +362,7 @@ static int pools_close(struct ov *v, char *err, size_t errlen)
     if (v->pctl) {
         v->pctl->stop = 1;
         for (int w = 0; w < v->pteam.n; w++)
-            sem_post(&v->pctl->slot[w].start);
+            cb_wake_post(&v->pctl->slot[w].start, 1);
         rc = cb_team_join(&v->pteam, err, errlen);
         cb_shared_free(v->pctl, v->pctl_bytes);
         v->pctl = NULL;
@@ -433,9 +444,10 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
             [C_SPAWN] = "p x posix_spawn(/bin/true) then p x waitpid; no work in the child",
             [C_SPAWN_SELF] = "p x posix_spawn(this binary --cb-child) then p x waitpid; "
                              "child: PDEATHSIG set-up + work",
-            [C_THREADPOOL] = "one pass of src/pool.h over p threads created once (untimed)",
-            [C_PROCPOOL] = "one pass over p processes forked once (untimed): a pshared "
-                           "semaphore each + one counting back",
+            [C_THREADPOOL] = "one pass of src/pool.h over p threads created once (untimed), "
+                             "the caller as worker 0 (wait auto)",
+            [C_PROCPOOL] = "one pass over p processes forked once (untimed): a shared "
+                           "cb_wake each + a counter and one cb_wake back (wait auto)",
             [C_OPENMP] = "one #pragma omp parallel num_threads(p) region",
         };
         snprintf(note, sizeof note, "%s", notes[c]);

@@ -18,6 +18,7 @@
 #include "options.h"
 #include "output.h"
 #include "proc.h"
+#include "pwait.h"
 #include "rng.h"
 #include "stats.h"
 #include "timer.h"
@@ -99,6 +100,12 @@ static void print_help(const struct cb_model *m)
     if (m->flags & CB_MODEL_TIMEOUT)
         printf("      --timeout SECONDS a repetition that takes longer is stopped: its workers\n"
                "                        are killed and reaped, and the run fails (exit 4)\n");
+    if (m->flags & CB_MODEL_WAIT)
+        printf("      --wait POLICY     how the pool's threads wait for work and for the end of\n"
+               "                        a pass: spin (never sleep), passive (sleep at once) or\n"
+               "                        auto (poll %.3g ms, then sleep; no polling when the\n"
+               "                        workers exceed the PUs); default auto\n",
+               CB_WAIT_SPIN_S * 1e3);
     if (m->flags & CB_MODEL_WATCHDOG)
         printf("      --timeout SECONDS a repetition that takes longer ends the run: the workers\n"
                "                        still running are named and, since a thread cannot be\n"
@@ -425,6 +432,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         { "topology-xml", required_argument, NULL, 1010 },
         { "plan", no_argument, NULL, 1011 },
         { "json", no_argument, NULL, 1012 },
+        { "wait", required_argument, NULL, 1013 },
         { 0, 0, 0, 0 },
     };
     struct size_arg sizes[16];
@@ -442,6 +450,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     o->start = m->start;
     o->channel = m->channel;
     o->bind = CB_BIND_CORES;
+    o->wait = CB_WAIT_AUTO;
 
     opterr = 0;
     int c, rc;
@@ -567,6 +576,15 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         case 1012:
             json = 1;
             break;
+        case 1013: {
+            if (!(m->flags & CB_MODEL_WAIT))
+                return usage_error("--wait: model %s has no pool whose threads wait", m->name);
+            enum cb_wait wp;
+            if (cb_wait_parse(optarg, &wp) < 0)
+                return usage_error("--wait '%s': unknown policy (spin, passive, auto)", optarg);
+            o->wait = (int)wp;
+            break;
+        }
         case 1008:
             /* one line for scripts: what this model is and which options it takes */
             printf("model=%s serial=%d schedule=%s start=%s channel=%s timeout=%d pool=%d "
@@ -651,6 +669,7 @@ struct cfg_run {
     int p;
     int n;                     /* measured repetitions so far */
     double *wall, *setup, *compute, *collect, *user, *sys, *util, *imb;
+    double *waitcpu;           /* CB_MODEL_WAIT: the pool's polling seconds (cb_rep) */
     double *worker;            /* scratch: p per-worker compute times */
     int bad;                   /* repetitions that failed verification */
     int *plan;                 /* [p] planned PU of each worker, -1: unbound */
@@ -672,6 +691,7 @@ static void cfg_free(struct cfg_run *c)
     free(c->sys);
     free(c->util);
     free(c->imb);
+    free(c->waitcpu);
     free(c->worker);
     free(c->plan);
     free(c->cpu0);
@@ -692,12 +712,13 @@ static int cfg_alloc(struct cfg_run *c, int p, int reps)
     c->sys = calloc(r, sizeof(double));
     c->util = calloc(r, sizeof(double));
     c->imb = calloc(r, sizeof(double));
+    c->waitcpu = calloc(r, sizeof(double));
     c->worker = calloc((size_t)p, sizeof(double));
     c->plan = calloc((size_t)p, sizeof(int));
     c->cpu0 = calloc(r * (size_t)p, sizeof(int));
     c->cpu1 = calloc(r * (size_t)p, sizeof(int));
     if (!c->wall || !c->setup || !c->compute || !c->collect || !c->user || !c->sys ||
-        !c->util || !c->imb || !c->worker || !c->plan || !c->cpu0 || !c->cpu1) {
+        !c->util || !c->imb || !c->waitcpu || !c->worker || !c->plan || !c->cpu0 || !c->cpu1) {
         cfg_free(c);
         return -1;
     }
@@ -804,6 +825,7 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
         .timeout = o->timeout,
         .start = (enum cb_start)o->start, .channel = (enum cb_channel)o->channel,
         .pool = x->pool, .plan = c->plan, .order = x->order, .npus = x->topo->pus,
+        .wait = o->wait,
     };
     int *where0 = c->cpu0 + (size_t)c->n * (size_t)c->p;
     int *where1 = c->cpu1 + (size_t)c->n * (size_t)c->p;
@@ -877,6 +899,7 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
         free(c->hosts);
         c->hosts = strdup(rep.hosts); /* NULL if memory is short: the column stays empty */
     }
+    c->waitcpu[i] = rep.wait_cpu;
     c->util[i] = wall > 0 ? (c->user[i] + c->sys[i]) / (wall * c->p) : 0.0;
     double mx = 0.0, sum = 0.0;
     for (int w = 0; w < c->p; w++) {
@@ -939,6 +962,14 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
         append_warn(warn, sizeof warn, "unverified");
     if (c->off_plan)
         append_warn(warn, sizeof warn, "binding-moved");
+    if (x->model->flags & CB_MODEL_WAIT) {
+        /* not a warning but a note, kept out of new columns: the wait policy and the median
+         * CPU seconds per repetition the pool spent polling (README, "CSV columns") */
+        char note[64];
+        snprintf(note, sizeof note, "wait=%s;wait-cpu=%.3gs", cb_wait_name((enum cb_wait)o->wait),
+                 cb_median(c->waitcpu, (size_t)c->n));
+        append_warn(warn, sizeof warn, note);
+    }
 
     char sum[48];
     fmt_checksum(ref, sum, sizeof sum);
@@ -1058,6 +1089,7 @@ static int run_kernel(struct ctx *x, size_t ki)
             .workers = maxp, .schedule = o->schedule, .chunk = o->chunk,
             .timeout = o->timeout, .start = (enum cb_start)o->start,
             .channel = (enum cb_channel)o->channel, .order = x->order, .npus = x->topo->pus,
+            .wait = o->wait,
         };
         char perr[512] = "";
         double t0 = cb_now();

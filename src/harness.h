@@ -44,6 +44,8 @@ enum {
     CB_MODEL_INEXACT = 1u << 5,  /* sums in its own order (a library): its output is
                                   * compared element by element with the reference within
                                   * the kernel's tolerance, not bit for bit */
+    CB_MODEL_WAIT = 1u << 8,     /* a pool that accepts --wait spin|passive|auto (pwait.h)
+                                  * and reports its polling time (cb_rep.wait_cpu) */
 };
 
 /* How worker processes start, and how their results travel home. */
@@ -73,6 +75,7 @@ struct cb_config {
     const int *order; /* the policy's order of all PUs: worker w of a pool goes to
                        * order[w % npus]; NULL when unbound */
     int npus;
+    int wait;         /* enum cb_wait (pwait.h), for models with CB_MODEL_WAIT */
 };
 
 /* What one repetition reports. The harness times the whole call to run(); the model sets
@@ -97,6 +100,9 @@ struct cb_rep {
      * and MPI_Init): how long that start took, in seconds, for the CSV's world_start_s
      * column; 0: none (the column stays empty). */
     double world_start_s;
+    /* Models with CB_MODEL_WAIT: CPU seconds their threads or processes spent polling
+     * (spin-waiting, not sleeping) in the waits that ended in this repetition. */
+    double wait_cpu;
 };
 
 struct cb_model {

@@ -35,6 +35,7 @@ struct cb_options {
     double timeout;               /* seconds per repetition, 0: none */
     int start, channel;           /* enum cb_start, enum cb_channel (harness.h) */
     int bind;                     /* enum cb_bind (bind.h) */
+    int wait;                     /* enum cb_wait (pwait.h): how a pool's threads wait */
 };
 
 /* Parse a worker list: items separated by commas, each N, A-B, A-B:S (every S-th), or

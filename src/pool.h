@@ -10,18 +10,32 @@
  * threadpool model claims chunks from a struct cb_sched with the shared worker body, so the
  * hot path takes no lock.
  *
- * Idle workers block on their own condition variable (no spinning: a pass costs a wake-up,
- * tens of microseconds, against repetitions of 100 ms and more). Passes run one at a time:
- * the pool is driven by one thread.
+ * Hand-over and completion wait as pwait.h says: by default (CB_WAIT_AUTO) a worker polls
+ * its own mailbox for CB_WAIT_SPIN_S after a pass and the caller polls for the pass's end,
+ * both then sleeping on a futex; nobody polls when the pass's workers exceed the allowed
+ * PUs. A pool created with caller_joins runs worker 0's share on the calling thread, as
+ * OpenMP's master thread does: a pass of one worker then hands nothing over. Passes run one
+ * at a time: the pool is driven by one thread.
  *
  * Every function returns 0 or a negative errno.
  */
 #ifndef CB_POOL_H
 #define CB_POOL_H
 
+#include "pwait.h"
+
 #include <stddef.h>
 
 struct cb_pool;
+
+/* How a pool waits, and who runs worker 0. */
+struct cb_pool_opts {
+    enum cb_wait wait; /* the policy (pwait.h); default CB_WAIT_AUTO */
+    int caller_joins;  /* 1: worker 0 is the thread that calls cb_pool_run (no pool thread
+                        * is created for it, its start hook is not run: that thread is the
+                        * caller's to set up, and fn on worker 0 must return) */
+    int pus;           /* the PUs the pool may use; 0: those the creating thread may use */
+};
 
 /* A pass's function, or a worker's start hook: runs on worker w. Returns 0 or a negative
  * errno, which the pool hands to its caller. */
@@ -34,6 +48,15 @@ typedef int (*cb_pool_fn)(int w, void *arg);
  * (no newline) in err naming the problem. */
 int cb_pool_create(struct cb_pool **pool, int workers, cb_pool_fn start, void *start_arg,
                    char *err, size_t errlen);
+
+/* The same with options (NULL: the defaults, as cb_pool_create: auto, no caller joining). */
+int cb_pool_create_opts(struct cb_pool **pool, int workers, const struct cb_pool_opts *opts,
+                        cb_pool_fn start, void *start_arg, char *err, size_t errlen);
+
+/* CPU seconds the pool's threads, the caller's waits included, have spent polling (not
+ * sleeping) so far: a worker's polls count once it is handed its next pass, the caller's at
+ * once. Read it between passes. */
+double cb_pool_wait_cpu(const struct cb_pool *pool);
 
 /* The pool's number of workers. */
 int cb_pool_size(const struct cb_pool *pool);

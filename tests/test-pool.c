@@ -4,7 +4,11 @@
  * many tiny chunks claimed from every schedule through the shared worker body (each index
  * exactly once), errors from a pass and from a start hook reaching the caller, a worker
  * whose thread ends inside a pass (reported, never waited for), and idle
- * workers that sleep instead of spinning. Written to be run under ThreadSanitizer: every
+ * workers that sleep instead of spinning. Then the wait policies (pwait.h): the decision
+ * table, the parser, every policy with and without the caller as worker 0, on the real
+ * PUs and with more workers than the pool is told it may use (p above the PUs), many
+ * passes each, and the process-shared wake-up across fork. Written to be run under
+ * ThreadSanitizer: every
  * access that crosses threads goes through the pool's own synchronisation, so a missing
  * edge shows up as a report. Nothing here asserts a wall-clock time.
  */
@@ -18,24 +22,33 @@
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAXW 8
 
-/* One padded counter per worker: how many passes it ran. */
+/* One padded counter per worker: how many passes it ran, and whether its last one ran on
+ * the thread that called cb_pool_run (the main thread: every test drives its pools from
+ * main). */
 struct counters {
     struct {
         alignas(64) uint64_t runs;
         int last_w;
+        int on_caller;
     } w[MAXW];
 };
+
+static pthread_t main_thread;
 
 static int count_pass(int w, void *arg)
 {
     struct counters *c = arg;
     c->w[w].runs++;
     c->w[w].last_w = w;
+    c->w[w].on_caller = pthread_equal(pthread_self(), main_thread) != 0;
     return 0;
 }
 
@@ -69,21 +82,20 @@ static void test_cycles(void)
     }
 }
 
-/* Many tiny passes with a worker count that changes every pass: worker w runs exactly the
- * passes with more than w workers, always as worker w. */
-static void test_tiny_passes(void)
+/* `passes` passes of a size that changes every pass (k * stride mod MAXW, plus one; every
+ * fourth of size `small` if it is not 0): worker w runs exactly the passes with more than w
+ * workers, always as worker w, and on the calling thread exactly when it is worker 0 of a
+ * pool the caller joins. */
+static void check_passes(struct cb_pool *pool, int passes, unsigned stride, int small,
+                         int joins)
 {
-    struct cb_pool *pool;
-    char err[256];
-    if (cb_pool_create(&pool, MAXW, NULL, NULL, err, sizeof err) != 0) {
-        CHECK(0);
-        return;
-    }
     struct counters c;
     memset(&c, 0, sizeof c);
     uint64_t want[MAXW] = { 0 };
-    for (int k = 0; k < 20000; k++) {
-        int p = (int)((unsigned)k * 7u % MAXW) + 1;
+    for (int k = 0; k < passes; k++) {
+        int p = (int)((unsigned)k * stride % MAXW) + 1;
+        if (small && k % 4 == 0)
+            p = small;
         int rc = cb_pool_run(pool, p, count_pass, &c);
         if (rc != 0) {
             CHECK_EQ_U64(rc, 0);
@@ -94,9 +106,24 @@ static void test_tiny_passes(void)
     }
     for (int w = 0; w < MAXW; w++) {
         CHECK_EQ_U64(c.w[w].runs, want[w]);
-        if (want[w])
+        if (want[w]) {
             CHECK_EQ_U64(c.w[w].last_w, w);
+            CHECK_EQ_U64(c.w[w].on_caller, joins && w == 0);
+        }
     }
+}
+
+/* Many tiny passes with a worker count that changes every pass. */
+static void test_tiny_passes(void)
+{
+    struct cb_pool *pool;
+    char err[256];
+    if (cb_pool_create(&pool, MAXW, NULL, NULL, err, sizeof err) != 0) {
+        CHECK(0);
+        return;
+    }
+    check_passes(pool, 20000, 7, 0, 0);
+    struct counters c;
     /* one worker only, many times: the other seven never run */
     memset(&c, 0, sizeof c);
     for (int k = 0; k < 5000; k++)
@@ -355,8 +382,165 @@ static void test_idle_blocks(void)
     cb_pool_destroy(pool);
 }
 
+/* ---- wait policies (issue 20) ------------------------------------------------------- */
+
+static void test_wait_table(void)
+{
+    enum cb_wait w;
+    CHECK(cb_wait_parse("auto", &w) == 0 && w == CB_WAIT_AUTO);
+    CHECK(cb_wait_parse("spin", &w) == 0 && w == CB_WAIT_SPIN);
+    CHECK(cb_wait_parse("passive", &w) == 0 && w == CB_WAIT_PASSIVE);
+    CHECK(cb_wait_parse("", &w) < 0);
+    CHECK(cb_wait_parse("Spin", &w) < 0);
+    CHECK(cb_wait_parse("active", &w) < 0);
+    CHECK(strcmp(cb_wait_name(CB_WAIT_PASSIVE), "passive") == 0);
+    /* auto: poll while everyone fits, yield when only the waiting caller does not, sleep
+     * once the workers alone are too many */
+    CHECK_EQ_U64(cb_wait_how(CB_WAIT_AUTO, 2, 0, 2), CB_HOW_SPIN);
+    CHECK_EQ_U64(cb_wait_how(CB_WAIT_AUTO, 1, 1, 2), CB_HOW_SPIN);
+    CHECK_EQ_U64(cb_wait_how(CB_WAIT_AUTO, 2, 1, 2), CB_HOW_YIELD);
+    CHECK_EQ_U64(cb_wait_how(CB_WAIT_AUTO, 3, 0, 2), CB_HOW_SLEEP);
+    CHECK_EQ_U64(cb_wait_how(CB_WAIT_AUTO, 4, 1, 2), CB_HOW_SLEEP);
+    CHECK_EQ_U64(cb_wait_how(CB_WAIT_PASSIVE, 1, 0, 64), CB_HOW_SLEEP);
+    CHECK_EQ_U64(cb_wait_how(CB_WAIT_SPIN, 2, 0, 2), CB_HOW_SPIN_FOREVER);
+    CHECK_EQ_U64(cb_wait_how(CB_WAIT_SPIN, 4, 1, 2), CB_HOW_YIELD_FOREVER);
+    CHECK(cb_wait_pus() >= 1);
+}
+
+/* Every policy, the caller joining or not, on the machine's PUs and told that only one PU
+ * is allowed (every pass with p > 1 is then above the PUs: yield or sleep, never poll):
+ * passes of changing sizes run each worker exactly when asked, worker 0 on the calling
+ * thread exactly when the caller joins, the chunked schedules still claim every index
+ * once, errors still reach the caller, a pass from inside a pass is refused. */
+static void test_policies(void)
+{
+    static const enum cb_wait policies[] = { CB_WAIT_AUTO, CB_WAIT_SPIN, CB_WAIT_PASSIVE };
+    const uint64_t space = 20000;
+    marks = malloc(space);
+    if (!marks) {
+        CHECK(0);
+        return;
+    }
+    for (size_t pi = 0; pi < sizeof policies / sizeof policies[0]; pi++)
+        for (int joins = 0; joins <= 1; joins++)
+            for (int pus = 0; pus <= 1; pus++) {
+                struct cb_pool_opts opts = { .wait = policies[pi], .caller_joins = joins,
+                                             .pus = pus };
+                struct cb_pool *pool;
+                char err[256];
+                if (cb_pool_create_opts(&pool, MAXW, &opts, NULL, NULL, err,
+                                        sizeof err) != 0) {
+                    CHECK(0);
+                    continue;
+                }
+                /* many passes at p = 2 too: within the PUs of most machines */
+                check_passes(pool, 3000, 5, 2, joins);
+                for (int p = 1; p <= MAXW; p += 3) {
+                    struct chunk_pass cp;
+                    memset(&cp, 0, sizeof cp);
+                    cp.job.kernel = &mark_kernel;
+                    cp.job.size = cp.job.space = space;
+                    cp.job.out_fd = -1;
+                    cb_sched_init(&cp.sched, CB_SCHED_DYNAMIC, space, 7, p);
+                    memset(marks, 0, space);
+                    CHECK_EQ_U64(cb_pool_run(pool, p, chunk_worker, &cp), 0);
+                    uint64_t bad = 0;
+                    for (uint64_t i = 0; i < space; i++)
+                        bad += marks[i] != 1;
+                    CHECK_EQ_U64(bad, 0);
+                }
+                struct counters e;
+                memset(&e, 0, sizeof e);
+                CHECK_EQ_U64(cb_pool_run(pool, 4, failing_pass, &e), (uint64_t)-EIO);
+                CHECK_EQ_U64(cb_pool_failed(pool), 2);
+                struct nested n = { .pool = pool, .rc = 0 };
+                CHECK_EQ_U64(cb_pool_run(pool, 2, nested_pass, &n), 0);
+                CHECK_EQ_U64(n.rc, (uint64_t)-EBUSY);
+                /* passive never polls; the others may */
+                if (policies[pi] == CB_WAIT_PASSIVE)
+                    CHECK(cb_pool_wait_cpu(pool) == 0);
+                else
+                    CHECK(cb_pool_wait_cpu(pool) >= 0);
+                cb_pool_destroy(pool);
+            }
+    free(marks);
+}
+
+/* The process-shared wake-up across fork, as the process pool uses it: a ping-pong of
+ * many rounds between parent and child in shared memory, each waiting in every way. */
+struct pingpong {
+    alignas(64) struct cb_wake ping;
+    alignas(64) struct cb_wake pong;
+    uint64_t value; /* written by one side before its post, read by the other after */
+};
+
+static void test_shared_wake(void)
+{
+    static const enum cb_wait_how hows[] = { CB_HOW_SLEEP, CB_HOW_SPIN, CB_HOW_YIELD,
+                                             CB_HOW_SPIN_FOREVER, CB_HOW_YIELD_FOREVER };
+    const int rounds = 300;
+    for (size_t hi = 0; hi < sizeof hows / sizeof hows[0]; hi++) {
+        struct pingpong *pp = mmap(NULL, sizeof *pp, PROT_READ | PROT_WRITE,
+                                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (pp == MAP_FAILED) {
+            CHECK(0);
+            return;
+        }
+        enum cb_wait_how how = hows[hi];
+        fflush(stdout);
+        fflush(stderr);
+        pid_t pid = fork();
+        if (pid == 0) {
+            double spun = 0;
+            uint32_t seen = 0;
+            for (int r = 0; r < rounds; r++) {
+                cb_wake_wait(&pp->ping, seen, how, 1, 0, &spun);
+                seen = cb_wake_read(&pp->ping);
+                if (pp->value != (uint64_t)(2 * r + 1))
+                    _exit(3);
+                pp->value++;
+                cb_wake_post(&pp->pong, 1);
+            }
+            _exit(0);
+        }
+        CHECK(pid > 0);
+        double spun = 0;
+        uint32_t seen = 0;
+        int ok = pid > 0;
+        for (int r = 0; r < rounds && ok; r++) {
+            pp->value = (uint64_t)(2 * r + 1);
+            cb_wake_post(&pp->ping, 1);
+            /* a timed wait: a child that died is noticed instead of waited for */
+            while (cb_wake_wait(&pp->pong, seen, how, 1, 0.5, &spun) != 0)
+                if (waitpid(pid, NULL, WNOHANG) == pid) {
+                    ok = 0;
+                    pid = -1;
+                    break;
+                }
+            seen = cb_wake_read(&pp->pong);
+            if (ok)
+                CHECK_EQ_U64(pp->value, (uint64_t)(2 * r + 2));
+        }
+        CHECK(ok);
+        int status = 0;
+        if (pid > 0 && waitpid(pid, &status, 0) == pid)
+            CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        CHECK(spun >= 0);
+        munmap(pp, sizeof *pp);
+    }
+    /* a wait with a timeout that nobody posts returns -ETIMEDOUT, in every way */
+    for (size_t hi = 0; hi < sizeof hows / sizeof hows[0]; hi++) {
+        struct cb_wake w = { 0 };
+        double spun = 0;
+        CHECK_EQ_U64(cb_wake_wait(&w, 0, hows[hi], 0, 0.002, &spun), (uint64_t)-ETIMEDOUT);
+    }
+}
+
 int main(void)
 {
+    main_thread = pthread_self();
+    test_wait_table();
+    test_shared_wake();
     test_cycles();
     test_tiny_passes();
     test_chunks();
@@ -364,5 +548,6 @@ int main(void)
     test_dead_worker();
     test_start_hook();
     test_idle_blocks();
+    test_policies();
     return check_status("pool");
 }

@@ -587,6 +587,23 @@ int cb_team_check(struct cb_team *t, char *err, size_t errlen)
     return 0;
 }
 
+/* Between two ticks of a wait: a dead child or the team's timeout ends it (every worker
+ * killed, CB_EXIT_WORKER with err set); 0 to wait on. */
+static int team_tick(struct cb_team *t, double start, char *err, size_t errlen)
+{
+    if (t->processes && team_dead(t, err, errlen)) {
+        cb_team_kill(t);
+        return CB_EXIT_WORKER;
+    }
+    if (cb_now() - start > t->timeout) {
+        snprintf(err, errlen, "timed out after %.3g s waiting for %d %s", t->timeout, t->n,
+                 t->processes ? "worker processes (killed)" : "worker threads");
+        cb_team_kill(t);
+        return CB_EXIT_WORKER;
+    }
+    return 0;
+}
+
 int cb_team_sem_wait(struct cb_team *t, sem_t *s, char *err, size_t errlen)
 {
     double start = cb_now();
@@ -609,16 +626,25 @@ int cb_team_sem_wait(struct cb_team *t, sem_t *s, char *err, size_t errlen)
             cb_team_kill(t);
             return CB_EXIT_ERROR;
         }
-        if (t->processes && team_dead(t, err, errlen)) {
-            cb_team_kill(t);
-            return CB_EXIT_WORKER;
-        }
-        if (cb_now() - start > t->timeout) {
-            snprintf(err, errlen, "timed out after %.3g s waiting for %d %s", t->timeout, t->n,
-                     t->processes ? "worker processes (killed)" : "worker threads");
-            cb_team_kill(t);
-            return CB_EXIT_WORKER;
-        }
+        int rc = team_tick(t, start, err, errlen);
+        if (rc != 0)
+            return rc;
+    }
+}
+
+int cb_team_wake_wait(struct cb_team *t, struct cb_wake *w, uint32_t old,
+                      enum cb_wait_how how, double *spun, char *err, size_t errlen)
+{
+    double start = cb_now();
+    for (;;) {
+        if (cb_wake_wait(w, old, how, t->processes, TICK_NS * 1e-9, spun) == 0)
+            return 0;
+        /* polled or slept a tick: from here on sleep, unless told to poll for ever */
+        if (how != CB_HOW_SPIN_FOREVER && how != CB_HOW_YIELD_FOREVER)
+            how = CB_HOW_SLEEP;
+        int rc = team_tick(t, start, err, errlen);
+        if (rc != 0)
+            return rc;
     }
 }
 

@@ -18,6 +18,7 @@
 #define CB_MICRO_H
 
 #include "options.h"
+#include "pwait.h"
 
 #include <pthread.h>
 #include <semaphore.h>
@@ -151,6 +152,12 @@ int cb_team_start(struct cb_team *t, int processes, int n, cb_team_fn fn, void *
  * is detected (its end described in err, every worker killed: CB_EXIT_WORKER), and after
  * t->timeout seconds the wait fails (CB_EXIT_WORKER: hung). 0 on success. */
 int cb_team_sem_wait(struct cb_team *t, sem_t *s, char *err, size_t errlen);
+
+/* The same for a cb_wake in the team's shared memory (pwait.h): wait until its number
+ * differs from `old`, as `how` says, checking the children between ticks. *spun gets the
+ * seconds spent polling added. */
+int cb_team_wake_wait(struct cb_team *t, struct cb_wake *w, uint32_t old,
+                      enum cb_wait_how how, double *spun, char *err, size_t errlen);
 
 /* For processes: has a child ended? Then its end is described in err, every worker is
  * killed, and the result is CB_EXIT_WORKER; otherwise (and for threads) 0. */

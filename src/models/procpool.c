@@ -10,22 +10,30 @@
  * chunks to whichever worker is free). Results come back in place: each worker's partial
  * in its padded slot, matmul rows in the shared output.
  *
- * Synchronisation: a process-shared semaphore per worker starts it, one shared semaphore
- * counts finished workers. The parent waits in short ticks and checks every worker's pidfd
- * between them, so a worker that dies, or a repetition past --timeout, is reported instead
- * of waited for; a pool with a dead worker is killed whole and never reused.
+ * Synchronisation, in the shared mapping (pwait.h): a cb_wake per worker starts it; a
+ * shared counter of the workers still running and a cb_wake bumped by the last one end the
+ * pass. Both sides poll before they sleep on a process-shared futex, as --wait says (auto:
+ * poll CB_WAIT_SPIN_S while the workers and the waiting parent fit on the PUs, poll with
+ * sched_yield when only the parent is one too many, never when the workers alone exceed
+ * the PUs). The parent does not run a share itself: the workers of this model are
+ * processes, and a worker that crashes must not take the parent with it. The parent waits
+ * in short ticks and checks every worker's pidfd between them, so a worker that dies, or a
+ * repetition past --timeout, is reported instead of waited for; a pool with a dead worker
+ * is killed whole and never reused. Each repetition reports the CPU time spent polling,
+ * the parent's and its workers' (cb_rep.wait_cpu).
  */
 #define _GNU_SOURCE
 #include "bind.h"
 #include "harness.h"
 #include "proc.h"
+#include "pwait.h"
 #include "timer.h"
 
 #include <errno.h>
 #include <poll.h>
-#include <semaphore.h>
 #include <signal.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +43,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TICK_NS 20000000L /* how often a waiting parent checks its workers' health */
+#define TICK_S 0.02 /* how often a waiting parent checks its workers' health */
 
 struct pool_slot {
-    alignas(64) sem_t start;
+    alignas(64) struct cb_wake start;
+    enum cb_wait_how how; /* how to wait after the posted pass: set before the post */
+    double spun;          /* the worker's polling seconds so far, as of its last pass */
     struct cb_partial part;
     double compute_s, t_end;
     int cpu0, cpu1;
@@ -48,7 +58,8 @@ struct pool_slot {
 };
 
 struct pool_ctl {
-    sem_t done;
+    alignas(64) struct cb_wake done; /* bumped by the last worker of a pass */
+    alignas(64) atomic_int pending;  /* workers of the pass still running */
     int shutdown;
     struct cb_sched sched;
     struct pool_slot slots[];
@@ -62,21 +73,24 @@ struct pool {
     pid_t *pids;
     int *pidfds;
     int broken;
+    enum cb_wait wait;
+    int pus;             /* the PUs the parent may use */
+    double *spun_seen;   /* [n]: each slot's `spun` as last counted */
 };
-
-static void sem_wait_retry(sem_t *s)
-{
-    while (sem_wait(s) < 0 && errno == EINTR)
-        ;
-}
 
 static void pool_worker(const struct cb_job *job, struct pool_ctl *ctl, int w)
 {
     struct pool_slot *slot = &ctl->slots[w];
+    uint32_t seen = 0;
+    enum cb_wait_how how = CB_HOW_SLEEP; /* before the first pass: nothing to hurry for */
+    double spun = 0;
     for (;;) {
-        sem_wait_retry(&slot->start);
+        cb_wake_wait(&slot->start, seen, how, 1, 0, &spun);
+        seen = cb_wake_read(&slot->start);
         if (ctl->shutdown)
             _exit(0);
+        how = slot->how;
+        slot->spun = spun;
         if (slot->tasks++ == 0)
             cb_fault_point(w);
         struct cb_partial acc = { 0 };
@@ -86,7 +100,8 @@ static void pool_worker(const struct cb_job *job, struct pool_ctl *ctl, int w)
         slot->t_end = cb_now();
         slot->part = acc;
         __atomic_store_n(&slot->done, 1, __ATOMIC_RELEASE);
-        sem_post(&ctl->done);
+        if (atomic_fetch_sub_explicit(&ctl->pending, 1, memory_order_acq_rel) == 1)
+            cb_wake_post(&ctl->done, 1);
     }
 }
 
@@ -112,7 +127,7 @@ static void procpool_close(void *p)
         pl->ctl->shutdown = 1;
         for (int w = 0; w < pl->n; w++)
             if (pl->pids[w] > 0)
-                sem_post(&pl->ctl->slots[w].start);
+                cb_wake_post(&pl->ctl->slots[w].start, 1);
         /* a worker that does not leave within a second is killed */
         double deadline = cb_now() + 1.0;
         for (int w = 0; w < pl->n; w++) {
@@ -127,12 +142,9 @@ static void procpool_close(void *p)
         }
     }
     pool_kill(pl); /* whatever is left */
-    if (pl->ctl) {
-        for (int w = 0; w < pl->n; w++)
-            sem_destroy(&pl->ctl->slots[w].start);
-        sem_destroy(&pl->ctl->done);
+    if (pl->ctl)
         munmap(pl->ctl, pl->bytes);
-    }
+    free(pl->spun_seen);
     free(pl->pids);
     free(pl->pidfds);
     free(pl);
@@ -149,9 +161,12 @@ static int procpool_open(const struct cb_job *job, const struct cb_config *cfg, 
     pl->job = job;
     pl->pids = malloc((size_t)max_workers * sizeof *pl->pids);
     pl->pidfds = malloc((size_t)max_workers * sizeof *pl->pidfds);
+    pl->spun_seen = calloc((size_t)max_workers, sizeof *pl->spun_seen);
+    pl->wait = (enum cb_wait)cfg->wait;
+    pl->pus = cb_wait_pus();
     pl->bytes = sizeof(struct pool_ctl) + (size_t)max_workers * sizeof(struct pool_slot);
     pl->ctl = mmap(NULL, pl->bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (!pl->pids || !pl->pidfds || pl->ctl == MAP_FAILED) {
+    if (!pl->pids || !pl->pidfds || !pl->spun_seen || pl->ctl == MAP_FAILED) {
         pl->ctl = pl->ctl == MAP_FAILED ? NULL : pl->ctl;
         snprintf(err, errlen, "cannot create the pool's shared memory: %s", strerror(errno));
         procpool_close(pl);
@@ -161,13 +176,7 @@ static int procpool_open(const struct cb_job *job, const struct cb_config *cfg, 
         pl->pids[w] = -1;
         pl->pidfds[w] = -1;
     }
-    if (sem_init(&pl->ctl->done, 1, 0) < 0) {
-        snprintf(err, errlen, "sem_init: %s", strerror(errno));
-        procpool_close(pl);
-        return CB_EXIT_ERROR;
-    }
-    for (int w = 0; w < max_workers; w++)
-        sem_init(&pl->ctl->slots[w].start, 1, 0);
+    /* the mapping is zeroed: every cb_wake starts at 0, no initialisation needed */
 
     pid_t parent = getpid();
     fflush(stdout);
@@ -238,27 +247,21 @@ static int procpool_run(const struct cb_job *job, const struct cb_config *cfg, s
         ctl->slots[w].compute_s = 0;
         ctl->slots[w].done = 0;
     }
+    enum cb_wait_how how = cb_wait_how(pl->wait, p, 1, pl->pus);
+    atomic_store_explicit(&ctl->pending, p, memory_order_relaxed);
+    uint32_t done = cb_wake_read(&ctl->done);
+    double spun = 0;
     rep->t_gate = cb_now();
-    for (int w = 0; w < p; w++)
-        sem_post(&ctl->slots[w].start);
+    for (int w = 0; w < p; w++) {
+        ctl->slots[w].how = how;
+        cb_wake_post(&ctl->slots[w].start, 1);
+    }
 
-    for (int finished = 0; finished < p;) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_nsec += TICK_NS;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        if (sem_clockwait(&ctl->done, CLOCK_MONOTONIC, &ts) == 0) {
-            finished++;
-            continue;
-        }
-        if (errno != ETIMEDOUT && errno != EINTR) {
-            snprintf(err, errlen, "sem_clockwait: %s", strerror(errno));
-            pool_kill(pl);
-            return CB_EXIT_ERROR;
-        }
+    while (cb_wake_wait(&ctl->done, done, how, 1, TICK_S, &spun) != 0) {
+        /* a tick passed: from here on sleep between checks, unless told to poll for ever */
+        if (how != CB_HOW_SPIN_FOREVER && how != CB_HOW_YIELD_FOREVER)
+            how = CB_HOW_SLEEP;
+        int finished = p - atomic_load_explicit(&ctl->pending, memory_order_acquire);
         if (dead_worker(pl, p, err, errlen)) {
             pool_kill(pl);
             return CB_EXIT_WORKER;
@@ -278,7 +281,10 @@ static int procpool_run(const struct cb_job *job, const struct cb_config *cfg, s
         }
     }
     rep->t_done = rep->t_gate;
+    rep->wait_cpu = spun;
     for (int w = 0; w < p; w++) {
+        rep->wait_cpu += ctl->slots[w].spun - pl->spun_seen[w];
+        pl->spun_seen[w] = ctl->slots[w].spun;
         cb_partial_add(&rep->total, &ctl->slots[w].part);
         rep->worker_compute[w] = ctl->slots[w].compute_s;
         rep->cpu_start[w] = ctl->slots[w].cpu0;
@@ -294,7 +300,7 @@ const struct cb_model cb_model_procpool = {
     .name = "procpool",
     .description = "a pool of forked worker processes created once, chunks of the index space "
                    "handed out through a shared queue (like Pool.map)",
-    .flags = CB_MODEL_SCHEDULE | CB_MODEL_TIMEOUT,
+    .flags = CB_MODEL_SCHEDULE | CB_MODEL_TIMEOUT | CB_MODEL_WAIT,
     .start = CB_START_FORK,
     .channel = CB_CHANNEL_SHM,
     .schedule = CB_SCHED_DYNAMIC,

@@ -10,11 +10,21 @@
  * own cache-line-padded slot; the caller combines them after the pass. The start gate is
  * the pass's release: the workers already wait in the pool, so setup is only the post.
  *
+ * The calling thread runs worker 0 of every pass, as OpenMP's master thread does (pool.h,
+ * caller_joins): at p = 1 nothing is handed over, and at p workers only p - 1 threads are
+ * woken. With a --bind plan it is bound to worker 0's PU for the pool's life (libgomp binds
+ * its master to the first place likewise) and unbound again when the pool is closed. The
+ * pool waits as --wait says (pwait.h), and each repetition reports the CPU time its
+ * threads spent polling (cb_rep.wait_cpu).
+ *
  * Faults (fault.h): every pool thread maps its alternate signal stack once, in the start
  * hook, so a crash is reported with the worker's number; a worker whose thread ends inside
  * a pass (pthread_exit) is reported by the pool (pool.h: -EOWNERDEAD) and fails the run,
  * and the pool refuses any later pass that needs it; a hang is the --timeout watchdog's.
+ * A pthread_exit on the calling thread would end the harness's main thread, so when
+ * CB_FAULT asks for an exit the pool keeps a thread of its own for worker 0.
  */
+#define _GNU_SOURCE
 #include "bind.h"
 #include "fault.h"
 #include "harness.h"
@@ -22,6 +32,8 @@
 #include "timer.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +51,8 @@ struct tpool {
     struct cb_pool *pool;
     int max;
     struct slot *slots; /* [max] */
+    int pinned;         /* the caller was bound to worker 0's PU: `saved` is its old mask */
+    cpu_set_t saved;
 };
 
 /* One repetition's work, shared by the workers of the pass; lives on the caller's stack
@@ -82,6 +96,8 @@ static void threadpool_close(void *p)
     if (!tp)
         return;
     cb_pool_destroy(tp->pool);
+    if (tp->pinned)
+        pthread_setaffinity_np(pthread_self(), sizeof tp->saved, &tp->saved);
     free(tp->slots);
     free(tp);
 }
@@ -104,12 +120,21 @@ static int threadpool_open(const struct cb_job *job, const struct cb_config *cfg
     tp->slots = slots;
     char perr[256];
     /* cfg lives through the call: the start hooks have all run when cb_pool_create returns */
-    int rc = cb_pool_create(&tp->pool, max_workers, worker_start, (void *)cfg, perr,
-                            sizeof perr);
+    struct cb_pool_opts opts = {
+        .wait = (enum cb_wait)cfg->wait,
+        .caller_joins = !cb_fault_wanted("exit"),
+    };
+    int rc = cb_pool_create_opts(&tp->pool, max_workers, &opts, worker_start, (void *)cfg,
+                                 perr, sizeof perr);
     if (rc < 0) {
         snprintf(err, errlen, "threadpool: %s", perr);
         threadpool_close(tp);
         return CB_EXIT_ERROR;
+    }
+    if (opts.caller_joins && cfg->order &&
+        pthread_getaffinity_np(pthread_self(), sizeof tp->saved, &tp->saved) == 0) {
+        tp->pinned = 1;
+        cb_bind_thread(cfg->order[0]);
     }
     *out = tp;
     return 0;
@@ -129,8 +154,10 @@ static int threadpool_run(const struct cb_job *job, const struct cb_config *cfg,
     memset(tp->slots, 0, (size_t)p * sizeof *tp->slots);
     cb_sched_init(&ps.sched, cfg->schedule, job->space, cfg->chunk, p);
 
+    double waited = cb_pool_wait_cpu(tp->pool);
     rep->t_gate = cb_now();
     int rc = cb_pool_run(tp->pool, p, pass_worker, &ps);
+    rep->wait_cpu = cb_pool_wait_cpu(tp->pool) - waited;
     if (rc == -EOWNERDEAD) {
         snprintf(err, errlen, "threadpool: worker %d of %d ended its thread before finishing "
                  "its work (pthread_exit): its part of the result is missing, and the pool "
@@ -159,7 +186,7 @@ const struct cb_model cb_model_threadpool = {
     .name = "threadpool",
     .description = "a pool of POSIX threads created once per kernel and reused by every "
                    "repetition (ThreadPoolExecutor)",
-    .flags = CB_MODEL_SCHEDULE | CB_MODEL_WATCHDOG,
+    .flags = CB_MODEL_SCHEDULE | CB_MODEL_WATCHDOG | CB_MODEL_WAIT,
     .run = threadpool_run,
     .open = threadpool_open,
     .close = threadpool_close,
