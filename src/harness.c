@@ -743,7 +743,7 @@ static const char *const csv_header =
     "wall_s,median_s,min_s,max_s,mean_s,stddev_s,cv,ci_low_s,ci_high_s,outliers,"
     "setup_s,compute_s,collect_s,user_s,sys_s,util,imbalance,pool_create_s,gflops,result,"
     "checksum,verified,binding,migrations,pu_plan,pu_map,seed,warnings,hosts,"
-    "world_start_s\n";
+    "world_start_s,wait,wait_cpu_s\n";
 
 static void fmt_checksum(const struct cb_result *r, char *buf, size_t len)
 {
@@ -776,14 +776,18 @@ static void csv_pool(struct ctx *x)
         fputc(',', x->csv);
 }
 
-/* The last two columns, hosts and world_start_s, and the end of the row: empty for a
- * model that reports neither. */
-static void csv_world(struct ctx *x, const struct cfg_run *c)
+/* The last columns and the end of the row: hosts and world_start_s (empty for a model
+ * that reports neither), then wait and wait_cpu_s (the pools only: their wait policy, and
+ * the CPU seconds they spent polling, of this repetition or the median per repetition). */
+static void csv_world(struct ctx *x, const struct cfg_run *c, double wait_cpu)
 {
     fprintf(x->csv, "%s,", c->hosts ? c->hosts : "");
     if (c->world_start_s > 0)
         fprintf(x->csv, "%.9f", c->world_start_s);
-    fputc('\n', x->csv);
+    if (x->model->flags & CB_MODEL_WAIT)
+        fprintf(x->csv, ",%s,%.9f\n", cb_wait_name((enum cb_wait)x->o->wait), wait_cpu);
+    else
+        fputs(",,\n", x->csv);
 }
 
 /* For an inexact model: the output against the reference output, element by element.
@@ -962,14 +966,6 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
         append_warn(warn, sizeof warn, "unverified");
     if (c->off_plan)
         append_warn(warn, sizeof warn, "binding-moved");
-    if (x->model->flags & CB_MODEL_WAIT) {
-        /* not a warning but a note, kept out of new columns: the wait policy and the median
-         * CPU seconds per repetition the pool spent polling (README, "CSV columns") */
-        char note[64];
-        snprintf(note, sizeof note, "wait=%s;wait-cpu=%.3gs", cb_wait_name((enum cb_wait)o->wait),
-                 cb_median(c->waitcpu, (size_t)c->n));
-        append_warn(warn, sizeof warn, note);
-    }
 
     char sum[48];
     fmt_checksum(ref, sum, sizeof sum);
@@ -995,7 +991,7 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     for (int w = 0; w < c->p; w++)
         fprintf(x->csv, "%s%d", w ? ";" : "", c->plan[w]);
     fprintf(x->csv, ",,%llu,%s,", (unsigned long long)o->seed, warn);
-    csv_world(x, c);
+    csv_world(x, c, cb_median(c->waitcpu, (size_t)c->n));
 
     if (o->raw)
         for (int i = 0; i < c->n; i++) {
@@ -1013,7 +1009,7 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                     fprintf(x->csv, ">%d", b[w]);
             }
             fprintf(x->csv, ",%llu,,", (unsigned long long)o->seed);
-            csv_world(x, c);
+            csv_world(x, c, c->waitcpu[i]);
         }
 
     if (!o->quiet) {

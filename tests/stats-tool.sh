@@ -2,9 +2,10 @@
 # stats-tool.sh BUILD - bench-stats, every subcommand on small fixtures made by the real
 # binaries: its output's format, its values recomputed here independently (awk on the raw
 # CSVs), its determinism (the same input and seed give the same bytes), and its refusals
-# (exit 2, one line naming the file, nothing written). Also the CSV's world_start_s column:
-# bench-mpi's rows carry their world's start-up (when mpirun works here), other models'
-# rows leave it empty. About 10-20 s on 2 cores.
+# (exit 2, one line naming the file, nothing written). Also the CSV's last columns:
+# bench-mpi's rows carry their world's start-up (world_start_s, when mpirun works here), the
+# pools' their wait policy and polling CPU (wait, wait_cpu_s), other models' rows leave them
+# empty. About 10-20 s on 2 cores.
 build=$(cd "$1" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
 . "$src/tests/lib.sh"
@@ -83,9 +84,16 @@ rm -f ten.txt twenty.txt few.txt bad.txt hex.txt nan.txt empty.txt
 
 # --- world_start_s: bench-mpi's rows carry it, the others leave it empty ----------------------
 "$B/bench-seq" -q -k empty --reps 2 --raw -o seq.csv || fail "bench-seq failed"
-expect_eq "world_start_s is the last column" "$(head -1 seq.csv | awk -F, '{ print $NF }')" world_start_s
-expect_eq "bench-seq: world_start_s empty" \
-    "$(awk -F, 'NR == 1 { n = NF; next } NF == n && $NF == "" { e++ } END { print e, NR - 1 }' seq.csv)" "3 3"
+expect_eq "the last columns" "$(head -1 seq.csv | awk -F, '{ print $(NF - 2), $(NF - 1), $NF }')" \
+    "world_start_s wait wait_cpu_s"
+expect_eq "bench-seq: world_start_s, wait and wait_cpu_s empty" \
+    "$(awk -F, 'NR == 1 { n = NF; next } NF == n && $(NF - 2) $(NF - 1) $NF == "" { e++ } END { print e, NR - 1 }' seq.csv)" "3 3"
+# the pools: their wait policy and the CPU seconds they polled, in every row
+"$B/bench-threadpool" -q -k empty --reps 2 --raw -w 1,2 --wait spin -o pool.csv || fail "bench-threadpool failed"
+expect_eq "bench-threadpool: wait and wait_cpu_s in every row" \
+    "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                $c["wait"] == "spin" && $c["wait_cpu_s"] ~ /^[0-9]+\.[0-9]+$/ { n++ } END { print n, NR - 1 }' pool.csv)" "6 6"
+rm -f pool.csv
 if [ -x "$B/bench-mpi" ] && "$B/bench-mpi" -q -k empty --size 1 --reps 1 -w 1 >/dev/null 2>&1; then
     "$B/bench-mpi" -q -k empty --reps 2 --raw -w 1,2 -o mpi.csv || fail "bench-mpi failed"
     # one world per worker count: its start-up in each of its rows, a positive number
