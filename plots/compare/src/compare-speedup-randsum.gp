@@ -1,10 +1,10 @@
 # compare-speedup-randsum.gp - randsum: speedup over each machine's own sequential program
-# Drawn by scripts/cbench.py from results/amd-epyc-2c2t, results/intel-xeon-2c2t. To change it, edit the
+# Drawn by scripts/cbench.py from /work/main/results/amd-epyc-2c2t, /work/main/results/intel-xeon-2c2t, /work/main/results/oxide-virtual-turin-like-2c2t. To change it, edit the
 # values below, style.gp (every chart's look) or compare.gp (this kind of chart),
 # then run, in this folder: gnuplot compare-speedup-randsum.gp (it writes ../compare-speedup-randsum.png and .svg).
 if (!exists("out")) out = '../compare-speedup-randsum'
 kind = 'speedup'
-array heading[3] = ["randsum: speedup over each machine's own sequential program", 'amd-epyc-2c2t: AMD EPYC, 2 cores, 2 PUs, N = 800000000', 'intel-xeon-2c2t: Intel(R) Xeon(R) Processor, 2 cores, 2 PUs, N = 800000000']
+array heading[4] = ["randsum: speedup over each machine's own sequential program", 'amd-epyc-2c2t: AMD EPYC, 2 cores, 2 PUs, N = 800000000', 'intel-xeon-2c2t: Intel(R) Xeon(R) Processor, 2 cores, 2 PUs, N = 800000000', 'oxide-virtual-turin-like-2c2t: Oxide Virtual Turin-like Processor , 2 cores, 2 PUs, N = 800000000']
 array caption[3] = ['Points: median speedups over bench-seq on the same machine; bars: 95% bootstrap intervals (2000 resamples).', 'Colour: model; line and point style: machine; vertical lines: physical cores. A speedup alone does not compare machines: read it with the times.', "Shaded: p > a machine's PUs (darker where several overlap). Every point verified."]
 xlabel = 'workers p'
 ylabel = 'speedup S(p) = T_seq / T(p)'
@@ -12,18 +12,18 @@ xmode = 'workers'
 xlo = 0.5
 xhi = 4.5
 xtics = '1, 2, 4'
-array machine[2] = ['amd-epyc-2c2t', 'intel-xeon-2c2t']
-array machine_in[2] = [1, 1]
-array machine_cores[2] = [2, 2]
-array machine_pus[2] = [2, 2]
-array machine_offset[2] = [-0.036, 0.036]
-array seq_s[2] = [0.968883419, 0.479589397]
+array machine[3] = ['amd-epyc-2c2t', 'intel-xeon-2c2t', 'oxide-virtual-turin-like-2c2t']
+array machine_in[3] = [1, 1, 1]
+array machine_cores[3] = [2, 2, 2]
+array machine_pus[3] = [2, 2, 2]
+array machine_offset[3] = [-0.072, 0, 0.072]
+array seq_s[3] = [0.968883419, 0.479589397, 0.138656986]
 series_n = 6
 array series[6] = ['mpi', 'openmp', 'procpool', 'procs', 'threadpool', 'threads']
 array series_rank[6] = [1, 3, 4, 5, 6, 7]
-data_n = 12
-array data[12] = ['compare-randsum-amd-epyc-2c2t-mpi.csv', 'compare-randsum-intel-xeon-2c2t-mpi.csv', 'compare-randsum-amd-epyc-2c2t-openmp.csv', 'compare-randsum-intel-xeon-2c2t-openmp.csv', 'compare-randsum-amd-epyc-2c2t-procpool.csv', 'compare-randsum-intel-xeon-2c2t-procpool.csv', 'compare-randsum-amd-epyc-2c2t-procs.csv', 'compare-randsum-intel-xeon-2c2t-procs.csv', 'compare-randsum-amd-epyc-2c2t-threadpool.csv', 'compare-randsum-intel-xeon-2c2t-threadpool.csv', 'compare-randsum-amd-epyc-2c2t-threads.csv', 'compare-randsum-intel-xeon-2c2t-threads.csv']
-array data_machine[12] = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2]
-array data_rank[12] = [1, 1, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7]
+data_n = 18
+array data[18] = ['compare-randsum-amd-epyc-2c2t-mpi.csv', 'compare-randsum-intel-xeon-2c2t-mpi.csv', 'compare-randsum-oxide-virtual-turin-like-2c2t-mpi.csv', 'compare-randsum-amd-epyc-2c2t-openmp.csv', 'compare-randsum-intel-xeon-2c2t-openmp.csv', 'compare-randsum-oxide-virtual-turin-like-2c2t-openmp.csv', 'compare-randsum-amd-epyc-2c2t-procpool.csv', 'compare-randsum-intel-xeon-2c2t-procpool.csv', 'compare-randsum-oxide-virtual-turin-like-2c2t-procpool.csv', 'compare-randsum-amd-epyc-2c2t-procs.csv', 'compare-randsum-intel-xeon-2c2t-procs.csv', 'compare-randsum-oxide-virtual-turin-like-2c2t-procs.csv', 'compare-randsum-amd-epyc-2c2t-threadpool.csv', 'compare-randsum-intel-xeon-2c2t-threadpool.csv', 'compare-randsum-oxide-virtual-turin-like-2c2t-threadpool.csv', 'compare-randsum-amd-epyc-2c2t-threads.csv', 'compare-randsum-intel-xeon-2c2t-threads.csv', 'compare-randsum-oxide-virtual-turin-like-2c2t-threads.csv']
+array data_machine[18] = [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]
+array data_rank[18] = [1, 1, 1, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7]
 load 'style.gp'
 load 'compare.gp'

@@ -1,10 +1,10 @@
 # compare-time-matmul.gp - matmul: median wall time on each machine
-# Drawn by scripts/cbench.py from results/amd-epyc-2c2t, results/intel-xeon-2c2t. To change it, edit the
+# Drawn by scripts/cbench.py from /work/main/results/amd-epyc-2c2t, /work/main/results/intel-xeon-2c2t, /work/main/results/oxide-virtual-turin-like-2c2t. To change it, edit the
 # values below, style.gp (every chart's look) or compare.gp (this kind of chart),
 # then run, in this folder: gnuplot compare-time-matmul.gp (it writes ../compare-time-matmul.png and .svg).
 if (!exists("out")) out = '../compare-time-matmul'
 kind = 'time'
-array heading[3] = ['matmul: median wall time on each machine', 'amd-epyc-2c2t: AMD EPYC, 2 cores, 2 PUs, n = 2304', 'intel-xeon-2c2t: Intel(R) Xeon(R) Processor, 2 cores, 2 PUs, n = 2304']
+array heading[4] = ['matmul: median wall time on each machine', 'amd-epyc-2c2t: AMD EPYC, 2 cores, 2 PUs, n = 2304', 'intel-xeon-2c2t: Intel(R) Xeon(R) Processor, 2 cores, 2 PUs, n = 2304', 'oxide-virtual-turin-like-2c2t: Oxide Virtual Turin-like Processor , 2 cores, 2 PUs, n = 2304']
 array caption[3] = ['Points: median times; bars: 95% CIs of the median (order statistics). Black lines: bench-seq of each machine, dashed as the machine.', 'Colour: model; line and point style: machine; vertical lines: physical cores. A speedup alone does not compare machines: read it with the times.', "Shaded: p > a machine's PUs (darker where several overlap). Every point verified."]
 xlabel = 'workers p'
 ylabel = 'median wall time per run (log scale)'
@@ -12,19 +12,19 @@ xmode = 'workers'
 xlo = 0.5
 xhi = 4.5
 xtics = '1, 2, 4'
-array machine[2] = ['amd-epyc-2c2t', 'intel-xeon-2c2t']
-array machine_in[2] = [1, 1]
-array machine_cores[2] = [2, 2]
-array machine_pus[2] = [2, 2]
-array machine_offset[2] = [-0.036, 0.036]
-array seq_s[2] = [0.979790781, 0.570554699]
+array machine[3] = ['amd-epyc-2c2t', 'intel-xeon-2c2t', 'oxide-virtual-turin-like-2c2t']
+array machine_in[3] = [1, 1, 1]
+array machine_cores[3] = [2, 2, 2]
+array machine_pus[3] = [2, 2, 2]
+array machine_offset[3] = [-0.072, 0, 0.072]
+array seq_s[3] = [0.979790781, 0.570554699, 0.501044928]
 series_n = 7
 array series[7] = ['mpi', 'openblas', 'openmp', 'procpool', 'procs', 'threadpool', 'threads']
 array series_rank[7] = [1, 2, 3, 4, 5, 6, 7]
-data_n = 14
-array data[14] = ['compare-matmul-amd-epyc-2c2t-mpi.csv', 'compare-matmul-intel-xeon-2c2t-mpi.csv', 'compare-matmul-amd-epyc-2c2t-openblas.csv', 'compare-matmul-intel-xeon-2c2t-openblas.csv', 'compare-matmul-amd-epyc-2c2t-openmp.csv', 'compare-matmul-intel-xeon-2c2t-openmp.csv', 'compare-matmul-amd-epyc-2c2t-procpool.csv', 'compare-matmul-intel-xeon-2c2t-procpool.csv', 'compare-matmul-amd-epyc-2c2t-procs.csv', 'compare-matmul-intel-xeon-2c2t-procs.csv', 'compare-matmul-amd-epyc-2c2t-threadpool.csv', 'compare-matmul-intel-xeon-2c2t-threadpool.csv', 'compare-matmul-amd-epyc-2c2t-threads.csv', 'compare-matmul-intel-xeon-2c2t-threads.csv']
-array data_machine[14] = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2]
-array data_rank[14] = [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7]
+data_n = 21
+array data[21] = ['compare-matmul-amd-epyc-2c2t-mpi.csv', 'compare-matmul-intel-xeon-2c2t-mpi.csv', 'compare-matmul-oxide-virtual-turin-like-2c2t-mpi.csv', 'compare-matmul-amd-epyc-2c2t-openblas.csv', 'compare-matmul-intel-xeon-2c2t-openblas.csv', 'compare-matmul-oxide-virtual-turin-like-2c2t-openblas.csv', 'compare-matmul-amd-epyc-2c2t-openmp.csv', 'compare-matmul-intel-xeon-2c2t-openmp.csv', 'compare-matmul-oxide-virtual-turin-like-2c2t-openmp.csv', 'compare-matmul-amd-epyc-2c2t-procpool.csv', 'compare-matmul-intel-xeon-2c2t-procpool.csv', 'compare-matmul-oxide-virtual-turin-like-2c2t-procpool.csv', 'compare-matmul-amd-epyc-2c2t-procs.csv', 'compare-matmul-intel-xeon-2c2t-procs.csv', 'compare-matmul-oxide-virtual-turin-like-2c2t-procs.csv', 'compare-matmul-amd-epyc-2c2t-threadpool.csv', 'compare-matmul-intel-xeon-2c2t-threadpool.csv', 'compare-matmul-oxide-virtual-turin-like-2c2t-threadpool.csv', 'compare-matmul-amd-epyc-2c2t-threads.csv', 'compare-matmul-intel-xeon-2c2t-threads.csv', 'compare-matmul-oxide-virtual-turin-like-2c2t-threads.csv']
+array data_machine[21] = [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]
+array data_rank[21] = [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7]
 ylo = 0.123829602308
 yhi = 1.4058229432
 ytics = '"200 ms" 0.2, "500 ms" 0.5, "1 s" 1'

@@ -1,0 +1,23 @@
+# speedup-primes.gp - primes, N = 6500000: speedup over the sequential program (oxide-virtual-turin-like-2c2t)
+# Drawn by scripts/cbench.py from /work/main/results/oxide-virtual-turin-like-2c2t. To change it, edit the
+# values below, style.gp (every chart's look) or sweep.gp (this kind of chart),
+# then run, in this folder: gnuplot speedup-primes.gp (it writes ../speedup-primes.png and .svg).
+if (!exists("out")) out = '../speedup-primes'
+kind = 'speedup'
+array heading[2] = ['primes, N = 6500000: speedup over the sequential program', 'Oxide Virtual Turin-like Processor , 2 physical cores, 2 PUs (oxide-virtual-turin-like-2c2t, 2026-12-04)']
+array caption[3] = ['Points: median speedups; bars: 95% bootstrap intervals of the ratio of medians (2000 resamples). At least 10 runs per point (pooled over 2 interleaved rounds).', 'Base T_seq = 851 ms, 95% CI [841 ms, 861 ms]. Every point verified against the sequential result. 3 of 19 points noisy (CV > 3%).', 'Points are offset sideways slightly so that bars stay apart. Dashed line: the physical cores; shaded: more workers than PUs.']
+ylabel = 'speedup S(p) = T_seq / T(p)'
+cores = 2
+pus = 2
+pmax = 4
+xtics = '1, 2, 4'
+series_n = 6
+array series[6] = ['mpi', 'openmp', 'procpool', 'procs', 'threadpool', 'threads']
+array data[6] = ['sweep-primes-mpi.csv', 'sweep-primes-openmp.csv', 'sweep-primes-procpool.csv', 'sweep-primes-procs.csv', 'sweep-primes-threadpool.csv', 'sweep-primes-threads.csv']
+array rank[6] = [1, 3, 4, 5, 6, 7]
+array offset[6] = [-0.12, -0.072, -0.024, 0.024, 0.072, 0.12]
+seq_s = 0.850921438
+seq_title = 'bench-seq: 851 ms'
+unverified = ''
+load 'style.gp'
+load 'sweep.gp'

@@ -1,0 +1,26 @@
+# time-primes.gp - primes, N = 6500000: median wall time (oxide-virtual-turin-like-2c2t)
+# Drawn by scripts/cbench.py from /work/main/results/oxide-virtual-turin-like-2c2t. To change it, edit the
+# values below, style.gp (every chart's look) or sweep.gp (this kind of chart),
+# then run, in this folder: gnuplot time-primes.gp (it writes ../time-primes.png and .svg).
+if (!exists("out")) out = '../time-primes'
+kind = 'time'
+array heading[2] = ['primes, N = 6500000: median wall time', 'Oxide Virtual Turin-like Processor , 2 physical cores, 2 PUs (oxide-virtual-turin-like-2c2t, 2026-12-04)']
+array caption[3] = ['Points: median times; bars: 95% confidence intervals of the median (order statistics). At least 10 runs per point (pooled over 2 interleaved rounds).', 'Base T_seq = 851 ms, 95% CI [841 ms, 861 ms]. Every point verified against the sequential result. 3 of 19 points noisy (CV > 3%).', 'Points are offset sideways slightly so that bars stay apart. Dashed line: the physical cores; shaded: more workers than PUs.']
+ylabel = 'median wall time per run (log scale)'
+cores = 2
+pus = 2
+pmax = 4
+xtics = '1, 2, 4'
+series_n = 6
+array series[6] = ['mpi', 'openmp', 'procpool', 'procs', 'threadpool', 'threads']
+array data[6] = ['sweep-primes-mpi.csv', 'sweep-primes-openmp.csv', 'sweep-primes-procpool.csv', 'sweep-primes-procs.csv', 'sweep-primes-threadpool.csv', 'sweep-primes-threads.csv']
+array rank[6] = [1, 3, 4, 5, 6, 7]
+array offset[6] = [-0.12, -0.072, -0.024, 0.024, 0.072, 0.12]
+seq_s = 0.850921438
+seq_title = 'bench-seq: 851 ms'
+unverified = ''
+ylo = 0.145456656068
+yhi = 1.1538045324
+ytics = '"200 ms" 0.2, "500 ms" 0.5, "1 s" 1'
+load 'style.gp'
+load 'sweep.gp'

@@ -1,0 +1,26 @@
+# time-randsum.gp - randsum, N = 800000000: median wall time (oxide-virtual-turin-like-2c2t)
+# Drawn by scripts/cbench.py from /work/main/results/oxide-virtual-turin-like-2c2t. To change it, edit the
+# values below, style.gp (every chart's look) or sweep.gp (this kind of chart),
+# then run, in this folder: gnuplot time-randsum.gp (it writes ../time-randsum.png and .svg).
+if (!exists("out")) out = '../time-randsum'
+kind = 'time'
+array heading[2] = ['randsum, N = 800000000: median wall time', 'Oxide Virtual Turin-like Processor , 2 physical cores, 2 PUs (oxide-virtual-turin-like-2c2t, 2026-12-04)']
+array caption[3] = ['Points: median times; bars: 95% confidence intervals of the median (order statistics). At least 10 runs per point (pooled over 2 interleaved rounds).', 'Base T_seq = 139 ms, 95% CI [137 ms, 145 ms]. Every point verified against the sequential result. 4 of 19 points noisy (CV > 3%).', 'Points are offset sideways slightly so that bars stay apart. Dashed line: the physical cores; shaded: more workers than PUs.']
+ylabel = 'median wall time per run (log scale)'
+cores = 2
+pus = 2
+pmax = 4
+xtics = '1, 2, 4'
+series_n = 6
+array series[6] = ['mpi', 'openmp', 'procpool', 'procs', 'threadpool', 'threads']
+array data[6] = ['sweep-randsum-mpi.csv', 'sweep-randsum-openmp.csv', 'sweep-randsum-procpool.csv', 'sweep-randsum-procs.csv', 'sweep-randsum-threadpool.csv', 'sweep-randsum-threads.csv']
+array rank[6] = [1, 3, 4, 5, 6, 7]
+array offset[6] = [-0.12, -0.072, -0.024, 0.024, 0.072, 0.12]
+seq_s = 0.138656986
+seq_title = 'bench-seq: 139 ms'
+unverified = ''
+ylo = 0.0237020488889
+yhi = 0.1920986912
+ytics = '"30 ms" 0.03, "40 ms" 0.04, "50 ms" 0.05, "60 ms" 0.06, "70 ms" 0.07, "80 ms" 0.08, "90 ms" 0.09, "100 ms" 0.1'
+load 'style.gp'
+load 'sweep.gp'
