@@ -1431,6 +1431,11 @@ static int cmd_ratio(int argc, char **argv, const struct boot_opts *bo)
 
 /* --- main -------------------------------------------------------------------------------- */
 
+static void free_args(char ***args)
+{
+    free(*args);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -1474,7 +1479,8 @@ int main(int argc, char **argv)
     struct boot_opts bo = { CB_SUM_SEED, CB_SUM_RESAMPLES };
     const char *output = NULL;
     int quiet = 0, c;
-    char **args = calloc((size_t)argc, sizeof *args);
+    /* freed on every way out of main, the refusals' early returns included */
+    char **args __attribute__((cleanup(free_args))) = calloc((size_t)argc, sizeof *args);
     int nargs = 0;
     if (!args)
         return usage("out of memory");
@@ -1558,6 +1564,5 @@ int main(int argc, char **argv)
         rc = cmd_ratio(nargs, args, &bo);
         break;
     }
-    free(args);
     return rc;
 }

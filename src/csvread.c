@@ -210,7 +210,8 @@ int cb_csv_list(const char *dir, char ***paths, size_t *n)
         cb_csv_list_free(list, cnt);
         return rc;
     }
-    qsort(list, cnt, sizeof *list, cmp_path); /* one folder: the names' order */
+    if (cnt > 1) /* (no list at all when the folder holds no CSV) */
+        qsort(list, cnt, sizeof *list, cmp_path); /* one folder: the names' order */
     *paths = list;
     *n = cnt;
     return 0;
