@@ -61,6 +61,14 @@ def make_dir(option: str, path: Path) -> None:
         raise Usage(f"{option} '{path}': cannot create the folder ({e.strerror})") from None
 
 
+def nonempty(path: Path) -> bool:
+    """A file that exists and holds something (a folder or an unreadable path: no)."""
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write path whole or not at all: a hidden temporary file beside it, flushed to disk,
     then renamed. A full disk or a folder we cannot write raises Failure and leaves

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from . import charts, common
 from .binaries import Build
-from .common import ROOT, Failure, Machine, Usage, check_creatable, one_line, parse_csv_text, \
-    write_atomic
+from .common import (ROOT, Failure, Machine, Usage, check_creatable, nonempty, one_line,
+                     parse_csv_text, write_atomic)
 from .runner import runner
 
 NAME = "compare"
@@ -53,9 +53,9 @@ def machines(dirs: list[Path]) -> list[Machine]:
     for d in dirs:
         if not d.is_dir():
             raise Usage(f"{d}: no such results folder")
-        if not _nonempty(d / "context.json"):
+        if not nonempty(d / "context.json"):
             raise Usage(f"{d}: no context.json: not a results folder")
-        if not _nonempty(d / "summary.csv"):
+        if not nonempty(d / "summary.csv"):
             raise Usage(f"{d}: no summary.csv (build/bench/bench-summary {d} writes it)")
         m = Machine(d / "context.json")
         if m.schema is None:
@@ -66,12 +66,6 @@ def machines(dirs: list[Path]) -> list[Machine]:
         found.append(m)
     return found
 
-
-def _nonempty(path: Path) -> bool:
-    try:
-        return path.is_file() and path.stat().st_size > 0
-    except OSError:
-        return False
 
 
 def overlap_line(a: str, b: str, csv_out: str) -> str:

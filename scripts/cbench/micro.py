@@ -29,8 +29,7 @@ from . import breakeven
 from .charts import draw_micro, human_bytes, micro_files
 from .binaries import Build
 from .common import (ROOT, Failure, Usage, check_creatable, csv_text, load_json, lock_folder,
-                     one_line, refuse_committed,
-                     say, write_atomic)
+                     nonempty, one_line, refuse_committed, say, write_atomic)
 from .progress import Progress, Step
 from .runner import runner
 
@@ -207,7 +206,7 @@ def draw_charts(out: Path, plots: Path, tell) -> bool:
 def make_tables(build: Build, out: Path, tell) -> bool:
     """factor.csv (bench-stats yardstick), then tables.md from every CSV present."""
     ok = factor = True
-    if _nonempty(out / "minimal.csv") and _nonempty(out / "overhead.csv"):
+    if nonempty(out / "minimal.csv") and nonempty(out / "overhead.csv"):
         r = runner()
         res = r.run([str(build.binary("bench-stats")), "yardstick", str(out), "-o",
                      str(out / "factor.csv")], capture=True, err_capture=True)
@@ -246,12 +245,6 @@ def cell(median: str, lo: str, hi: str, verdict: str = "") -> str:
     return s + " (within noise)" if verdict == "within noise" else s
 
 
-def _nonempty(f: Path) -> bool:
-    try:
-        return f.stat().st_size > 0
-    except OSError:
-        return False
-
 
 def _summaries(f: Path) -> list[dict[str, str]]:
     with open(f, newline="", encoding="utf-8", errors="replace") as fh:
@@ -277,7 +270,7 @@ def tables_md(d: Path, factor: bool = True) -> str:
     synchronisation, memory and break-even sizes, each from its CSV when present."""
     micro_files(d)
     out: list[str] = []
-    if factor and _nonempty(d / "factor.csv"):
+    if factor and nonempty(d / "factor.csv"):
         out += ["### Creating a worker: the suite against a minimal C loop (us per worker, p = 1)",
                 "",
                 "| operation | minimal C loop here | bench-overhead | ratio | PLATFORM.md, this machine family |",
@@ -293,25 +286,25 @@ def tables_md(d: Path, factor: bool = True) -> str:
                 cell(r["bench_median_us"], r["bench_ci_low_us"], r["bench_ci_high_us"]),
                 "%.2f (%s)" % (num(r["factor"]), within), f"{pub} |"]))
         out.append("")
-    if _nonempty(d / "overhead.csv"):
+    if nonempty(d / "overhead.csv"):
         out += ["### Creation and dispatch (median [95% CI], calibrated work subtracted)", ""]
         out += _overhead_table(_summaries(d / "overhead.csv"))
         out.append("")
-    if _nonempty(d / "ipc.csv"):
+    if nonempty(d / "ipc.csv"):
         out += ["### Channels: round trip (us) and one-way bandwidth (MiB/s), median [95% CI]", ""]
         out += _ipc_table(_summaries(d / "ipc.csv"))
         out.append("")
-    if _nonempty(d / "sync.csv"):
+    if nonempty(d / "sync.csv"):
         out += ["### Synchronisation: one operation alone (ns, empty loop subtracted) and p "
                 "workers on one object (million operations/s, all workers)", ""]
         out += _sync_table(_summaries(d / "sync.csv"))
         out.append("")
-    if _nonempty(d / "memory.csv"):
+    if nonempty(d / "memory.csv"):
         out += ["### Memory of the program and its workers (MiB, summed over the processes; "
                 "median [95% CI])", ""]
         out += _memory_table(_summaries(d / "memory.csv"))
         out.append("")
-    if _nonempty(d / "breakeven.csv"):
+    if nonempty(d / "breakeven.csv"):
         out += ["### Break-even sizes at p = all CPUs (speedup interval: seq ci_low / model "
                 "ci_high to seq ci_high / model ci_low)", "",
                 "| kernel | model | break-even size | swept | T_seq there (s) | T_model there (s) | speedup [interval] |",

@@ -15,7 +15,7 @@ import argparse
 from pathlib import Path
 
 from . import charts
-from .common import ROOT, Machine, Usage, say
+from .common import ROOT, Machine, Usage, nonempty, say
 
 NAME = "plot"
 HELP = "draw a results folder's speedup, efficiency and time charts (gnuplot)"
@@ -36,18 +36,12 @@ def results_dir(given: list[str]) -> Path:
     d = Path(given[0])
     if not d.is_dir():
         raise Usage(f"{d}: no such results folder")
-    if not _nonempty(d / "summary.csv"):
+    if not nonempty(d / "summary.csv"):
         raise Usage(f"{d}: no summary.csv (build/bench/bench-summary {d} writes it)")
-    if not _nonempty(d / "context.json"):
+    if not nonempty(d / "context.json"):
         raise Usage(f"{d}: no context.json")
     return d
 
-
-def _nonempty(path: Path) -> bool:
-    try:
-        return path.is_file() and path.stat().st_size > 0
-    except OSError:
-        return False
 
 
 def run(args: argparse.Namespace) -> int:
