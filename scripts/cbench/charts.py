@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .common import (TEMPLATES, Failure, Machine, Usage, check_creatable, csv_text, make_dir,
-                     one_line, read_csv, say, secs)
+                     one_line, read_csv, say, secs, whole)
 from .runner import runner
 
 GNUPLOT_MISSING = "gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts"
@@ -215,7 +215,7 @@ class Charts:
         make_dir("--out", out)
         r = runner()
         try:
-            tmp = Path(tempfile.mkdtemp(prefix=".charts.", dir=out))
+            tmp = Path(tempfile.mkdtemp(prefix=".charts.", suffix=".tmp", dir=out))
         except OSError as e:
             raise Failure(f"{out}: cannot write ({e.strerror})") from None
 
@@ -256,8 +256,11 @@ class Charts:
         drawn = [(tmp / ".out" / f"{c.stem}.{ext}", out / f"{c.stem}.{ext}")
                  for c in self.charts for ext in ("png", "svg")]
         for made, _ in drawn:
-            if not made.is_file() or made.stat().st_size == 0:
+            if not made.is_file():
                 raise Failure(f"gnuplot drew no {made.name}")
+            why = whole(made)
+            if why:
+                raise Failure(f"gnuplot's {made.name} is {why}: not kept")
         try:
             src = out / "src"
             src.mkdir(exist_ok=True)

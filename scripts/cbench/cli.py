@@ -65,6 +65,12 @@ def seed(text: str) -> int:
     return int(text)
 
 
+def seconds(text: str) -> float:
+    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,3})?", text) or float(text) <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}': not a positive number of seconds")
+    return float(text)
+
+
 def names(text: str) -> list[str]:
     if not re.fullmatch(r"[a-z0-9_]+(,[a-z0-9_]+)*", text):
         raise argparse.ArgumentTypeError(f"'{text}': expected NAME,NAME,...")
@@ -122,6 +128,8 @@ def main(argv: list[str]) -> int:
             rest, extra = rest[:i], rest[i + 1:]
         args = p.parse_args(rest)
         args.binary_args = extra
+        from . import environ
+        environ.neutralise()
         status = mod.run(args)
         runner().check()  # a signal after the last child still ends the run by it
         return status

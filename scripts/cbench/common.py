@@ -7,6 +7,7 @@ import csv
 import fcntl
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -122,9 +123,34 @@ def refuse_committed(folder: Path, what: str = "choose another --label or --out"
 _LOCKS: list[int] = []
 
 
+def lock_holder(folder: Path) -> int | None:
+    """The PID of the process that holds folder's lock (flock), from the kernel's table of
+    locks (/proc/locks: "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE ..."); None when none
+    is found."""
+    try:
+        st = os.stat(folder)
+        with open("/proc/locks", encoding="ascii", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    want = (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino)
+    for ln in lines:
+        w = ln.split()
+        if "->" in w or len(w) < 6 or w[1] != "FLOCK":
+            continue
+        try:
+            maj, mnr, ino = w[5].split(":")
+            if (int(maj, 16), int(mnr, 16), int(ino)) == want:
+                return int(w[4])
+        except ValueError:
+            continue
+    return None
+
+
 def lock_folder(folder: Path) -> None:
     """Hold folder for this run (flock on the folder itself: no file is created); a second
-    run into the same folder is refused at once. Released when the driver ends."""
+    run into the same folder is refused at once, with the holder's PID. Released when the
+    driver ends, however it ends (the kernel drops the lock with the last descriptor)."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as e:
@@ -133,9 +159,71 @@ def lock_folder(folder: Path) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
-        raise Usage(f"{folder} is in use by another run: wait for it, or choose another "
+        pid = lock_holder(folder)
+        who = f"another run (PID {pid})" if pid else "another run"
+        raise Usage(f"{folder} is in use by {who}: wait for it, or choose another "
                     "--label or --out") from None
     _LOCKS.append(fd)
+
+
+TMP_GLOB = ".*.tmp"  # every temporary file of the suite: .NAME.RANDOM.tmp, C and Python alike
+
+
+def remove_temporaries(*folders: Path) -> int:
+    """Remove what an earlier run killed outright (SIGKILL, power cut) left half-written in
+    folders: files named by the suite's one temporary pattern. Only under the folder's
+    lock. Returns how many were removed."""
+    n = 0
+    for d in folders:
+        if not d.is_dir():
+            continue
+        for t in d.glob(TMP_GLOB):
+            try:
+                if t.is_symlink() or t.is_file():
+                    t.unlink()
+                elif t.is_dir():
+                    shutil.rmtree(t)
+                n += 1
+            except OSError:
+                pass
+    return n
+
+
+def whole(path: Path) -> str | None:
+    """Why path is not a complete file of its kind (None when it is): a PNG whose chunks
+    do not run to IEND, an SVG or XML that does not parse, JSON that does not load, or an
+    empty file. A tool that wrote part of a file (a full disk) and exited 0 is caught here."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return f"cannot read ({e.strerror})"
+    if not data:
+        return "empty"
+    kind = path.suffix.lower()
+    if kind == ".png":
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            return "not a PNG"
+        i = 8
+        while i + 8 <= len(data):
+            n = int.from_bytes(data[i:i + 4], "big")
+            ctype = data[i + 4:i + 8]
+            i += 12 + n
+            if ctype == b"IEND":
+                return None if i <= len(data) else "a PNG cut short"
+        return "a PNG cut short (no IEND chunk)"
+    if kind in (".svg", ".xml"):
+        import xml.etree.ElementTree as ET
+        try:
+            ET.fromstring(data)
+        except ET.ParseError as e:
+            return f"not well-formed XML ({e})"
+        return None
+    if kind == ".json":
+        try:
+            json.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return "not valid JSON"
+    return None
 
 
 def read_csv(path: Path, need: Iterable[str] = (), what: str = "CSV") -> list[dict[str, str]]:

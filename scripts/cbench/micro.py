@@ -23,13 +23,14 @@ import csv
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 from . import breakeven
 from .charts import draw_micro, human_bytes, micro_files
 from .binaries import Build
 from .common import (ROOT, Failure, Usage, check_creatable, csv_text, load_json, lock_folder,
-                     nonempty, one_line, refuse_committed, say, write_atomic)
+                     nonempty, one_line, refuse_committed, remove_temporaries, say, write_atomic)
 from .progress import Progress, Step
 from .runner import runner
 
@@ -94,6 +95,7 @@ def run_micro(build: Build, out: Path, plots: Path, quick: bool, progress: Progr
         except OSError as e:
             raise Failure(f"{d}: cannot create the folder ({e.strerror})") from None
     lock_folder(out)
+    remove_temporaries(out, out / "breakeven", plots, plots / "src")
     for f in OUTPUTS:  # an earlier run's: a step that fails now must not leave them
         (out / f).unlink(missing_ok=True)
     res = r.run([str(build.binary("bench-info"))], capture=True, err_capture=True)
@@ -114,9 +116,15 @@ def run_micro(build: Build, out: Path, plots: Path, quick: bool, progress: Progr
     }
     status = 0
     for name, text, _, _ in STEPS:
-        with progress.step(text):
-            ok = work[name]()
+        limit, _ = progress.limit_s()
+        r.deadline = time.monotonic() + limit  # every program of the step, together
+        try:
+            with progress.step(text):
+                ok = work[name]()
+        finally:
+            r.deadline = None
         r.check()
+        remove_temporaries(out, out / "breakeven", plots)
         if not ok:
             status = 1
     progress.say(f"results in {out}, charts in {plots}, tables in {out / 'tables.md'}")
@@ -129,6 +137,8 @@ def _last(text: str) -> str:
 
 
 def _why(res) -> str:
+    if res.timed_out:
+        return "ran past the step's time limit: stopped"
     last = _last(res.err)
     return f"status {res.status}" + (f": {last}" if last else "")
 

@@ -19,6 +19,11 @@ from . import common
 from .common import fmt_time
 
 
+LIMIT_FACTOR = 20     # a step may take this many times its estimate ...
+LIMIT_MIN_S = 120     # ... but never less than this
+LIMIT_FIRST_S = 3600  # before anything was measured
+
+
 @dataclass
 class Step:
     kind: str
@@ -54,6 +59,20 @@ class Progress:
 
     def _has_prior(self, kind: str) -> bool:
         return any(s.kind == kind and s.prior_s is not None for s in self.steps)
+
+    def limit_s(self, fixed: float | None = None) -> tuple[float, float | None]:
+        """The time limit of the next step and the estimate it comes from: fixed when
+        given, else LIMIT_FACTOR times the estimate (at least LIMIT_MIN_S), or
+        LIMIT_FIRST_S when nothing has been measured yet. A program that runs past it hangs
+        (a stalled thread start under a memory limit, a lost wake-up) rather than runs
+        slowly: the factor leaves room for a loaded machine and for the worker counts that
+        oversubscribe."""
+        est = self.estimate(self.steps[self.next]) if self.next < len(self.steps) else None
+        if fixed is not None:
+            return fixed, est
+        if est is None:
+            return LIMIT_FIRST_S, None
+        return max(LIMIT_MIN_S, LIMIT_FACTOR * est), est
 
     def left(self) -> float | None:
         total = 0.0

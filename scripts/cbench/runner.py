@@ -17,6 +17,7 @@ import ctypes
 import os
 import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -29,6 +30,7 @@ class Result:
     status: int  # exit status, or 128+N when the child died of signal N
     out: str
     err: str
+    timed_out: bool = False  # stopped by the driver when its time limit ran out
 
 
 def _die_with_parent(parent: int) -> Callable[[], None]:
@@ -46,6 +48,7 @@ class Runner:
         self.signum: int | None = None
         self.child: subprocess.Popen | None = None
         self.cleanups: list[Callable[[], None]] = []
+        self.deadline: float | None = None  # time.monotonic() by which every child must end
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(s, self._on_signal)
         signal.signal(signal.SIGALRM, self._on_alarm)
@@ -64,11 +67,7 @@ class Runner:
     def _forward(self, sig: int) -> None:
         child = self.child
         if child is not None and child.returncode is None:
-            for s in (sig, signal.SIGCONT):
-                try:
-                    os.killpg(child.pid, s)
-                except (ProcessLookupError, PermissionError):
-                    pass
+            self._signal_group(child.pid, sig)
 
     def interrupted(self) -> bool:
         return self.signum is not None
@@ -103,8 +102,14 @@ class Runner:
             timeout: float | None = None) -> Result:
         """Run argv in a process group of its own and wait for it. capture: its standard
         output as text; err_capture: its standard error as text (else both are ours, or
-        stdout goes to the file object given). A program that cannot start is status 127."""
+        stdout goes to the file object given). A program that cannot start is status 127.
+        timeout (seconds), or the deadline set for a whole step, whichever comes first: a
+        child still running then is stopped (SIGTERM, then SIGKILL) and its result is
+        status 124, timed_out."""
         self.check()
+        if self.deadline is not None:
+            left = max(0.1, self.deadline - time.monotonic())
+            timeout = left if timeout is None else min(timeout, left)
         try:
             child = subprocess.Popen(
                 list(argv), stdin=subprocess.DEVNULL,
@@ -117,27 +122,42 @@ class Runner:
         self.child = child
         if self.signum is not None:
             self._forward(signal.SIGTERM)
+        timed_out = False
         try:
-            out, err = child.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self._kill_group(child.pid)
-            out, err = child.communicate()
-            child.returncode = 124
+            try:
+                out, err = child.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                # as for a signal: SIGTERM first, so that the program removes its temporary
+                # files and stops its workers; SIGKILL to the group if it does not end
+                timed_out = True
+                self._signal_group(child.pid, signal.SIGTERM)
+                try:
+                    out, err = child.communicate(timeout=KILL_AFTER_S)
+                except subprocess.TimeoutExpired:
+                    self._kill_group(child.pid)
+                    out, err = child.communicate()
         finally:
             self._kill_group(child.pid)
             self.child = None
         status = child.returncode
         if status < 0:
             status = 128 - status
-        return Result(status, out or "", err or "")
+        if timed_out:
+            status = 124
+        return Result(status, out or "", err or "", timed_out)
 
     @staticmethod
-    def _kill_group(pgid: int) -> None:
+    def _signal_group(pgid: int, sig: int) -> None:
+        for s in (sig, signal.SIGCONT):
+            try:
+                os.killpg(pgid, s)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    @classmethod
+    def _kill_group(cls, pgid: int) -> None:
         """Whatever is left of a child's group once its leader ended (nothing, normally)."""
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        cls._signal_group(pgid, signal.SIGKILL)
 
 
 RUNNER: Runner | None = None

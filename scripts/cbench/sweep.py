@@ -3,15 +3,20 @@ answering --model-info) and the sequential baseline, at every worker count, in i
 rounds (each round runs every (model, kernel) once, shuffled with a recorded seed); then
 the summary (bench-summary) and the charts.
 
-Writes OUT/<label>/: context.json, lstopo.{png,svg,xml}, plan.csv, settings.txt, raw/ (one
+Writes OUT/<label>/: context.json, identity.json (what defines the run: --resume goes on
+only when all of it is the same), lstopo.{png,svg,xml}, plan.csv, settings.txt, raw/ (one
 CSV per model, kernel and round), summary.csv, sweep.json; and PLOTS/<label>/ with the
-charts and their sources (src/).
+charts and their sources (src/). One run per folder: a second one is refused while the
+first holds it.
+
+Every binary runs under a time limit from the cost model (--time-limit sets it): one that
+runs past it is stopped, reported, and the sweep goes on.
 
 Exit status: 0; 2 bad command line (nothing built, run or written); otherwise the first
-failing binary's status (3 a result failed verification, 4 a worker failed), after every
-configuration ran; 128+N when stopped by signal N: the running binary is stopped and
-waited for, and the finished configurations stay in raw/, complete (--resume runs only the
-rest).
+failing binary's status (3 a result failed verification, 4 a worker failed or a
+configuration ran past its time limit), after every configuration ran; 128+N when stopped
+by signal N: the running binary is stopped and waited for, and the finished configurations
+stay in raw/, complete (--resume runs only the rest).
 
 After --, the remaining arguments go to every benchmark binary (e.g. -- --bind cores)."""
 from __future__ import annotations
@@ -24,19 +29,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cli
+from . import cli, environ
 from .binaries import Build, Model
-from .common import (ROOT, Failure, Usage, check_creatable, csv_text, fmt_time, lock_folder,
-                     refuse_committed, say, write_atomic)
-from .progress import Progress, Step
+from .common import (ROOT, Failure, Usage, check_creatable, csv_text, fmt_time, load_json,
+                     lock_folder, refuse_committed, remove_temporaries, say, secs, whole,
+                     write_atomic)
+from .progress import LIMIT_FACTOR, LIMIT_FIRST_S, LIMIT_MIN_S, Progress, Step
 from .runner import runner
 
 PASSTHRU = True  # after --: arguments for every binary
 HELP = "the sweep alone: every model x kernel x worker count, summary and charts"
 QUICK_SIZES = {"primes": "300000", "randsum": "20000000", "matmul": "256"}
 DEFAULT_KERNELS = ["primes", "randsum", "matmul"]
+TIMED_OUT = 4  # the exit status of a run in which a configuration ran past its time limit
 SWEEP_CHARTS = ["speedup-*", "efficiency-*", "time-*", "sweep-*"]
-STARTED_OVER = ["summary.csv", "sweep.json", "plan.csv", "settings.txt", "context.json",
+STARTED_OVER = ["summary.csv", "sweep.json", "plan.csv", "settings.txt", "context.json", "identity.json",
                 "lstopo.png", "lstopo.svg", "lstopo.xml", "progress.json"]
 
 
@@ -63,6 +70,13 @@ def add_arguments(p) -> None:
     p.add_argument("--plots", help="parent folder of the charts (default: plots beside --out's folder)")
     p.add_argument("--resume", action="store_true",
                    help="keep the configurations an interrupted run of the same settings finished")
+    p.add_argument("--time-limit", type=cli.seconds, metavar="SECONDS",
+                   help="the longest one configuration may run before it is stopped and reported "
+                        f"failed (default: {LIMIT_FACTOR}x the cost model's estimate, at least "
+                        f"{LIMIT_MIN_S} s; {LIMIT_FIRST_S} s before anything was measured)")
+    p.add_argument("--foreign-topology", action="store_true",
+                   help="measure although HWLOC_XMLFILE or a similar variable makes hwloc "
+                        "describe another machine (the rows and context.json say so)")
     p.add_argument("--build", default=str(ROOT / "build"), help="build folder (default: build/ in the repository)")
     p.add_argument("--no-build", action="store_true", help="use the build folder as it is")
     p.add_argument("--check", action="store_true",
@@ -92,6 +106,8 @@ class Sweep:
     sizes: dict[str, str]
     nworkers: int
     settings: str
+    context: str = ""  # bench-info's context.json, as it stands now
+    identity: dict = field(default_factory=dict)  # what defines the run (identity.json)
     configs: list[Config] = field(default_factory=list)
 
 
@@ -107,6 +123,13 @@ def check_form(args) -> None:
             if k in args.kernels:
                 sizes.setdefault(k, v)
     args.sizes = sizes
+    bad = environ.foreign()
+    if bad and not args.foreign_topology:
+        raise Usage(f"{bad[0]} is set: hwloc would describe another machine than this one; "
+                    "unset it, or give --foreign-topology to measure anyway (the run is then "
+                    "marked as not this machine's)")
+    if args.foreign_topology and "--foreign-topology" not in args.binary_args:
+        args.binary_args = [*args.binary_args, "--foreign-topology"]
     if args.reps < args.rounds:
         raise Usage(f"--reps {args.reps} is fewer than --rounds {args.rounds}: "
                     "every round needs a repetition")
@@ -137,12 +160,12 @@ def prepare(args, build: Build) -> Sweep:
         if k not in args.kernels:
             raise Usage(f"--size {k}={v}: kernel {k} is not in --kernels {','.join(args.kernels)}")
     size_args = [a for k, v in args.sizes.items() for a in ("--size", f"{k}={v}")]
-    build.plan("seq", ["--kernel", ",".join(args.kernels), *size_args])
+    seq_plan = build.plan("seq", ["--kernel", ",".join(args.kernels), *size_args])
     # the worker list, expanded by a parallel model (the binaries know the machine); MPI
     # last, as it is the slowest to ask
     parallel = [m for m in names if not found[m].serial]
     parallel.sort(key=lambda m: m == "mpi")
-    nworkers = 1
+    nworkers, plan = 1, {"workers": [1], "plans": [[0]]}
     if parallel:
         probe = found[parallel[0]]
         k = "empty" if probe.runs("empty") else probe.kernels[0]
@@ -164,6 +187,15 @@ def prepare(args, build: Build) -> Sweep:
     if res.status:
         raise Usage(res.err.strip() or "bench-info --label failed")
     label = res.out.strip()
+    res = runner().run([str(build.binary("bench-info")), "--name", label], capture=True,
+                       err_capture=True, timeout=LIMIT_MIN_S)
+    runner().check()
+    try:
+        context = json.loads(res.out) if res.status == 0 else None
+    except ValueError:
+        context = None
+    if not isinstance(context, dict):
+        raise Failure(f"bench-info printed no context ({res.err.strip() or f'status {res.status}'})")
     sizes_txt = " ".join(f"{k}={args.sizes.get(k, 'default')}" for k in args.kernels)
     settings = (f"reps={args.reps} rounds={args.rounds} workers={args.workers} "
                 f"models={' '.join(names)} kernels={','.join(args.kernels)} sizes={sizes_txt} "
@@ -172,8 +204,61 @@ def prepare(args, build: Build) -> Sweep:
     sw = Sweep(args, build, Path(os.path.abspath(args.out)) / label,
                Path(os.path.abspath(args.plots)) / label, label,
                [found[n] for n in names], args.sizes, nworkers, settings)
+    sw.context = res.out
+    sw.identity = identity(args, names, seq_plan, plan, context)
     sw.configs = plan_configs(sw)
     return sw
+
+
+# What defines a run: a resumed run pools its samples with the earlier run's only when all
+# of these are the same. From the command line as the binaries resolved it (worker counts,
+# their PU plans, sizes), and from bench-info's context: the build, the machine, the CPUs
+# allowed, the CPU quota and the placement variables.
+CONTEXT_KEYS = {
+    "schema_version": ("schema_version",), "context_id": ("run", "context_id"),
+    "commit": ("suite", "commit"), "build_flags": ("suite", "build_flags"),
+    "compiler": ("suite", "compiler"), "libraries": ("suite", "libraries"),
+    "debug_build": ("suite", "debug_build"), "hostname": ("run", "hostname"),
+    "cpu": ("cpu", "brand"), "allowed_cpuset": ("topology", "allowed_cpuset"),
+    "bound_cpuset": ("topology", "bound_cpuset"), "this_machine": ("topology", "this_machine"),
+    "cgroup_cpu_quota": ("cgroup", "cpu_quota_cpus"),
+    "cgroup_cpuset": ("cgroup", "cpuset_effective"),
+}
+ENV_PREFIXES = ("HWLOC_", "OMP_", "GOMP_", "KMP_", "OPENBLAS_", "GOTO_")
+
+
+def identity(args, names: list[str], seq_plan: dict, plan: dict, context: dict) -> dict:
+    def dig(keys):
+        d = context
+        for k in keys:
+            d = d.get(k) if isinstance(d, dict) else None
+        return d
+    env = context.get("environment") if isinstance(context.get("environment"), dict) else {}
+    ident = {
+        "reps": args.reps, "rounds": args.rounds, "models": names, "kernels": list(args.kernels),
+        "workers": plan.get("workers"), "pu_plans": plan.get("plans"),
+        "sizes": {k.get("name"): k.get("size") for k in seq_plan.get("kernels", [])
+                  if isinstance(k, dict)},
+        "seed": args.seed, "order_seed": args.order_seed, "binary_args": list(args.binary_args),
+        "environment": {k: v for k, v in sorted(env.items()) if k.startswith(ENV_PREFIXES)},
+        "removed_from_environment": dict(environ.REMOVED),
+    }
+    ident.update({k: dig(v) for k, v in CONTEXT_KEYS.items()})
+    return ident
+
+
+def differences(old: dict, new: dict) -> list[str]:
+    """What changed between two identities, as 'key: old -> new' (short values)."""
+    def short(v):
+        t = json.dumps(v, sort_keys=True)
+        return t if len(t) <= 60 else t[:57] + "..."
+    out = []
+    for k in list(new) + [k for k in old if k not in new]:
+        if k == "removed_from_environment":  # (recorded; removed, they changed nothing)
+            continue
+        if old.get(k, "(absent)") != new.get(k, "(absent)"):
+            out.append(f"{k} {short(old.get(k, '(absent)'))} -> {short(new.get(k, '(absent)'))}")
+    return out
 
 
 def size_args_of(sizes: dict[str, str], kernel: str) -> list[str]:
@@ -203,23 +288,30 @@ def steps(sw: Sweep) -> list[Step]:
 
 
 def start(sw: Sweep) -> None:
-    """The folder: resumed (same settings only) or started over (what an earlier sweep
-    wrote removed, nothing else); then the settings, the machine and the plan."""
+    """The folder: locked, cleared of what a run killed outright left half-written, then
+    resumed (only when the run recorded in identity.json is this one) or started over
+    (what an earlier sweep wrote removed, nothing else); then the settings, the machine
+    and the plan."""
     a, dest = sw.args, sw.dest
-    settings_file = dest / "settings.txt"
+    ident_file = dest / "identity.json"
     refuse_committed(dest)
+    if os.path.lexists(dest) and not dest.is_dir():
+        raise Usage(f"{dest}: a file is where the results folder should be; move it, or "
+                    "choose another --label or --out")
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise Failure(f"{dest}: cannot create the folder ({e.strerror})") from None
     lock_folder(dest)
-    if a.resume and settings_file.exists():
-        try:
-            old = settings_file.read_text().strip()
-        except (OSError, UnicodeDecodeError):
-            raise Usage(f"--resume: {settings_file} cannot be read; drop --resume to start over") from None
-        if old != sw.settings:
-            raise Usage(f"--resume: {dest} was started with other settings ({old}); "
+    remove_temporaries(dest, dest / "raw", sw.plots, sw.plots / "src")
+    if a.resume and (ident_file.exists() or (dest / "settings.txt").exists()):
+        if not ident_file.exists():
+            raise Usage(f"--resume: {dest} holds no identity.json (an older version of the "
+                        "suite started it): drop --resume to start over")
+        old = load_json(ident_file)
+        diff = differences(old, sw.identity)
+        if diff:
+            raise Usage(f"--resume: {dest} was started by another run ({'; '.join(diff)}); "
                         "drop --resume to start over")
         say(f"resuming in {dest}")
     else:
@@ -230,28 +322,27 @@ def start(sw: Sweep) -> None:
             (dest / f).unlink(missing_ok=True)
         remove_charts(sw.plots)
     (dest / "raw").mkdir(exist_ok=True)
-    write_atomic(settings_file, sw.settings + "\n")
+    write_atomic(ident_file, json.dumps(sw.identity, indent=1, sort_keys=True) + "\n")
+    write_atomic(dest / "settings.txt", sw.settings + "\n")
+    if whole(dest / "context.json"):  # (a resumed run keeps the context of its start)
+        write_atomic(dest / "context.json", sw.context)
     r = runner()
-    if not (dest / "context.json").is_file() or (dest / "context.json").stat().st_size == 0:
-        res = r.run([str(sw.build.binary("bench-info")), "--name", sw.label], capture=True)
-        r.check()
-        if res.status:
-            raise Failure("bench-info failed: no context")
-        write_atomic(dest / "context.json", res.out)
     if shutil.which("lstopo"):
         for fmt in ("png", "svg", "xml"):
             target = dest / f"lstopo.{fmt}"
-            if target.is_file() and target.stat().st_size:
+            if not whole(target):
                 continue
-            tmp = dest / f".lstopo.{fmt}.tmp"
+            tmp = dest / f".lstopo.{os.getpid()}.{fmt}.tmp"
             clean = r.on_interrupt(lambda t=tmp: t.unlink(missing_ok=True))
-            res = r.run(["lstopo", "--of", fmt, str(tmp)], capture=True, err_capture=True)
-            if res.status == 0 and tmp.is_file():
+            res = r.run(["lstopo", "--of", fmt, str(tmp)], capture=True, err_capture=True,
+                        timeout=LIMIT_MIN_S)
+            why = whole(tmp) if res.status == 0 and not res.timed_out else None
+            if res.status == 0 and not res.timed_out and why is None:
                 os.replace(tmp, target)
             else:
                 tmp.unlink(missing_ok=True)
                 if not r.interrupted():
-                    say(f"lstopo cannot draw {fmt} here; skipped")
+                    say(f"lstopo cannot draw {fmt} here ({why or res.err.strip() or f'status {res.status}'}); skipped")
             r.forget(clean)
             r.check()
     write_atomic(dest / "plan.csv", csv_text(
@@ -291,15 +382,24 @@ def execute(sw: Sweep, progress: Progress) -> int:
         argv += a.binary_args
         text = f"round {c.round}/{a.rounds}: {c.model.name} {c.kernel}" + \
                (f" size {c.size}" if c.size else "") + f", {c.reps} reps"
+        limit, est = progress.limit_s(a.time_limit)
         with progress.step(text):
-            res = r.run(argv)
+            res = r.run(argv, timeout=limit)
         r.check()
-        if res.status:
+        if res.timed_out:
+            remove_temporaries(dest / "raw")
+            progress.say(f"bench-{c.model.name} --kernel {c.kernel} (workers {c.workers}) ran "
+                         f"past its time limit of {secs(limit)}"
+                         + (f" (the cost model expected about {secs(est)})" if est else "")
+                         + f": stopped; {c.file} failed and is not written")
+            status = status or TIMED_OUT
+        elif res.status:
             progress.say(f"bench-{c.model.name} --kernel {c.kernel} failed with status {res.status}")
             status = status or res.status
     finished = time.time()
     if kept:
         progress.say(f"{kept} configurations kept from the interrupted run")
+    r.deadline = time.monotonic() + 10 * LIMIT_MIN_S  # the summary and the charts
     res = r.run([str(sw.build.binary("bench-summary")), str(dest)])
     r.check()
     if res.status:
@@ -330,14 +430,14 @@ def execute(sw: Sweep, progress: Progress) -> int:
         r.check()
     else:
         progress.say("gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts")
+    r.deadline = None
     progress.say(f"{len(sw.configs)} configurations in {fmt_time(finished - t0)}; "
                  f"results in {dest}, charts in {sw.plots}")
     return status
 
 
 def _interrupted(dest: Path) -> None:
-    for t in dest.glob(".*.tmp"):
-        t.unlink(missing_ok=True)
+    remove_temporaries(dest, dest / "raw")
     if (dest / "raw").is_dir():
         say(f"interrupted; finished configurations are kept in {os.path.abspath(dest)}/raw "
             "(--resume continues)")

@@ -2,6 +2,7 @@
 the progress line's cost model, resume, and the child-process runner. No benchmark runs
 here (tests/charts.sh and tests/interrupt.sh run the real thing)."""
 import io
+import json
 import os
 import signal
 import tempfile
@@ -12,7 +13,7 @@ from types import SimpleNamespace
 
 from .support import ROOT, Refusals, main  # noqa: E402  (first: the driver on the path)
 
-from cbench import cli, common, sweep  # noqa: E402
+from cbench import cli, common, progress, sweep  # noqa: E402
 from cbench.binaries import Model  # noqa: E402
 from cbench.progress import Progress, Step  # noqa: E402
 from cbench.runner import runner  # noqa: E402
@@ -135,17 +136,46 @@ class CostModel(unittest.TestCase):
 
 
 class Resume(unittest.TestCase):
-    def test_other_settings_are_refused(self):
-        with tempfile.TemporaryDirectory() as d:
-            dest = Path(d) / "x"
-            dest.mkdir()
-            (dest / "settings.txt").write_text("reps=3 other\n")
-            sw = fake_sweep(["seq"], ["primes"])
-            sw.dest, sw.args.resume = dest, True
-            with self.assertRaises(common.Usage) as e:
-                sweep.start(sw)
-            self.assertIn("other settings", str(e.exception))
-            self.assertEqual(sorted(os.listdir(dest)), ["settings.txt"])
+    def started(self, identity):
+        """A folder an earlier run started with identity (None: an older suite's, with
+        settings.txt only), and a sweep to resume in it."""
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        dest = Path(self.tmp.name) / "x"
+        dest.mkdir()
+        (dest / "settings.txt").write_text("reps=3 other\n")
+        if identity is not None:
+            (dest / "identity.json").write_text(json.dumps(identity))
+        sw = fake_sweep(["seq"], ["primes"])
+        sw.dest, sw.plots, sw.args.resume = dest, Path(self.tmp.name) / "p", True
+        return sw
+
+    def test_another_run_is_refused_with_the_difference_named(self):
+        new = {"seed": 42, "allowed_cpuset": "0-1", "commit": "abc", "workers": [1, 2]}
+        sw = self.started(dict(new, allowed_cpuset="0", commit="def"))
+        sw.identity = new
+        with self.assertRaises(common.Usage) as e:
+            sweep.start(sw)
+        self.assertIn('allowed_cpuset "0" -> "0-1"', str(e.exception))
+        self.assertIn('commit "def" -> "abc"', str(e.exception))
+        self.assertNotIn("seed", str(e.exception))
+        self.assertEqual(sorted(os.listdir(sw.dest)), ["identity.json", "settings.txt"])
+
+    def test_a_folder_without_identity_is_not_resumed(self):
+        sw = self.started(None)
+        sw.identity = {"seed": 42}
+        with self.assertRaises(common.Usage) as e:
+            sweep.start(sw)
+        self.assertIn("no identity.json", str(e.exception))
+        self.assertEqual(sorted(os.listdir(sw.dest)), ["settings.txt"])
+
+    def test_differences(self):
+        self.assertEqual(sweep.differences({"a": 1, "b": [1]}, {"a": 1, "b": [1]}), [])
+        self.assertEqual(sweep.differences({"a": 1}, {"a": 2, "c": "x"}),
+                         ["a 1 -> 2", 'c "(absent)" -> "x"'])
+        # variables the driver removed changed nothing measured
+        self.assertEqual(sweep.differences({"removed_from_environment": {}},
+                                           {"removed_from_environment": {"OMP_PLACES": "x"}}), [])
 
 
 class Children(unittest.TestCase):
@@ -172,7 +202,7 @@ class Folders(unittest.TestCase):
             common.lock_folder(Path(d))
             with self.assertRaises(common.Usage) as e:
                 common.lock_folder(Path(d))
-            self.assertIn("in use by another run", str(e.exception))
+            self.assertIn(f"in use by another run (PID {os.getpid()})", str(e.exception))
             self.assertEqual(os.listdir(d), [])  # no lock file
 
     def test_committed_results_are_recognised_whatever_git_inherits(self):
@@ -202,7 +232,62 @@ class Folders(unittest.TestCase):
         self.assertEqual(args.sizes, {"primes": "300000"})
 
 
+class Limits(unittest.TestCase):
+    def test_time_limit_from_the_cost_model(self):
+        clock = Clock()
+        p = Progress([Step("k", 1), Step("k", 2), Step("k", 100)], stream=io.StringIO(), clock=clock)
+        self.assertEqual(p.limit_s(), (progress.LIMIT_FIRST_S, None))  # nothing measured
+        self.assertEqual(p.limit_s(7.5), (7.5, None))
+        with p.step("a"):
+            clock.t += 1
+        self.assertEqual(p.limit_s(), (progress.LIMIT_MIN_S, 2.0))  # 20 x 2 s < the minimum
+        with p.step("b"):
+            clock.t += 2
+        self.assertEqual(p.limit_s(), (progress.LIMIT_FACTOR * 100, 100.0))
+
+    def test_a_child_past_its_limit_is_asked_to_stop_first(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = runner()
+            # a program that cleans up on SIGTERM (as the binaries remove their temporary
+            # files) gets the chance to
+            res = r.run(["sh", "-c", f"trap 'touch {d}/cleaned; exit 9' TERM; sleep 30 & wait"],
+                        timeout=0.5)
+            self.assertEqual((res.status, res.timed_out), (124, True))
+            self.assertTrue(os.path.exists(f"{d}/cleaned"))
+            r.deadline = time.monotonic() + 0.3  # a step's deadline bounds every child
+            try:
+                t = time.monotonic()
+                self.assertTrue(r.run(["sleep", "30"]).timed_out)
+                self.assertLess(time.monotonic() - t, 10)
+            finally:
+                r.deadline = None
+
+
 class Files(unittest.TestCase):
+    def test_whole_finds_cut_files(self):
+        png = (ROOT / "results" / "amd-epyc-2c2t" / "lstopo.png").read_bytes()
+        svg = (ROOT / "results" / "amd-epyc-2c2t" / "lstopo.svg").read_bytes()
+        with tempfile.TemporaryDirectory() as d:
+            for name, data in [("a.png", png), ("a.svg", svg), ("a.json", b'{"a": [1, 2]}'),
+                               ("a.xml", b"<a><b/></a>")]:
+                f = Path(d) / name
+                f.write_bytes(data)
+                self.assertIsNone(common.whole(f), name)
+                f.write_bytes(data[:len(data) * 4 // 5])  # 40 of 50 KB, as on a full disk
+                self.assertIsNotNone(common.whole(f), name)
+                f.write_bytes(b"")
+                self.assertEqual(common.whole(f), "empty")
+
+    def test_temporaries_of_a_killed_run_are_removed(self):
+        with tempfile.TemporaryDirectory() as d:
+            for n in (".a.csv.Xy12Ab.tmp", ".lstopo.9.png.tmp", "keep.csv", ".hidden"):
+                (Path(d) / n).write_text("x")
+            (Path(d) / ".charts.abc.tmp").mkdir()
+            (Path(d) / ".charts.abc.tmp" / "f").write_text("x")
+            self.assertEqual(common.remove_temporaries(Path(d), Path(d) / "absent"), 3)
+            self.assertEqual(sorted(os.listdir(d)), [".hidden", "keep.csv"])
+
+
     def test_write_atomic_leaves_no_temporary(self):
         with tempfile.TemporaryDirectory() as d:
             f = Path(d) / "a.csv"
