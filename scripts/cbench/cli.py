@@ -38,7 +38,8 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
         m = re.match(r"argument (\S+?)(?:/\S+)?: expected one argument", message)
         if m:
-            message = f"{m.group(1)} needs a value"
+            message = (f"{m.group(1)} needs a value (one that starts with '-' is written "
+                       f"{m.group(1)}=-VALUE)")
         elif message.startswith("unrecognized arguments: "):
             message = f"unknown argument '{message.split(': ', 1)[1].split()[0]}' (see --help)"
         else:
