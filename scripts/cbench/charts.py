@@ -132,7 +132,8 @@ def machine_names(dirs: Sequence[Path], labels: Sequence[str]) -> list[str]:
 
 def machine_line(m: Machine) -> str:
     return (f"{m.brand}, {m.cores} physical cores, {m.pus} PUs ({m.label}"
-            f"{', ' + m.date[:10] if m.date else ''})")
+            f"{', ' + m.date[:10] if m.date else ''})"
+            + ("" if m.this_machine else ": a topology NOT of the machine measured"))
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -299,6 +300,7 @@ class _Group:
     seq: dict | None = None
     series: dict = field(default_factory=dict)  # name -> rows, in the summary's order
     unverified: list = field(default_factory=list)
+    over_quota: set = field(default_factory=set)  # p of the points above the CPU quota
 
 
 def read_summary(path: Path, need: Sequence[str] = SWEEP_NEED) -> list[dict[str, str]]:
@@ -317,6 +319,8 @@ def _group_summary(path: Path, rows: list[dict[str, str]]) -> tuple[dict, list[s
         g.runs_max = max(g.runs_max, number(r, "runs", path, line, whole=True))
         g.bad += r["verified"] != "yes"
         g.noisy += "noisy" in r["warnings"].split(";")
+        if "quota" in r["warnings"].split(";"):
+            g.over_quota.add(p)
         g.points += 1
         med = number(r, "median_s", path, line)
         lo = maybe(r, "ci_low_s", path, line)
@@ -380,6 +384,9 @@ def draw_sweep(results_dir: Path, out: Path) -> int:
                 f"{secs(seq['ci_high_s'])}].")
         noise = f" {g.noisy} of {g.points} points noisy (CV > 3%)." if g.noisy else ""
         tseq = float(seq["median_s"]) if seq is not None else None
+        quota_note = [f"Hatched: more workers than the CPU quota ({m.quota:g} CPUs, cgroup "
+                      "cpu.max): those points measure the quota, not the machine."] \
+            if g.over_quota and m.quota else []
         for kind in ("speedup", "efficiency", "time"):
             if kind == "speedup":
                 title = f"{what}: speedup over the sequential program"
@@ -399,8 +406,9 @@ def draw_sweep(results_dir: Path, out: Path) -> int:
                 kind=kind, heading=[title, machine],
                 caption=[cap, f"{base} {verdict}{noise}",
                          "Points are offset sideways slightly so that bars stay apart. Dashed "
-                         "line: the physical cores; shaded: more workers than PUs."],
+                         "line: the physical cores; shaded: more workers than PUs."] + quota_note,
                 ylabel=ylabel, cores=m.cores, pus=m.pus, pmax=pmax, xtics=p_tics(g.ps),
+                quota_from=min(g.over_quota) - 0.5 if g.over_quota else 0,
                 series_n=len(names), series=names, data=files, rank=[rank[s] for s in names],
                 offset=[(j - (len(names) + 1) / 2) * step for j in range(1, len(names) + 1)],
                 seq_s=Num(seq["median_s"]) if seq is not None else math.nan,

@@ -282,6 +282,9 @@ class Machine:
         if not (isinstance(cores, int) and isinstance(pus, int) and cores > 0 and pus > 0):
             raise Usage(f"{path}: no topology.cores and topology.pus")
         self.cores, self.pus = cores, pus
+        quota = get("cgroup", "cpu_quota_cpus")  # (schema 2; None: unlimited or not recorded)
+        self.quota = quota if isinstance(quota, (int, float)) and quota > 0 else None
+        self.this_machine = get("topology", "this_machine") is not False
 
 
 def _dig(doc, keys):

@@ -10,7 +10,7 @@
 # and gives the templates: terminal(ext), colour(i), point(i), open_point(i), dash(i),
 # or_else(a, b), the colours below, key_outside and key_inside, the margins (top_edge,
 # bottom_edge), and the commands (for eval) of the bands and lines: oversub_band,
-# oversub_label, smt_band, smt_label, cores_line, clear_heading.
+# oversub_label, smt_band, smt_label, quota_band, quota_label, cores_line, clear_heading.
 # Data files are CSV with a header line (columns are used by name) after a comment line.
 
 reset
@@ -49,6 +49,7 @@ cores_colour = '#555555'    # the vertical line at the physical cores
 oversub_colour = '#f4a582'  # p > PUs: oversubscribed
 oversub_text = '#a03c00'
 smt_colour = '#93b7e3'      # cores < p <= PUs: SMT siblings
+quota_colour = '#e7a0a0'    # p > the cgroup CPU quota: hatched
 smt_text = '#2060a0'
 band_alpha = 0.3            # bands are transparent: several machines' bands add up
 line_width = 2
@@ -86,6 +87,8 @@ eval set_heading
 oversub_band(tag, x0) = sprintf("set object %d rect from first %.12g, graph 0 to graph 1, graph 1 behind fc rgb '%s' fs transparent solid %g noborder", tag, x0, oversub_colour, band_alpha)
 oversub_label(tag, x, text) = sprintf("set label %d '%s' at first %.12g, graph 0.97 center tc rgb '%s' font '%s' front", tag, text, x, oversub_text, band_font)
 # SMT siblings (more workers than cores, not more than PUs): shaded from x0 to x1
+quota_band(tag, x0) = sprintf("set object %d rect from first %.12g, graph 0 to graph 1, graph 1 behind fc rgb '%s' fs transparent pattern 5 noborder", tag, x0, quota_colour)
+quota_label(tag, x, text) = sprintf("set label %d '%s' at first %.12g, graph 0.91 center tc rgb '%s' font '%s' front", tag, text, x, bad_colour, band_font)
 smt_band(tag, x0, x1) = sprintf("set object %d rect from first %.12g, graph 0 to first %.12g, graph 1 behind fc rgb '%s' fs transparent solid %g noborder", tag, x0, x1, smt_colour, band_alpha)
 smt_label(tag, x, text) = sprintf("set label %d '%s' at first %.12g, graph 0.97 center tc rgb '%s' font '%s' front", tag, text, x, smt_text, band_font)
 # the physical cores: a vertical line at x, dash type dt

@@ -6,6 +6,7 @@
 #   heading, caption (see style.gp), ylabel
 #   cores, pus      the machine's physical cores and PUs; pmax the largest p measured
 #   xtics           the measured p as a gnuplot tic list ('1, 2, 4'), or '' (automatic)
+#   quota_from      where the points above the cgroup CPU quota begin (p - 0.5), 0: none
 #   series_n        how many series; arrays series (names), data (their files, rows of
 #                   summary.csv), rank (palette place), offset (sideways shift, in workers)
 #   seq_s, seq_title  bench-seq's median time (NaN: none) and its key entry
@@ -65,6 +66,11 @@ if (pmax > pus) {
 if (pus > cores) {
     eval smt_band(2, cores + 0.5, pus + 0.5)
     eval smt_label(2, (cores + pus + 1) / 2.0, 'SMT siblings')
+}
+# more workers than the CPU quota (cgroup cpu.max): hatched
+if (quota_from > 0) {
+    eval quota_band(3, quota_from)
+    eval quota_label(3, (quota_from + xmax) / 2, 'p > CPU quota')
 }
 eval cores_line(1, cores, 2)
 

@@ -174,6 +174,30 @@ class SweepFiles(unittest.TestCase):
         self.assertIn("speedup-primes-1000", [x.stem for x in c.charts])
         self.assertIn("time-primes-6500000", [x.stem for x in c.charts])
 
+    def test_points_above_the_cpu_quota_are_hatched_and_said(self):
+        import csv
+        import json
+        with tempfile.TemporaryDirectory() as t:
+            d = Path(t)
+            ctx = json.loads((SWEEP / "context.json").read_text())
+            ctx["cgroup"] = {"cpu_quota_cpus": 1.5}
+            (d / "context.json").write_text(json.dumps(ctx))
+            rows = list(csv.DictReader((SWEEP / "summary.csv").read_text().splitlines()))
+            for r in rows:
+                if int(r["workers"]) > 1:
+                    r["warnings"] = ";".join(w for w in (r["warnings"], "quota") if w)
+            with open(d / "summary.csv", "w", newline="") as f:
+                w = csv.DictWriter(f, fieldnames=list(rows[0]))
+                w.writeheader()
+                w.writerows(rows)
+            c = collect(charts.draw_sweep, d, d / "plots")
+        v = c.charts[0].variables
+        self.assertEqual(v["quota_from"], 1.5)
+        self.assertIn("Hatched: more workers than the CPU quota (1.5 CPUs", v["caption"][-1])
+        v0 = self.c.charts[0].variables  # no quota: no band, no line
+        self.assertEqual(v0["quota_from"], 0)
+        self.assertNotIn("quota", " ".join(v0["caption"]))
+
     def test_bad_numbers_are_refused(self):
         with tempfile.TemporaryDirectory() as t:
             d = Path(t)
