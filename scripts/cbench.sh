@@ -7,4 +7,4 @@ py=/usr/bin/python3
 [ -x $py ] || py=python3
 command -v $py >/dev/null 2>&1 || bash "$(dirname "$0")/setup.sh" || exit 1
 trap '' INT
-exec $py -S "$(dirname "$0")/cbench.py" "$@" # (-S: no site packages, a quicker start)
+exec $py -E -S "$(dirname "$0")/cbench.py" "$@" # (-E: no PYTHON* variables; -S: no site packages, a quicker start)
