@@ -7,11 +7,21 @@
  * PLATFORM.md: its codename is stored under a name that says it is libcpuid's guess, and
  * its core counts are not used. cpuid_get_raw_data may move the calling thread, so the
  * thread's binding is saved and restored around it.
+ *
+ * run.context_id (environ.c computes it; the binaries write the same id in their rows'
+ * `context` column) is the FNV-1a 64 hash of: the schema version, CB_GIT_COMMIT,
+ * CB_BUILD_FLAGS, CB_COMPILER, CB_LIBRARIES, the hostname, hwloc's allowed cpuset after
+ * topo.c's restriction, the cgroup CPU quota, and the variables HWLOC_*, OMP_*, GOMP_*,
+ * KMP_*, OPENBLAS_*, GOTO_* (sorted; not OMP_PLACES and OMP_PROC_BIND while CB_OMP_BIND
+ * marks bench-openmp's re-executed start; never CB_* or OMPI_*). "cgroup" records the
+ * CPU quota (cb_cpu_quota, shared with the harness); topology.this_machine is false when
+ * HWLOC_XMLFILE and the like make hwloc describe another machine.
  */
 #define _GNU_SOURCE
 #include "context.h"
 
 #include "build_info.h"
+#include "environ.h"
 #include "output.h"
 #include "timer.h"
 
@@ -179,6 +189,10 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
     read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", governor, sizeof governor);
     read_line("/sys/devices/system/cpu/cpufreq/boost", boost, sizeof boost);
     read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", no_turbo, sizeof no_turbo);
+    struct cb_cgroup cg;
+    cb_cpu_quota(&cg);
+    char id[17];
+    cb_context_id(topo, &cg, id);
 
     fprintf(f, "{\n  \"schema_version\": %d,\n  \"suite\": {\n", CB_SCHEMA_VERSION);
     kv(f, "version", CB_VERSION, 0);
@@ -191,6 +205,7 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
     kv(f, "date", when, 0);
     kv(f, "hostname", host, 0);
     kv(f, "label", lab, 0);
+    kv(f, "context_id", id, 0); /* environ.h: equal in every model binary's rows */
     fprintf(f, "    \"load_average\": [%.2f, %.2f, %.2f],\n", load[0], load[1], load[2]);
     fprintf(f, "    \"timer_resolution_s\": %.3g,\n    \"timer_cost_s\": %.3g\n  },\n",
             cb_timer_resolution(), cb_timer_cost());
@@ -238,7 +253,9 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
     kvi(f, "memory_bytes", (long long)topo->memory, 0);
     kvi(f, "hwloc_memory_bytes", (long long)topo->hwloc_memory, 0);
     kv(f, "allowed_cpuset", set, 0);
-    kv(f, "bound_cpuset", bound, 1);
+    kv(f, "bound_cpuset", bound, 0);
+    /* false under HWLOC_XMLFILE and the like: the figures above are another machine's */
+    fprintf(f, "    \"this_machine\": %s\n", cb_topology_is_this_machine(topo) ? "true" : "false");
     fprintf(f, "  },\n  \"system\": {\n");
     kv(f, "kernel", u.release, 0);
     kv(f, "kernel_version", u.version, 0);
@@ -247,15 +264,20 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
     kv(f, "governor", governor, 0);
     kv(f, "boost", boost, 0);
     kv(f, "intel_no_turbo", no_turbo, 1);
+    fprintf(f, "  },\n  \"cgroup\": {\n");
+    kv(f, "path", cg.path, 0);
+    kv(f, "cpu_max", cg.cpu_max, 0);
+    if (cg.quota_cpus > 0)
+        fprintf(f, "    \"cpu_quota_cpus\": %.6g,\n", cg.quota_cpus);
+    else
+        fprintf(f, "    \"cpu_quota_cpus\": null,\n");
+    kv(f, "cpuset_effective", cg.cpuset_effective, 1);
     fprintf(f, "  },\n  \"environment\": {");
     extern char **environ;
     int first = 1;
     for (char **e = environ; *e; e++)
-        if (!strncmp(*e, "OMP_", 4) || !strncmp(*e, "GOMP_", 5) || !strncmp(*e, "HWLOC_", 6) ||
-            !strncmp(*e, "OPENBLAS_", 9) || !strncmp(*e, "OMPI_", 5) || !strncmp(*e, "CB_", 3)) {
+        if (cb_env_recorded(*e)) { /* execve lets a parent pass an entry without '=': not */
             const char *eq = strchr(*e, '=');
-            if (!eq)
-                continue; /* execve lets a parent pass an entry without '=' */
             char key[128];
             snprintf(key, sizeof key, "%.*s", (int)(eq - *e), *e);
             fprintf(f, "%s\n    ", first ? "" : ",");

@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define CB_SCHEMA_VERSION 1
+/* 2: the binaries' CSV ends with quota_cpus, schema and context; context.json has
+ * "cgroup", run.context_id and topology.this_machine (issue 16). */
+#define CB_SCHEMA_VERSION 2
 
 /* A label for result folders: stable for the same machine (CPU brand, cores and PUs),
  * lower case, [a-z0-9-] only. */

@@ -14,6 +14,7 @@
 
 #include "bind.h"
 #include "build_info.h"
+#include "environ.h"
 #include "fault.h"
 #include "options.h"
 #include "output.h"
@@ -119,6 +120,10 @@ static void print_help(const struct cb_model *m)
            "      --plan            check the command line, print each worker count's plan\n"
            "                        (the PU of every worker) and run nothing; with --json,\n"
            "                        as one JSON object (workers, plans, kernels and sizes)\n"
+           "      --foreign-topology  measure although HWLOC_XMLFILE, HWLOC_SYNTHETIC,\n"
+           "                        HWLOC_FSROOT, HWLOC_CPUID_PATH or HWLOC_THISSYSTEM make\n"
+           "                        hwloc describe another machine (refused otherwise); the\n"
+           "                        rows get the warning foreign-topology\n"
            "  -o, --output FILE     write the CSV to FILE (atomically) instead of stdout\n"
            "      --raw             add one row per repetition (row=raw)\n"
            "  -q, --quiet           no progress or summary lines on stderr\n"
@@ -433,6 +438,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         { "plan", no_argument, NULL, 1011 },
         { "json", no_argument, NULL, 1012 },
         { "wait", required_argument, NULL, 1013 },
+        { "foreign-topology", no_argument, NULL, 1014 },
         { 0, 0, 0, 0 },
     };
     struct size_arg sizes[16];
@@ -576,6 +582,9 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         case 1012:
             json = 1;
             break;
+        case 1014:
+            o->foreign_topology = 1;
+            break;
         case 1013: {
             if (!(m->flags & CB_MODEL_WAIT))
                 return usage_error("--wait: model %s has no pool whose threads wait", m->name);
@@ -657,6 +666,11 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         print_plans(o, topo, synthetic, xml);
         return -1;
     }
+    /* planning for another machine is legitimate, measuring it is not (environ.h) */
+    if ((rc = cb_foreign_topology_check(topo, o->foreign_topology, err, sizeof err)) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return rc;
+    }
     if (m->flags & CB_MODEL_OMP_PLACES)
         omp_places(o, topo, argv);
     if (o->output && cb_output_reserve(o->output, err, sizeof err) < 0)
@@ -736,6 +750,7 @@ struct ctx {
     void *pool;              /* the model's pool for the current kernel, or NULL */
     double *ref_out;         /* inexact models: a copy of the reference output */
     double pool_create_s;    /* how long open() took */
+    const struct cb_run_env *env; /* the quota and context id of every row (environ.h) */
 };
 
 static const char *const csv_header =
@@ -743,7 +758,7 @@ static const char *const csv_header =
     "wall_s,median_s,min_s,max_s,mean_s,stddev_s,cv,ci_low_s,ci_high_s,outliers,"
     "setup_s,compute_s,collect_s,user_s,sys_s,util,imbalance,pool_create_s,gflops,result,"
     "checksum,verified,binding,migrations,pu_plan,pu_map,seed,warnings,hosts,"
-    "world_start_s,wait,wait_cpu_s\n";
+    "world_start_s,wait,wait_cpu_s,quota_cpus,schema,context\n";
 
 static void fmt_checksum(const struct cb_result *r, char *buf, size_t len)
 {
@@ -785,9 +800,11 @@ static void csv_world(struct ctx *x, const struct cfg_run *c, double wait_cpu)
     if (c->world_start_s > 0)
         fprintf(x->csv, "%.9f", c->world_start_s);
     if (x->model->flags & CB_MODEL_WAIT)
-        fprintf(x->csv, ",%s,%.9f\n", cb_wait_name((enum cb_wait)x->o->wait), wait_cpu);
+        fprintf(x->csv, ",%s,%.9f", cb_wait_name((enum cb_wait)x->o->wait), wait_cpu);
     else
-        fputs(",,\n", x->csv);
+        fputs(",,", x->csv);
+    cb_run_env_csv(x->csv, x->env);
+    fputc('\n', x->csv);
 }
 
 /* For an inexact model: the output against the reference output, element by element.
@@ -954,6 +971,8 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
         append_warn(warn, sizeof warn, x->global_warn);
     if (c->p > x->topo->pus)
         append_warn(warn, sizeof warn, "oversubscribed");
+    if (cb_quota_exceeded(x->env, c->p))
+        append_warn(warn, sizeof warn, "quota");
     if (s.cv > CV_WARN)
         append_warn(warn, sizeof warn, "noisy");
     if (s.outliers)
@@ -1216,6 +1235,12 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
                         o.workers[i], topo.pus);
             break;
         }
+    struct cb_run_env env;
+    cb_run_env_init(&env, &topo);
+    if (!o.quiet)
+        cb_quota_warning(&env, prog, o.workers, o.nworkers);
+    if (o.foreign_topology && !cb_topology_is_this_machine(&topo))
+        append_warn(global, sizeof global, "foreign-topology");
 
     char *buf = NULL;
     size_t len = 0;
@@ -1241,7 +1266,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
         }
     }
     struct ctx x = { .model = model, .o = &o, .topo = &topo, .order = order, .csv = csv,
-                     .global_warn = global };
+                     .global_warn = global, .env = &env };
     for (size_t k = 0; k < o.nkernels && rc == 0; k++)
         rc = run_kernel(&x, k);
     free(order);

@@ -36,6 +36,8 @@ struct cb_options {
     int start, channel;           /* enum cb_start, enum cb_channel (harness.h) */
     int bind;                     /* enum cb_bind (bind.h) */
     int wait;                     /* enum cb_wait (pwait.h): how a pool's threads wait */
+    int foreign_topology;         /* --foreign-topology: measure although hwloc describes
+                                   * another machine (HWLOC_XMLFILE, ...); rows are marked */
 };
 
 /* Parse a worker list: items separated by commas, each N, A-B, A-B:S (every S-th), or

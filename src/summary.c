@@ -6,6 +6,12 @@
  * several files (the rounds of a sweep) are pooled. The series a point belongs to (one line
  * in a chart) is its model, qualified by its variant only when one folder holds several
  * variants of the same model.
+ *
+ * Only files that belong together are pooled (issue 16): every file of a set must have
+ * the first file's header (other columns are another schema version), and where the
+ * header has the schema 2 columns `schema` and `context`, every row must carry the first
+ * row's values (another context id is another build, machine, CPU set or environment:
+ * environ.h). Files of schema 1 have neither column and are pooled on their header alone.
  */
 #define _GNU_SOURCE
 #include "summary.h"
@@ -60,6 +66,10 @@ struct cb_sumset {
      * an empty slot; nslot a power of two, at least twice n. Rebuilt when it is too small
      * or was dropped (cb_sumset_write sorts g). */
     size_t *slot, nslot;
+    /* what every file must share with the first: its header (the fields joined by
+     * commas) and, for schema 2, the schema and context of its rows */
+    char *header, *header_path;
+    char *schema, *context, *context_path;
 };
 
 int cb_sumset_create(struct cb_sumset **set)
@@ -85,6 +95,11 @@ void cb_sumset_free(struct cb_sumset *set)
         group_free(&set->g[i]);
     free(set->g);
     free(set->slot);
+    free(set->header);
+    free(set->header_path);
+    free(set->schema);
+    free(set->context);
+    free(set->context_path);
     free(set);
 }
 
@@ -266,6 +281,58 @@ static int parse_double_strict(const char *s, double *v)
     return 0;
 }
 
+/* Is this file's header the set's? The first file's header becomes the set's. 0, -EINVAL
+ * with err, or -ENOMEM. */
+static int same_header(struct cb_sumset *set, const char *path, char **hdr, size_t nhdr,
+                       char *err, size_t errlen)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < nhdr; i++)
+        len += strlen(hdr[i]) + 1;
+    char *joined = malloc(len), *p = joined;
+    if (!joined)
+        return -ENOMEM;
+    for (size_t i = 0; i < nhdr; i++)
+        p += sprintf(p, "%s%s", i ? "," : "", hdr[i]);
+    *p = '\0';
+    if (!set->header) {
+        set->header = joined;
+        set->header_path = strdup(path);
+        return set->header_path ? 0 : -ENOMEM;
+    }
+    int same = strcmp(set->header, joined) == 0;
+    free(joined);
+    if (same)
+        return 0;
+    seterr(err, errlen, "%s: other columns than %s (another schema version): not pooled", path,
+           set->header_path);
+    return -EINVAL;
+}
+
+/* A schema 2 row's schema and context against the set's first. 0, -EINVAL or -ENOMEM. */
+static int same_context(struct cb_sumset *set, const char *path, const char *schema,
+                        const char *context, char *err, size_t errlen)
+{
+    if (!set->schema) {
+        set->schema = strdup(schema);
+        set->context = strdup(context);
+        set->context_path = strdup(path);
+        return set->schema && set->context && set->context_path ? 0 : -ENOMEM;
+    }
+    if (strcmp(set->schema, schema) != 0) {
+        seterr(err, errlen, "%s: schema version %s, not %s as in %s: not pooled", path, schema,
+               set->schema, set->context_path);
+        return -EINVAL;
+    }
+    if (strcmp(set->context, context) != 0) {
+        seterr(err, errlen, "%s: measured in another context (context id %s, not %s as in %s: "
+               "another build, machine, CPU set or environment): not pooled", path, context,
+               set->context, set->context_path);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_t errlen)
 {
     struct cb_csv c;
@@ -302,6 +369,8 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
             goto nomem;
         }
     int col[F_NSTR], c_row, c_size, c_workers, c_wall, c_util, c_verified, c_warn;
+    int c_schema = cb_csv_index(hdr, nhdr, "schema"), c_context = cb_csv_index(hdr, nhdr,
+                                                                               "context");
     for (int f = 0; f < F_NSTR; f++)
         col[f] = cb_csv_index(hdr, nhdr, str_cols[f]);
     c_row = cb_csv_index(hdr, nhdr, "row");
@@ -325,12 +394,24 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
             goto out;
         }
     }
+    if ((rc = same_header(set, path, hdr, nhdr, err, errlen)) < 0) {
+        if (rc == -ENOMEM)
+            goto nomem;
+        goto out;
+    }
 
     while ((rc = cb_csv_read(&c)) == 1) {
         if (c.nfield != nhdr) {
             seterr(err, errlen, "%s:%zu: %zu fields, the header has %zu", path, c.lineno,
                    c.nfield, nhdr);
             rc = -EINVAL;
+            goto out;
+        }
+        if (c_schema >= 0 && c_context >= 0 &&
+            (rc = same_context(set, path, c.field[c_schema], c.field[c_context], err,
+                               errlen)) < 0) {
+            if (rc == -ENOMEM)
+                goto nomem;
             goto out;
         }
         const char *row = c.field[c_row];

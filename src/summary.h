@@ -51,7 +51,8 @@ struct cb_sum_counts {
 int cb_sumset_create(struct cb_sumset **set);
 
 /* Add the rows of one CSV file. Returns 0; -EINVAL when the file is empty, not the suite's
- * CSV or corrupt, or has no raw rows; -errno when it cannot be read (-ENOMEM too). On error,
+ * CSV or corrupt, or has no raw rows, or does not belong with the files added before (other
+ * columns than the first file's, or schema 2 rows of another schema or context id); -errno when it cannot be read (-ENOMEM too). On error,
  * err holds one line naming the file (and line) and the problem; the set may hold part of
  * the file and should be freed. */
 int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_t errlen);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/test-summary.XXXXXX";
@@ -299,6 +300,63 @@ static void test_bad_input(void)
     cb_sumset_free(set);
 }
 
+/* A folder holding the files of one run with the given headers and rows. */
+static int pool_dir(const char *name, const char *a, const char *b, char *err, size_t errlen)
+{
+    char sub[300], path[400];
+    snprintf(sub, sizeof sub, "%s/%s", dir, name);
+    CHECK(mkdir(sub, 0700) == 0);
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s.csv", sub, i ? "b" : "a");
+        FILE *f = fopen(path, "w");
+        CHECK(f != NULL);
+        if (f) {
+            fputs(i ? b : a, f);
+            fclose(f);
+        }
+    }
+    struct cb_sumset *set;
+    CHECK(cb_sumset_create(&set) == 0);
+    err[0] = '\0';
+    int rc = cb_sumset_add_dir(set, sub, err, errlen);
+    cb_sumset_free(set);
+    return rc;
+}
+
+/* Issue 16: files that do not belong together are refused, naming both; schema 1 files
+ * that share a header are still pooled. */
+static void test_not_pooled(void)
+{
+    static const char h1[] = "row,model,kernel,size,workers,bind,schedule,chunk,start,channel,"
+                             "wall_s,verified,warnings\n";
+    static const char h2[] = "row,model,kernel,size,workers,bind,schedule,chunk,start,channel,"
+                             "wall_s,verified,warnings,quota_cpus,schema,context\n";
+    char a1[512], b1[512], a2[512], b2[512], c2[512], s3[512], err[512];
+    snprintf(a1, sizeof a1, "%sraw,seq,primes,10,1,none,static,,,,0.5,yes,\n", h1);
+    snprintf(b1, sizeof b1, "%sraw,threads,primes,10,2,none,static,,,,0.3,yes,\n", h1);
+    snprintf(a2, sizeof a2, "%sraw,seq,primes,10,1,none,static,,,,0.5,yes,,,2,0123456789abcdef\n"
+             "summary,seq,primes,10,1,none,static,,,,,yes,quota,1,2,0123456789abcdef\n", h2);
+    snprintf(b2, sizeof b2, "%sraw,threads,primes,10,2,none,static,,,,0.3,yes,,,2,0123456789abcdef\n",
+             h2);
+    snprintf(c2, sizeof c2, "%sraw,threads,primes,10,2,none,static,,,,0.3,yes,,,2,fedcba9876543210\n",
+             h2);
+    snprintf(s3, sizeof s3, "%sraw,threads,primes,10,2,none,static,,,,0.3,yes,,,3,0123456789abcdef\n",
+             h2);
+    CHECK(pool_dir("old", a1, b1, err, sizeof err) == 0);  /* schema 1: one header */
+    CHECK(pool_dir("same", a2, b2, err, sizeof err) == 0); /* schema 2, one context */
+    CHECK(pool_dir("mixed", a1, b2, err, sizeof err) == -EINVAL);
+    CHECK(strstr(err, "mixed/b.csv: other columns than ") && strstr(err, "mixed/a.csv") &&
+          strstr(err, "another schema version): not pooled"));
+    CHECK(pool_dir("context", a2, c2, err, sizeof err) == -EINVAL);
+    CHECK(strstr(err, "context/b.csv: measured in another context (context id "
+                      "fedcba9876543210, not 0123456789abcdef as in ") &&
+          strstr(err, "context/a.csv") && strstr(err, "): not pooled"));
+    CHECK(pool_dir("schema", a2, s3, err, sizeof err) == -EINVAL);
+    CHECK(strstr(err, "schema/b.csv: schema version 3, not 2") != NULL);
+    if (err[0])
+        fprintf(stderr, "(last refusal: %s)\n", err);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -311,6 +369,7 @@ int main(void)
     test_sumset();
     test_series();
     test_bad_input();
+    test_not_pooled();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

@@ -6,7 +6,7 @@ CIs overlap with the first folder's (bench-stats overlap counts them; a re-run o
 machine should overlap almost everywhere), and writes these lines to DIR/overlap.txt.
 
 With --all, every folder of the repository's results/ that holds a summary.csv.
-Refuses folders of different schema versions (exit 2); warns when kernels or sizes differ.
+Refuses folders of different schema versions (exit 2; 1 and 2 share summary.csv); warns when kernels or sizes differ.
 Each folder needs context.json and summary.csv (the sweep writes both). The data and the
 gnuplot files of each chart are kept in DIR/src/ (run `gnuplot CHART.gp` there).
 
@@ -47,8 +47,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the build folder whose bench/bench-stats counts the overlaps (default build)")
 
 
+# The summary.csv format of each schema version: compare reads summary.csv and context.json's
+# machine, and schema 2 (issue 16) only added columns to the binaries' raw CSVs and keys to
+# context.json, so folders of schema 1 (the committed results) and 2 compare.
+SUMMARY_FORMAT = {1: 1, 2: 1}
+
+
 def machines(dirs: list[Path]) -> list[Machine]:
-    """Each folder's machine, all of one schema version (else Usage)."""
+    """Each folder's machine, all of one summary format (else Usage)."""
     found: list[Machine] = []
     for d in dirs:
         if not d.is_dir():
@@ -60,7 +66,7 @@ def machines(dirs: list[Path]) -> list[Machine]:
         m = Machine(d / "context.json")
         if m.schema is None:
             raise Usage(f"{d}/context.json: no schema_version")
-        if found and m.schema != found[0].schema:
+        if found and SUMMARY_FORMAT.get(m.schema, m.schema) != SUMMARY_FORMAT.get(found[0].schema, found[0].schema):
             raise Usage(f"{d} has schema version {m.schema} but {dirs[0]} has {found[0].schema}: "
                         "results of different schema versions are not merged")
         found.append(m)

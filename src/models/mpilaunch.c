@@ -271,6 +271,8 @@ static void world_args(struct args *a, const struct cb_options *o, const struct 
         push(a, "--quiet");
     if (!o->interleave)
         push(a, "--sequential-order");
+    if (o->foreign_topology)
+        push(a, "--foreign-topology");
     push(a, "--workers");
     push(a, "%d", p);
 }

@@ -310,6 +310,10 @@ class Compare(unittest.TestCase):
             self.assertIn("schema version", err)
             self.assertEqual(len(err.splitlines()), 1)
             self.assertFalse((Path(t) / "cmp").exists())
+            # schema 2 (issue 16) added raw columns only: it compares with schema 1
+            (other / "context.json").write_text((SWEEP / "context.json").read_text()
+                                                .replace('"schema_version": 1', '"schema_version": 2'))
+            self.assertEqual(compare.machines([SWEEP, other])[1].schema, 2)
 
 
 class PlotCommandLine(unittest.TestCase):
