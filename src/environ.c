@@ -165,7 +165,7 @@ void cb_context_id(const struct cb_topo *topo, const struct cb_cgroup *cg, char 
     else
         snprintf(buf, sizeof buf, "max");
     h = fnv(h, buf);
-    int reexecuted = getenv("CB_OMP_BIND") != NULL;
+    int reexecuted = cb_omp_reexecuted();
     size_t n = 0;
     for (char **e = environ; *e; e++)
         n += counts(*e, reexecuted);

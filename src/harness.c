@@ -378,7 +378,7 @@ static int print_plans_json(const struct cb_model *m, const struct cb_options *o
  * re-execution fails, the run goes on unbound and its placement check says so. */
 static void omp_places(const struct cb_options *o, const struct cb_topo *topo, char **argv)
 {
-    if (o->bind == CB_BIND_NONE || getenv("CB_OMP_BIND"))
+    if (o->bind == CB_BIND_NONE || cb_omp_reexecuted())
         return;
     int pmax = 1;
     for (size_t i = 0; i < o->nworkers; i++)
@@ -399,7 +399,9 @@ static void omp_places(const struct cb_options *o, const struct cb_topo *topo, c
     hwloc_bitmap_list_snprintf(allowed, sizeof allowed, hwloc_topology_get_allowed_cpuset(topo->t));
     setenv("OMP_PLACES", places, 1);
     setenv("OMP_PROC_BIND", "close", 1);
-    setenv("CB_OMP_BIND", cb_bind_name((enum cb_bind)o->bind), 1);
+    char mark[64]; /* PID:POLICY: see cb_omp_reexecuted */
+    snprintf(mark, sizeof mark, "%ld:%s", (long)getpid(), cb_bind_name((enum cb_bind)o->bind));
+    setenv("CB_OMP_BIND", mark, 1);
     setenv("CB_ALLOWED_CPUSET", allowed, 1);
     free(plan);
     free(places);

@@ -233,7 +233,7 @@ static int load(struct cb_topo *topo, const char *synthetic, const char *xml, ch
          * that re-executed itself for OpenMP (harness.c) was bound by the runtime before
          * main, so it passes the cpuset it was started with in CB_ALLOWED_CPUSET instead. */
         unsigned long flags = HWLOC_TOPOLOGY_FLAG_IS_THISSYSTEM;
-        if (!getenv("CB_ALLOWED_CPUSET"))
+        if (!cb_omp_reexecuted())
             flags |= HWLOC_TOPOLOGY_FLAG_RESTRICT_TO_CPUBINDING;
         if (hwloc_topology_set_flags(topo->t, flags) < 0) {
             snprintf(err, errlen, "hwloc: cannot restrict the topology to this process's CPUs: %s",
@@ -251,7 +251,8 @@ static int load(struct cb_topo *topo, const char *synthetic, const char *xml, ch
     }
     free(xmlbuf); /* hwloc is done with it once loaded */
     xmlbuf = NULL;
-    const char *allowed = synthetic || xml ? NULL : getenv("CB_ALLOWED_CPUSET");
+    const char *allowed = synthetic || xml || !cb_omp_reexecuted() ? NULL
+                                                                    : getenv("CB_ALLOWED_CPUSET");
     if (allowed) {
         hwloc_bitmap_t set = hwloc_bitmap_alloc();
         int bad = !set || hwloc_bitmap_list_sscanf(set, allowed) < 0 ||
@@ -291,6 +292,17 @@ fail:
     topo->t = NULL;
     free(xmlbuf);
     return -EINVAL;
+}
+
+int cb_omp_reexecuted(void)
+{
+    const char *v = getenv("CB_OMP_BIND");
+    char *end;
+    if (!v)
+        return 0;
+    errno = 0;
+    long pid = strtol(v, &end, 10);
+    return errno == 0 && end != v && *end == ':' && pid == (long)getpid();
 }
 
 void cb_topo_destroy(struct cb_topo *topo)

@@ -36,4 +36,10 @@ int cb_topo_load(struct cb_topo *topo, const char *synthetic, const char *xml, c
                  size_t errlen);
 void cb_topo_destroy(struct cb_topo *topo);
 
+/* Whether this process is bench-openmp's own re-execution (harness.c, omp_places): the
+ * harness sets CB_OMP_BIND=PID:POLICY with its own PID, which execv keeps, so a
+ * CB_OMP_BIND inherited from elsewhere (another process's PID) is not taken for one, and
+ * neither is its CB_ALLOWED_CPUSET. */
+int cb_omp_reexecuted(void);
+
 #endif
