@@ -713,8 +713,8 @@ static int launch_all(const struct cb_options *o, const struct cb_topo *topo)
     rm_tree(AT_FDCWD, world_dir, 0); /* every world is reaped */
     world_dir[0] = '\0';
     if (rc == 0 && cb_output_commit(o->output, buf, len) < 0) {
-        fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->output ? o->output : "stdout",
-                strerror(errno));
+        if (o->output) /* (stdout's failure: its line at exit, cb_close_stdout_at_exit) */
+            fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->output, strerror(errno));
         rc = CB_EXIT_ERROR;
     }
     free(buf);
