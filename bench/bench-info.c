@@ -5,6 +5,7 @@
 #include "build_info.h"
 #include "context.h"
 #include "harness.h"
+#include "output.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ int main(int argc, char **argv)
     };
     int only_label = 0, c;
     const char *name = NULL;
+    cb_close_stdout_at_exit();
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":lhVn:", opts, NULL)) != -1) {
         switch (c) {

@@ -374,16 +374,9 @@ static int ch_open(struct chan *c, int kind, size_t len, double timeout, char *e
             snprintf(name, sizeof name, "/cb-ipc-%d-%u", (int)getpid(), serial++);
             /* the name lives only between mq_open and mq_unlink; a signal in between
              * unlinks it through the registry */
-            cb_proc_register_mq(name);
-            c->mq[d] = mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &attr);
-            int e = errno;
-            mq_unlink(name);
-            cb_proc_register_mq(NULL);
-            if (c->mq[d] == (mqd_t)-1) {
-                snprintf(err, errlen, "mq_open (%ld messages of %ld bytes): %s",
-                         (long)attr.mq_maxmsg, (long)attr.mq_msgsize, strerror(e));
+            c->mq[d] = cb_proc_mq_open(name, O_CLOEXEC, &attr, err, errlen);
+            if (c->mq[d] == (mqd_t)-1)
                 return CB_EXIT_ERROR;
-            }
         }
         return 0;
     }

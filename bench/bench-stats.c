@@ -47,6 +47,8 @@
 #define NAME_MAX_LEN 64   /* the longest model, kernel, schedule or series name read */
 
 static char err[PATH_MAX + 512]; /* the one line of a refusal */
+/* stdout could not be written: its one line comes at exit (cb_close_stdout_at_exit) */
+static int stdout_failed;
 
 /* Set the refusal's line, its control characters cleaned: it quotes the files' bytes. */
 static void set_err(const char *fmt, va_list ap)
@@ -81,7 +83,8 @@ static int usage(const char *fmt, ...)
 /* The exit status of a failed step: bad input (2) unless memory or a read failed. */
 static int finish_error(int rc)
 {
-    fprintf(stderr, "bench-stats: %s\n", err[0] ? err : strerror(-rc));
+    if (!stdout_failed)
+        fprintf(stderr, "bench-stats: %s\n", err[0] ? err : strerror(-rc));
     return rc == -ENOMEM || rc == -EIO ? CB_EXIT_ERROR : CB_EXIT_USAGE;
 }
 
@@ -443,8 +446,10 @@ static int text_close(struct text *t)
 static int write_out(const char *path, const struct text *t)
 {
     if (!path) {
-        if (fwrite(t->buf, 1, t->len, stdout) != t->len || fflush(stdout) != 0)
-            return fail(-EIO, "cannot write to stdout: %s", strerror(errno));
+        if (cb_output_commit(NULL, t->buf, t->len) < 0) {
+            stdout_failed = 1;
+            return -EIO;
+        }
         return 0;
     }
     int rc = cb_output_write_atomic(path, t->buf, t->len);
@@ -868,7 +873,7 @@ static int cmd_overlap(int argc, char **argv)
     if (common)
         printf("%.1f", 100.0 * (double)overlap / (double)common);
     printf("\n");
-    return fflush(stdout) == 0 ? CB_EXIT_OK : CB_EXIT_ERROR;
+    return cb_stdout_flush() == 0 ? CB_EXIT_OK : CB_EXIT_ERROR;
 }
 
 /* --- breakeven --------------------------------------------------------------------------- */
@@ -1289,7 +1294,7 @@ static int cmd_median(int argc, char **argv)
     else
         printf(",");
     printf(",%.6g,%.6g\n", s.min, s.max);
-    return fflush(stdout) == 0 ? CB_EXIT_OK : CB_EXIT_ERROR;
+    return cb_stdout_flush() == 0 ? CB_EXIT_OK : CB_EXIT_ERROR;
 }
 
 /* --- ratio ------------------------------------------------------------------------------- */
@@ -1452,6 +1457,7 @@ int main(int argc, char **argv)
                                            "median", "ratio" };
     /* which options each subcommand takes: s(eed) b (resamples) o(utput) q(uiet) */
     static const char *const takes[S_N] = { "sb", "", "q", "o", "", "sb" };
+    cb_close_stdout_at_exit();
     cb_output_signals();
 
     if (argc < 2)

@@ -72,6 +72,7 @@ int main(int argc, char **argv)
     };
     const char *output = NULL;
     int resamples = CB_SUM_RESAMPLES, quiet = 0, c;
+    cb_close_stdout_at_exit();
     uint64_t seed = CB_SUM_SEED;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qhV", opts, NULL)) != -1) {
@@ -163,12 +164,15 @@ int main(int argc, char **argv)
         free(buf);
         return CB_EXIT_ERROR;
     }
-    if (strcmp(output, "-") == 0) {
-        rc = fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -EIO;
+    int to_stdout = strcmp(output, "-") == 0;
+    if (to_stdout) {
+        rc = cb_output_commit(NULL, buf, len) == 0 ? 0 : -EIO;
     } else {
         rc = cb_output_write_atomic(output, buf, len);
     }
     free(buf);
+    if (rc < 0 && to_stdout) /* its line comes at exit (cb_close_stdout_at_exit) */
+        return CB_EXIT_ERROR;
     if (rc < 0) {
         fprintf(stderr, "bench-summary: cannot write %s: %s\n", output, strerror(-rc));
         return CB_EXIT_ERROR;

@@ -1189,6 +1189,7 @@ int cb_parse_command_line(int argc, char **argv, const struct cb_model *model,
                           struct cb_options *o, struct cb_topo *topo)
 {
     set_prog(argc, argv);
+    cb_close_stdout_at_exit();
     return parse_options(argc, argv, model, o, topo);
 }
 
@@ -1204,6 +1205,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     /* a spawned worker: the model's own entry point, nothing of the harness */
     if (argc >= 2 && strcmp(argv[1], "--cb-worker") == 0 && model->worker_main)
         return model->worker_main(argc - 2, argv + 2);
+    cb_close_stdout_at_exit();
     cb_output_signals();
     cb_fault_install(prog);
 
@@ -1279,8 +1281,8 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     }
     if (rc == 0) {
         if (cb_output_commit(o.output, buf, len) < 0) {
-            fprintf(stderr, "%s: cannot write %s: %s\n", prog, o.output ? o.output : "stdout",
-                    strerror(errno));
+            if (o.output) /* (stdout's failure: its line at exit, cb_close_stdout_at_exit) */
+                fprintf(stderr, "%s: cannot write %s: %s\n", prog, o.output, strerror(errno));
             rc = CB_EXIT_ERROR;
         } else {
             rc = x.status;

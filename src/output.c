@@ -1,6 +1,7 @@
 /*
  * output.c - see output.h.
  */
+#define _GNU_SOURCE /* program_invocation_short_name */
 #include "output.h"
 #include "proc.h"
 
@@ -9,15 +10,26 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Every temporary file the suite creates in a results folder is named DIR/.NAME.RANDOM.tmp,
+ * the Python driver's as well (scripts/cbench/common.py), so that one pattern, `.*.tmp`,
+ * finds what an interrupted or killed run left behind (the driver's clean-up uses it). */
+#define TMP_SUFFIX ".tmp"
+#define TMP_SUFFIX_LEN 4
+
 /* The temporary output file: its name is complete before tmp_live is set, so a handler
  * that sees tmp_live can unlink it. */
 static char tmp_path[PATH_MAX];
 static volatile sig_atomic_t tmp_live;
+
+/* Why a write to stdout failed, for the line at exit: glibc drops the buffer that failed,
+ * so the final fclose may have nothing left to fail with. */
+static int stdout_errno;
 
 int cb_output_reserve(const char *path, char *err, size_t errlen)
 {
@@ -38,14 +50,15 @@ int cb_output_reserve(const char *path, char *err, size_t errlen)
     strcpy(dirbuf, path);
     strcpy(basebuf, path);
     const char *dir = dirname(dirbuf), *base = basename(basebuf);
-    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof tmp_path) {
+    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX" TMP_SUFFIX, dir, base) >=
+        (int)sizeof tmp_path) {
         snprintf(err, errlen, "--output: path too long");
         return -ENAMETOOLONG;
     }
-    /* armed before mkstemp creates the file, so that a signal between the creation and
+    /* armed before mkstemps creates the file, so that a signal between the creation and
      * the return cannot leave it behind (unlinking a name not created is harmless) */
     tmp_live = 1;
-    int fd = mkstemp(tmp_path);
+    int fd = mkstemps(tmp_path, TMP_SUFFIX_LEN);
     if (fd < 0) {
         int e = errno;
         tmp_live = 0;
@@ -59,9 +72,10 @@ int cb_output_reserve(const char *path, char *err, size_t errlen)
 int cb_output_commit(const char *path, const char *buf, size_t len)
 {
     if (!path) {
-        if (fwrite(buf, 1, len, stdout) != len)
-            return -1;
-        return fflush(stdout) == 0 ? 0 : -1;
+        if (fwrite(buf, 1, len, stdout) == len)
+            return cb_stdout_flush();
+        stdout_errno = errno;
+        return -1;
     }
     FILE *f = fopen(tmp_path, "w");
     int bad = !f;
@@ -81,6 +95,15 @@ int cb_output_commit(const char *path, const char *buf, size_t len)
     return 0;
 }
 
+int cb_stdout_flush(void)
+{
+    if (fflush(stdout) != 0) {
+        stdout_errno = errno;
+        return -1;
+    }
+    return ferror(stdout) ? -1 : 0; /* (an earlier failure, its errno kept) */
+}
+
 void cb_output_discard(void)
 {
     if (tmp_live)
@@ -95,17 +118,17 @@ int cb_output_write_atomic(const char *path, const char *buf, size_t len)
         return -ENAMETOOLONG;
     strcpy(dirbuf, path);
     strcpy(basebuf, path);
-    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dirname(dirbuf),
+    if (snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX" TMP_SUFFIX, dirname(dirbuf),
                  basename(basebuf)) >= (int)sizeof tmp_path)
         return -ENAMETOOLONG;
-    tmp_live = 1; /* before mkstemp, as in cb_output_reserve */
-    int fd = mkstemp(tmp_path);
+    tmp_live = 1; /* before mkstemps, as in cb_output_reserve */
+    int fd = mkstemps(tmp_path, TMP_SUFFIX_LEN);
     if (fd < 0) {
         int e = errno;
         tmp_live = 0;
         return -e;
     }
-    /* mkstemp creates the file private (0600) */
+    /* mkstemps creates the file private (0600) */
     mode_t mask = umask(0);
     umask(mask);
     FILE *f = fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "w") : NULL;
@@ -187,4 +210,29 @@ void cb_output_signals(void)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
+}
+
+/* At exit: flush and close stdout, and fail if anything written to it was lost, as
+ * gnulib's close_stdout. A stdout closed by the caller (EBADF) with nothing to write is
+ * not an error. */
+static void close_stdout(void)
+{
+    int pending = __fpending(stdout) != 0, prev = ferror(stdout) != 0;
+    errno = 0;
+    int failed = fclose(stdout) != 0;
+    int e = errno;
+    if (!prev && !(failed && (pending || e != EBADF)))
+        return;
+    if (!failed || !e)
+        e = stdout_errno ? stdout_errno : EIO;
+    fprintf(stderr, "%s: cannot write to standard output: %s\n",
+            program_invocation_short_name, strerror(e));
+    _exit(1);
+}
+
+void cb_close_stdout_at_exit(void)
+{
+    static int registered;
+    if (!registered && atexit(close_stdout) == 0)
+        registered = 1;
 }

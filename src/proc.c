@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -156,6 +157,55 @@ void cb_proc_register_mq(const char *name)
         snprintf(mq_name, sizeof mq_name, "%s", name);
         mq_live = 1;
     }
+}
+
+/* The value of a /proc/sys/fs/mqueue limit, or -1. */
+static long mq_sysctl(const char *name)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/sys/fs/mqueue/%s", name);
+    FILE *f = fopen(path, "r");
+    long v = -1;
+    if (f) {
+        if (fscanf(f, "%ld", &v) != 1)
+            v = -1;
+        fclose(f);
+    }
+    return v;
+}
+
+mqd_t cb_proc_mq_open(const char *name, int flags, struct mq_attr *attr, char *err,
+                      size_t errlen)
+{
+    cb_proc_register_mq(name);
+    mqd_t q = mq_open(name, O_RDWR | O_CREAT | O_EXCL | flags, 0600, attr);
+    int e = errno; /* before the unlink, which fails (ENOENT) when mq_open did */
+    if (q != (mqd_t)-1)
+        mq_unlink(name);
+    cb_proc_register_mq(NULL);
+    if (q != (mqd_t)-1)
+        return q;
+    long msgs = attr->mq_maxmsg, size = attr->mq_msgsize;
+    struct rlimit rl;
+    if (e == EMFILE && getrlimit(RLIMIT_MSGQUEUE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        snprintf(err, errlen, "the message queue limit RLIMIT_MSGQUEUE (ulimit -q) is %llu "
+                 "bytes for all of this user's queues, and this one needs more than %ld (%ld "
+                 "messages of %ld bytes): %s", (unsigned long long)rl.rlim_cur, msgs * size,
+                 msgs, size, strerror(e));
+    } else if (e == ENOSPC && mq_sysctl("queues_max") >= 0) {
+        snprintf(err, errlen, "the system's limit of %ld message queues "
+                 "(/proc/sys/fs/mqueue/queues_max) is reached: %s", mq_sysctl("queues_max"),
+                 strerror(e));
+    } else if (e == EINVAL && (msgs > mq_sysctl("msg_max") || size > mq_sysctl("msgsize_max"))) {
+        snprintf(err, errlen, "%ld messages of %ld bytes exceed the system's limits "
+                 "(/proc/sys/fs/mqueue/msg_max %ld, msgsize_max %ld): %s", msgs, size,
+                 mq_sysctl("msg_max"), mq_sysctl("msgsize_max"), strerror(e));
+    } else {
+        snprintf(err, errlen, "mq_open (%ld messages of %ld bytes): %s", msgs, size,
+                 strerror(e));
+    }
+    errno = e;
+    return q;
 }
 
 void cb_proc_emergency_cleanup(void)

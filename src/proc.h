@@ -6,6 +6,7 @@
 #ifndef CB_PROC_H
 #define CB_PROC_H
 
+#include <mqueue.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -45,6 +46,16 @@ void cb_fault_overflow(void) __attribute__((noreturn));
 void cb_proc_register(pid_t pid);
 void cb_proc_unregister(pid_t pid);
 void cb_proc_register_mq(const char *name); /* NULL to clear */
+
+/* A private POSIX message queue: created as `name` (O_RDWR | O_CREAT | O_EXCL | flags,
+ * mode 0600), and the name unlinked at once, registered meanwhile for the signal handler;
+ * the descriptor (inherited by forked workers) is all that is used, so nothing is left in
+ * /dev/mqueue. Returns it, or (mqd_t)-1 with mq_open's errno kept (never the unlink's) and
+ * one line in err saying why, naming the limit that refused it: RLIMIT_MSGQUEUE (ulimit -q,
+ * bytes for all of the user's queues) for EMFILE, /proc/sys/fs/mqueue/queues_max for
+ * ENOSPC, msg_max or msgsize_max for EINVAL. */
+mqd_t cb_proc_mq_open(const char *name, int flags, struct mq_attr *attr, char *err,
+                      size_t errlen);
 void cb_proc_emergency_cleanup(void);
 
 /* Kill (SIGKILL) and reap the given children (entries <= 0 are skipped), and unregister

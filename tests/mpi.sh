@@ -21,16 +21,17 @@ kernels=primes,randsum,matmul,empty
 
 # leftovers: a live process started by this test (tagged through its environment, which
 # mpirun hands on to its ranks), an orphaned zombie, or an Open MPI session directory
-# (bench-mpi gives each launch a private folder, /dev/shm/cb-mpi-*, and removes it)
+# (bench-mpi gives each launch a private folder, /dev/shm/cb-mpi-PID-*, and removes it)
 tag_processes mpi
 leftover_names='bench-.*|mpirun|orted|prted'
 sessions() { ls -d "${TMPDIR:-/tmp}"/ompi.*/pid.* "${TMPDIR:-/tmp}"/cb-mpi-* /dev/shm/cb-mpi-* 2>/dev/null | sort; }
-sessions_before=$(sessions)
-shm_before=$(ls -A /dev/shm)
 
 # --- every kernel at 1, 2 and 4 ranks, one world each ------------------------------------
 "$B/bench-mpi" -q -k $kernels $sizes --workers 1,2,4 --reps 2 --raw -o "$work/m.csv" 2>"$work/m.err"
 expect_eq "bench-mpi 1,2,4: exit status" $? 0
+# (after a first launch, which removes what killed launchers of earlier runs left)
+sessions_before=$(sessions)
+shm_before=$(ls -A /dev/shm)
 [ -s "$work/m.err" ] && fail "bench-mpi 1,2,4 -q said something: $(cat "$work/m.err")"
 same_as_seq "$work/m.csv" "bench-mpi 1,2,4"
 expect_eq "worker counts" "$(csv_col "$work/m.csv" workers | uniq | tr '\n' ' ')" "1 2 4 "
@@ -119,6 +120,42 @@ for sig in INT TERM; do
         expect_eq "SIG$sig after ${delay}s: files" "$(ls -A "$work" | grep -c 's.csv')" 0
     done
 done
+
+# --- what a launcher killed outright left (SIGKILL: no handler runs) -----------------------
+# the next launch removes the folders of owners that are gone, and keeps a live one's
+sleep 0 &
+dead=$!
+wait $dead
+stale=/dev/shm/cb-mpi-$dead-AbC123
+live=/dev/shm/cb-mpi-$$-XyZ789
+mkdir -p "$stale/sub" "$live"
+echo data >"$stale/sub/file"
+echo data >"$live/file"
+"$B/bench-mpi" -q -k empty --size 1000 --workers 1 --reps 1 -o "$work/k.csv"
+expect_eq "after a launch: exit status" $? 0
+[ -e "$stale" ] && fail "the folder of a dead PID ($stale) was not removed"
+[ -e "$live/file" ] || fail "the folder of a live PID ($live) was removed"
+rm -rf "$live" "$work/k.csv"
+# a real one: bench-mpi killed by SIGKILL while a world runs leaves its folder
+"$B/bench-mpi" -q -k randsum --size randsum=50000000 --workers 2 --reps 2000 -o "$work/s.csv" 2>/dev/null &
+pid=$!
+for ((i = 0; i < 100; i++)); do
+    left=$(ls -d /dev/shm/cb-mpi-$pid-* "${TMPDIR:-/tmp}"/cb-mpi-$pid-* 2>/dev/null)
+    [ -n "$left" ] && break
+    sleep 0.05
+done
+sleep 0.5
+kill -KILL $pid
+wait $pid 2>/dev/null
+[ -n "$left" ] || fail "bench-mpi made no cb-mpi-$pid-* folder"
+# mpirun (SIGTERM on its parent's death) and its ranks go; the folder stays
+expect_eq "after SIGKILL: leftover processes" "$(leftovers)" 0
+[ -e "$left" ] || fail "after SIGKILL the folder is gone already: the test proves nothing"
+"$B/bench-mpi" -q -k empty --size 1000 --workers 1 --reps 1 -o "$work/k.csv"
+expect_eq "after a SIGKILL, a launch: exit status" $? 0
+[ -e "$left" ] && fail "the folder bench-mpi left when killed ($left) was not removed"
+expect_eq "after a SIGKILL and a launch: Open MPI session directories" "$(sessions)" "$sessions_before"
+rm -f "$work/k.csv" "$work/s.csv"
 
 # --- bad invocations: exit 2, one line, nothing written ----------------------------------
 echo precious >"$work/keep.csv"

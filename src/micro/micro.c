@@ -255,6 +255,7 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
         { 0, 0, 0, 0 },
     };
     prog = spec->prog;
+    cb_close_stdout_at_exit();
     memset(o, 0, sizeof *o);
     o->seed = 42;
     o->timeout = DEFAULT_TIMEOUT;
@@ -908,10 +909,9 @@ int cb_mout_close(struct cb_mout *m, int ok)
         ok = 0;
     }
     if (ok && !o->output) {
-        if (fwrite(m->buf, 1, m->len, stdout) != m->len || fflush(stdout) != 0) {
-            fprintf(stderr, "%s: cannot write stdout: %s\n", prog, strerror(errno));
+        /* (its failure's line comes at exit, cb_close_stdout_at_exit) */
+        if (cb_output_commit(NULL, m->buf, m->len) < 0)
             rc = CB_EXIT_ERROR;
-        }
     } else if (ok && cb_output_commit(o->output, m->buf, m->len) < 0) {
         fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->output, strerror(errno));
         rc = CB_EXIT_ERROR;

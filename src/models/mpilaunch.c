@@ -40,6 +40,7 @@
 #include "timer.h"
 #include "topo.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -51,6 +52,7 @@
 #include <string.h>
 #include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -69,7 +71,9 @@ static const char *prog = "bench-mpi";
  * mpirun stopped by a signal can leave them behind, so every world gets a private folder
  * for both (TMPDIR and OMPI_MCA_btl_vader_backing_directory point there), in /dev/shm when
  * it can (memory, as the segments need), and the launcher removes the folder whole once
- * mpirun and its ranks are reaped, after a signal too. */
+ * mpirun and its ranks are reaped, after a signal too. A launcher killed outright (SIGKILL)
+ * cannot: the folder is named cb-mpi-PID-XXXXXX after its owner, and every launch first
+ * removes the folders of owners that are gone (remove_stale_world_dirs). */
 static char world_dir[PATH_MAX];
 
 /* Remove name (in the folder parent) and everything under it, without following links.
@@ -627,17 +631,60 @@ static char **env_with(char *t0, char *tmpdir, char *vader)
     return env;
 }
 
-/* Create world_dir: in /dev/shm, else in $TMPDIR or /tmp. 0, or -1 with errno. The
+/* The folders where world_dir is made: /dev/shm, else $TMPDIR or /tmp. */
+static void world_dir_bases(const char *bases[2])
+{
+    const char *tmp = getenv("TMPDIR");
+    bases[0] = "/dev/shm";
+    bases[1] = tmp && *tmp ? tmp : "/tmp";
+}
+
+/* Remove what killed launchers left: every cb-mpi-PID-* folder in the bases that is ours
+ * (our uid, a folder, not a link) and whose PID no longer exists (kill(PID, 0) fails with
+ * ESRCH). A live owner's folder, another user's, or one whose name is not of that form is
+ * left alone. (A PID reused since only delays the removal to a later launch.) */
+static void remove_stale_world_dirs(void)
+{
+    const char *bases[2];
+    world_dir_bases(bases);
+    for (size_t i = 0; i < 2; i++) {
+        DIR *d = opendir(bases[i]);
+        if (!d)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            char *end;
+            if (strncmp(e->d_name, "cb-mpi-", 7) != 0)
+                continue;
+            errno = 0;
+            long pid = strtol(e->d_name + 7, &end, 10);
+            if (errno || end == e->d_name + 7 || *end != '-' || strlen(end) != 7 || pid <= 0 ||
+                pid > INT_MAX)
+                continue;
+            struct stat st;
+            if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+                continue;
+            if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+                rm_tree(dirfd(d), e->d_name, 0);
+        }
+        closedir(d);
+    }
+}
+
+/* Create world_dir: in /dev/shm, else in $TMPDIR or /tmp, named after this process
+ * (cb-mpi-PID-XXXXXX). 0, or -1 with errno. The
  * signals the handler catches wait until world_dir names the folder: one between mkdtemp
  * and the copy left an empty cb-mpi-* folder in /dev/shm (tests/interrupt.sh, SIGTERM
  * 4 ms after the start). */
 static int make_world_dir(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    const char *bases[] = { "/dev/shm", tmp && *tmp ? tmp : "/tmp" };
+    const char *bases[2];
+    world_dir_bases(bases);
     for (size_t i = 0; i < 2; i++) {
         char dir[PATH_MAX];
-        if (snprintf(dir, sizeof dir, "%s/cb-mpi-XXXXXX", bases[i]) >= (int)sizeof dir) {
+        if (snprintf(dir, sizeof dir, "%s/cb-mpi-%d-XXXXXX", bases[i], (int)getpid()) >=
+            (int)sizeof dir) {
             errno = ENAMETOOLONG;
             continue;
         }
@@ -666,6 +713,7 @@ static int launch_all(const struct cb_options *o, const struct cb_topo *topo)
     }
     self[sl] = '\0';
     char t0[64] = CB_MPI_T0_ENV "=0";
+    remove_stale_world_dirs();
     if (make_world_dir() < 0) {
         fprintf(stderr, "%s: cannot create a folder for Open MPI's files in /dev/shm or %s: "
                 "%s\n", prog, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
@@ -715,8 +763,8 @@ static int launch_all(const struct cb_options *o, const struct cb_topo *topo)
     rm_tree(AT_FDCWD, world_dir, 0); /* every world is reaped */
     world_dir[0] = '\0';
     if (rc == 0 && cb_output_commit(o->output, buf, len) < 0) {
-        fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->output ? o->output : "stdout",
-                strerror(errno));
+        if (o->output) /* (stdout's failure: its line at exit, cb_close_stdout_at_exit) */
+            fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->output, strerror(errno));
         rc = CB_EXIT_ERROR;
     }
     free(buf);

@@ -474,16 +474,18 @@ static void run_cleanup(struct run *r)
     free(r->heads);
 }
 
-/* Create the channel's objects. Returns 0 or -errno. */
-static int open_channel(struct run *r)
+/* Create the channel's objects. Returns 0, or -errno with one line in why. */
+static int open_channel(struct run *r, char *why, size_t whylen)
 {
     const int p = r->p;
     switch (r->cfg->channel) {
     case CB_CHANNEL_PIPE:
         for (int w = 0; w < p; w++) {
             int fd[2];
-            if (pipe2(fd, O_CLOEXEC) < 0)
+            if (pipe2(fd, O_CLOEXEC) < 0) {
+                snprintf(why, whylen, "pipe: %s", strerror(errno));
                 return -errno;
+            }
             r->res_rd[w] = fd[0];
             r->res_wr[w] = fd[1];
         }
@@ -491,8 +493,10 @@ static int open_channel(struct run *r)
     case CB_CHANNEL_SOCKET:
         for (int w = 0; w < p; w++) {
             int fd[2];
-            if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fd) < 0)
+            if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fd) < 0) {
+                snprintf(why, whylen, "socketpair: %s", strerror(errno));
                 return -errno;
+            }
             r->res_rd[w] = fd[0];
             r->res_wr[w] = fd[1];
         }
@@ -501,15 +505,11 @@ static int open_channel(struct run *r)
         static unsigned serial;
         char name[64];
         snprintf(name, sizeof name, "/cb-%d-%u", (int)getpid(), serial++);
-        cb_proc_register_mq(name);
         /* the system's default limits (10 messages of 8 KiB) need no privilege */
         struct mq_attr attr = { .mq_maxmsg = 10, .mq_msgsize = 8192 };
-        r->mq = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
-        int e = errno;
-        /* every worker inherits the descriptor: the name is not needed past this point */
-        mq_unlink(name);
-        cb_proc_register_mq(NULL);
-        return r->mq == (mqd_t)-1 ? -e : 0;
+        /* every worker inherits the descriptor: the name is unlinked at once */
+        r->mq = cb_proc_mq_open(name, 0, &attr, why, whylen);
+        return r->mq == (mqd_t)-1 ? -errno : 0;
     }
     default:
         return 0;
@@ -555,11 +555,12 @@ static int procs_run(const struct cb_job *job, const struct cb_config *cfg, stru
         run_cleanup(&r);
         return CB_EXIT_ERROR;
     }
-    int e;
-    if (pipe2(r.gate, O_CLOEXEC) < 0 || pipe2(r.ready, O_CLOEXEC) < 0 ||
-        (e = open_channel(&r)) < 0) {
+    char why[384] = "";
+    if (pipe2(r.gate, O_CLOEXEC) < 0 || pipe2(r.ready, O_CLOEXEC) < 0)
+        snprintf(why, sizeof why, "pipe: %s", strerror(errno));
+    if (why[0] || open_channel(&r, why, sizeof why) < 0) {
         snprintf(err, errlen, "cannot create the %s channel: %s", cb_channel_name(cfg->channel),
-                 strerror(errno));
+                 why);
         run_cleanup(&r);
         return CB_EXIT_ERROR;
     }
