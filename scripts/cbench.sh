@@ -7,4 +7,6 @@ py=/usr/bin/python3
 [ -x $py ] || py=python3
 command -v $py >/dev/null 2>&1 || bash "$(dirname "$0")/setup.sh" || exit 1
 trap '' INT
-exec $py -E -S "$(dirname "$0")/cbench.py" "$@" # (-E: no PYTHON* variables; -S: no site packages, a quicker start)
+# (-E: no PYTHON* variables, so none can change which code runs, but for
+# PYTHONDONTWRITEBYTECODE, kept as -B; -S: no site packages, a quicker start)
+exec $py -E -S ${PYTHONDONTWRITEBYTECODE:+-B} "$(dirname "$0")/cbench.py" "$@"
