@@ -180,21 +180,20 @@ def prepare(args, build: Build) -> Sweep:
             build.plan(m, ["--kernel", k[0], *size_args_of(args.sizes, k[0]),
                            *([] if found[m].serial else ["--workers", args.workers]),
                            *args.binary_args])
-    res = runner().run([str(build.binary("bench-info")), "--label",
+    # the machine's context, once: its run.label names the folder (bench-info refuses a bad
+    # --name with exit 2 and one line)
+    res = runner().run([str(build.binary("bench-info")),
                         *(["--name", args.label] if args.label else [])],
-                       capture=True, err_capture=True)
+                       capture=True, err_capture=True, timeout=LIMIT_MIN_S)
     runner().check()
-    if res.status:
-        raise Usage(res.err.strip() or "bench-info --label failed")
-    label = res.out.strip()
-    res = runner().run([str(build.binary("bench-info")), "--name", label], capture=True,
-                       err_capture=True, timeout=LIMIT_MIN_S)
-    runner().check()
+    if res.status == 2:
+        raise Usage(res.err.strip() or "bench-info refused the label")
     try:
         context = json.loads(res.out) if res.status == 0 else None
     except ValueError:
         context = None
-    if not isinstance(context, dict):
+    label = context.get("run", {}).get("label") if isinstance(context, dict) else None
+    if not isinstance(label, str) or not label:
         raise Failure(f"bench-info printed no context ({res.err.strip() or f'status {res.status}'})")
     sizes_txt = " ".join(f"{k}={args.sizes.get(k, 'default')}" for k in args.kernels)
     settings = (f"reps={args.reps} rounds={args.rounds} workers={args.workers} "
