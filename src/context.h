@@ -11,8 +11,11 @@
 #include <stdio.h>
 
 /* 2: the binaries' CSV ends with quota_cpus, schema and context; context.json has
- * "cgroup", run.context_id and topology.this_machine (issue 16). */
-#define CB_SCHEMA_VERSION 2
+ * "cgroup", run.context_id and topology.this_machine (issue 16).
+ * 3: the binaries' CSV and summary.csv end with noise.h's columns (foreign CPU time, steal,
+ * clock, context switches, page faults, noise causes), and `loaded` means noise.h's
+ * measured foreign load, no longer the load average (issue 17). */
+#define CB_SCHEMA_VERSION 3
 
 /* A label for result folders: stable for the same machine (CPU brand, cores and PUs),
  * lower case, [a-z0-9-] only. */

@@ -38,7 +38,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define CV_WARN 0.03
 #define SHORT_WARN 0.010
 #define DEFAULT_REPS 10
 #define DEFAULT_WARMUP 1
@@ -686,6 +685,8 @@ struct cfg_run {
     int n;                     /* measured repetitions so far */
     double *wall, *setup, *compute, *collect, *user, *sys, *util, *imb;
     double *waitcpu;           /* CB_MODEL_WAIT: the pool's polling seconds (cb_rep) */
+    struct cb_noise *noise;    /* what else happened in each repetition (noise.h) */
+    double *moved;             /* workers that ended on another CPU, per repetition */
     double *worker;            /* scratch: p per-worker compute times */
     int bad;                   /* repetitions that failed verification */
     int *plan;                 /* [p] planned PU of each worker, -1: unbound */
@@ -708,6 +709,8 @@ static void cfg_free(struct cfg_run *c)
     free(c->util);
     free(c->imb);
     free(c->waitcpu);
+    free(c->noise);
+    free(c->moved);
     free(c->worker);
     free(c->plan);
     free(c->cpu0);
@@ -729,12 +732,14 @@ static int cfg_alloc(struct cfg_run *c, int p, int reps)
     c->util = calloc(r, sizeof(double));
     c->imb = calloc(r, sizeof(double));
     c->waitcpu = calloc(r, sizeof(double));
+    c->noise = calloc(r, sizeof *c->noise);
+    c->moved = calloc(r, sizeof(double));
     c->worker = calloc((size_t)p, sizeof(double));
     c->plan = calloc((size_t)p, sizeof(int));
     c->cpu0 = calloc(r * (size_t)p, sizeof(int));
     c->cpu1 = calloc(r * (size_t)p, sizeof(int));
     if (!c->wall || !c->setup || !c->compute || !c->collect || !c->user || !c->sys ||
-        !c->util || !c->imb || !c->waitcpu || !c->worker || !c->plan || !c->cpu0 || !c->cpu1) {
+        !c->util || !c->imb || !c->waitcpu || !c->noise || !c->moved || !c->worker || !c->plan || !c->cpu0 || !c->cpu1) {
         cfg_free(c);
         return -1;
     }
@@ -760,7 +765,7 @@ static const char *const csv_header =
     "wall_s,median_s,min_s,max_s,mean_s,stddev_s,cv,ci_low_s,ci_high_s,outliers,"
     "setup_s,compute_s,collect_s,user_s,sys_s,util,imbalance,pool_create_s,gflops,result,"
     "checksum,verified,binding,migrations,pu_plan,pu_map,seed,warnings,hosts,"
-    "world_start_s,wait,wait_cpu_s,quota_cpus,schema,context\n";
+    "world_start_s,wait,wait_cpu_s,quota_cpus,schema,context," CB_NOISE_COLUMNS "\n";
 
 static void fmt_checksum(const struct cb_result *r, char *buf, size_t len)
 {
@@ -795,8 +800,11 @@ static void csv_pool(struct ctx *x)
 
 /* The last columns and the end of the row: hosts and world_start_s (empty for a model
  * that reports neither), then wait and wait_cpu_s (the pools only: their wait policy, and
- * the CPU seconds they spent polling, of this repetition or the median per repetition). */
-static void csv_world(struct ctx *x, const struct cfg_run *c, double wait_cpu)
+ * the CPU seconds they spent polling, of this repetition or the median per repetition),
+ * the run's environment, and what else happened (noise.h: this repetition's, or the
+ * configuration's medians, share and causes). */
+static void csv_world(struct ctx *x, const struct cfg_run *c, double wait_cpu,
+                      const struct cb_noise *nz, double foreign_pu, const char *causes)
 {
     fprintf(x->csv, "%s,", c->hosts ? c->hosts : "");
     if (c->world_start_s > 0)
@@ -806,6 +814,7 @@ static void csv_world(struct ctx *x, const struct cfg_run *c, double wait_cpu)
     else
         fputs(",,", x->csv);
     cb_run_env_csv(x->csv, x->env);
+    cb_noise_csv(x->csv, nz, foreign_pu, causes);
     fputc('\n', x->csv);
 }
 
@@ -866,12 +875,12 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
         fprintf(stderr, "%s: cannot start the --timeout watchdog thread\n", prog);
         return CB_EXIT_ERROR;
     }
-    struct cb_cpu cpu0, cpu1;
-    cb_cpu_now(&cpu0);
+    struct cb_noise_mark mark0, mark1;
+    cb_noise_mark(&mark0);
     double t0 = cb_now();
     int rc = x->model->run(job, &cfg, &rep, err, sizeof err);
     double t3 = cb_now();
-    cb_cpu_now(&cpu1);
+    cb_noise_mark(&mark1);
     cb_fault_rep_end();
     if (rc != 0) {
         fprintf(stderr, "%s: %s (kernel %s, size %llu, %d workers)\n", prog,
@@ -914,8 +923,9 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     c->setup[i] = rep.t_gate - t0;
     c->compute[i] = rep.t_done - rep.t_gate;
     c->collect[i] = t3 - rep.t_done;
-    c->user[i] = cpu1.user - cpu0.user + rep.other_user;
-    c->sys[i] = cpu1.sys - cpu0.sys + rep.other_sys;
+    c->user[i] = mark1.own.user - mark0.own.user + rep.other.user;
+    c->sys[i] = mark1.own.sys - mark0.own.sys + rep.other.sys;
+    cb_noise_between(&mark0, &mark1, &rep.other, where1, c->p, &c->noise[i]);
     if (rep.world_start_s > 0)
         c->world_start_s = rep.world_start_s;
     if (rep.hosts && (!c->hosts || strcmp(c->hosts, rep.hosts) != 0)) {
@@ -940,6 +950,7 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
             continue;
         }
         c->migrations += where0[w] != where1[w];
+        c->moved[i] += where0[w] != where1[w];
         off |= c->plan[w] >= 0 && (where0[w] != c->plan[w] || where1[w] != c->plan[w]);
     }
     c->unknown += unknown;
@@ -968,6 +979,8 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     const char *binding = c->unknown ? "unknown"
                           : o->bind == CB_BIND_NONE ? "unbound"
                           : c->off_plan ? "moved" : "held";
+    struct cb_noise_summary nz;
+    cb_noise_summarize(c->noise, c->wall, c->moved, (size_t)c->n, s.cv > CB_NOISY_CV, &nz);
     char warn[256] = "";
     if (x->global_warn[0])
         append_warn(warn, sizeof warn, x->global_warn);
@@ -975,7 +988,9 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
         append_warn(warn, sizeof warn, "oversubscribed");
     if (cb_quota_exceeded(x->env, c->p))
         append_warn(warn, sizeof warn, "quota");
-    if (s.cv > CV_WARN)
+    if (nz.loaded)
+        append_warn(warn, sizeof warn, "loaded");
+    if (s.cv > CB_NOISY_CV)
         append_warn(warn, sizeof warn, "noisy");
     if (s.outliers)
         append_warn(warn, sizeof warn, "outliers");
@@ -1012,7 +1027,7 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     for (int w = 0; w < c->p; w++)
         fprintf(x->csv, "%s%d", w ? ";" : "", c->plan[w]);
     fprintf(x->csv, ",,%llu,%s,", (unsigned long long)o->seed, warn);
-    csv_world(x, c, cb_median(c->waitcpu, (size_t)c->n));
+    csv_world(x, c, cb_median(c->waitcpu, (size_t)c->n), &nz.median, nz.foreign_pu, nz.causes);
 
     if (o->raw)
         for (int i = 0; i < c->n; i++) {
@@ -1030,7 +1045,9 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                     fprintf(x->csv, ">%d", b[w]);
             }
             fprintf(x->csv, ",%llu,,", (unsigned long long)o->seed);
-            csv_world(x, c, c->waitcpu[i]);
+            const struct cb_noise *r = &c->noise[i];
+            csv_world(x, c, c->waitcpu[i], r, c->wall[i] > 0 ? r->foreign_s / c->wall[i] : NAN,
+                      "");
         }
 
     if (!o->quiet) {
@@ -1177,6 +1194,21 @@ out:
     return rc;
 }
 
+/* Watch the topology's PUs (the allowed ones) for other processes' CPU time (noise.h). */
+static int watch_pus(const struct cb_topo *topo)
+{
+    int *pus = malloc(sizeof(int) * (size_t)(topo->pus > 0 ? topo->pus : 1));
+    if (!pus)
+        return -1;
+    for (int i = 0; i < topo->pus; i++) {
+        hwloc_obj_t pu = hwloc_get_obj_by_type(topo->t, HWLOC_OBJ_PU, (unsigned)i);
+        pus[i] = pu ? (int)pu->os_index : -1;
+    }
+    int rc = cb_noise_watch(pus, topo->pus);
+    free(pus);
+    return rc;
+}
+
 static void set_prog(int argc, char **argv)
 {
     if (argc > 0 && argv[0]) {
@@ -1225,12 +1257,10 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
             fprintf(stderr, "%s: warning: this is a debug or unoptimised build; times are not "
                     "representative\n", prog);
     }
-    double load;
-    if (getloadavg(&load, 1) == 1 && load > 0.1 * topo.pus + 0.5) {
-        append_warn(global, sizeof global, "loaded");
-        if (!o.quiet)
-            fprintf(stderr, "%s: warning: load average %.2f on %d PUs: other work may disturb "
-                    "the measurements\n", prog, load, topo.pus);
+    if (watch_pus(&topo) < 0) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        cb_topo_destroy(&topo);
+        return CB_EXIT_ERROR;
     }
     for (size_t i = 0; i < o.nworkers; i++)
         if (o.workers[i] > topo.pus) {

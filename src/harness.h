@@ -12,6 +12,7 @@
 #define CB_HARNESS_H
 
 #include "kernel.h"
+#include "noise.h"
 #include "schedule.h"
 
 #include <stddef.h>
@@ -89,9 +90,10 @@ struct cb_rep {
     int *cpu_start, *cpu_end; /* [workers]: the CPU each worker ran on when it started and
                                * finished computing (cb_current_cpu); left at -1 by a model
                                * that cannot know (a library's own threads) */
-    /* Models whose workers are processes this one never reaps (MPI ranks): the CPU time
-     * they spent in this repetition, which the harness adds to its own getrusage. */
-    double other_user, other_sys;
+    /* Models whose workers are processes this one does not reap within the repetition
+     * (pool workers, MPI ranks): their CPU time, context switches and page faults in this
+     * repetition, which the harness adds to its own getrusage (noise.h). */
+    struct cb_usage other;
     /* Models whose workers may run on other machines (MPI): the host of each worker,
      * ';'-separated in worker order, for the CSV's hosts column; NULL: this machine. The
      * string must stay valid until the next call to run(). */

@@ -18,6 +18,7 @@
 
 #include "csvread.h"
 #include "kernel.h"
+#include "noise.h"
 #include "options.h"
 #include "rng.h"
 #include "stats.h"
@@ -28,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CV_WARN 0.03      /* as the harness: noisy above 3% */
 #define SHORT_WARN 0.010  /* as the harness: a median below 10 ms is short */
 #define WARN_LEN 256
 #define NAME_LEN 64       /* the longest model, kernel or variant name read */
@@ -49,6 +49,9 @@ struct group {
     uint64_t size;
     int workers;
     double *wall, *util;   /* the pooled raw samples */
+    struct cb_noise *noise; /* [n]: what else happened in each (NAN fields: not recorded) */
+    double *moved;         /* [n]: workers that ended on another CPU */
+    int measured_load;     /* some raw row recorded the foreign CPU time (schema 3) */
     size_t n, cap;
     size_t runs;           /* summary rows seen: the invocations (rounds) that measured it */
     int unverified;        /* some row said verified=no */
@@ -85,6 +88,8 @@ static void group_free(struct group *g)
     free(g->series);
     free(g->wall);
     free(g->util);
+    free(g->noise);
+    free(g->moved);
 }
 
 void cb_sumset_free(struct cb_sumset *set)
@@ -196,7 +201,8 @@ static struct group *group_get(struct cb_sumset *set, char *const *s, uint64_t s
     return g;
 }
 
-static int group_push(struct group *g, double wall, double util)
+static int group_push(struct group *g, double wall, double util, const struct cb_noise *nz,
+                      double moved)
 {
     if (g->n == g->cap) {
         size_t cap = g->cap ? 2 * g->cap : 16;
@@ -208,12 +214,62 @@ static int group_push(struct group *g, double wall, double util)
         if (!u)
             return -ENOMEM;
         g->util = u;
+        struct cb_noise *z = realloc(g->noise, cap * sizeof *z);
+        if (!z)
+            return -ENOMEM;
+        g->noise = z;
+        double *m = realloc(g->moved, cap * sizeof *m);
+        if (!m)
+            return -ENOMEM;
+        g->moved = m;
         g->cap = cap;
     }
     g->wall[g->n] = wall;
     g->util[g->n] = util;
+    g->noise[g->n] = *nz;
+    g->moved[g->n] = moved;
+    g->measured_load |= !isnan(nz->foreign_s);
     g->n++;
     return 0;
+}
+
+/* The noise.h columns of a raw row (those of schema 3; NAN where the header lacks one or
+ * the field is empty or not a number). */
+enum { N_FOREIGN, N_STEAL, N_FREQ, N_VCSW, N_IVCSW, N_MINFLT, N_MAJFLT, N_COLS };
+static const char *const noise_cols[N_COLS] = { "foreign_cpu_s", "steal_s", "freq_mhz",
+                                                "vcsw", "ivcsw", "minflt", "majflt" };
+
+static int parse_double_strict(const char *s, double *v);
+
+static double field_num(const struct cb_csv *c, int col)
+{
+    double v;
+    if (col < 0 || !c->field[col][0] || parse_double_strict(c->field[col], &v) < 0 ||
+        !(v >= 0))
+        return NAN;
+    return v;
+}
+
+static void read_noise(const struct cb_csv *c, const int *col, struct cb_noise *nz)
+{
+    *nz = (struct cb_noise){
+        .foreign_s = field_num(c, col[N_FOREIGN]), .steal_s = field_num(c, col[N_STEAL]),
+        .freq_mhz = field_num(c, col[N_FREQ]), .vcsw = field_num(c, col[N_VCSW]),
+        .ivcsw = field_num(c, col[N_IVCSW]), .minflt = field_num(c, col[N_MINFLT]),
+        .majflt = field_num(c, col[N_MAJFLT]),
+    };
+}
+
+/* Workers that moved in a raw row: its pu_map writes a>b for one that started on a and
+ * ended on b. NAN without the column. */
+static double moved_in(const struct cb_csv *c, int col)
+{
+    if (col < 0)
+        return NAN;
+    double n = 0;
+    for (const char *p = c->field[col]; *p; p++)
+        n += *p == '>';
+    return n;
 }
 
 static int is_recomputed(const char *w)
@@ -380,6 +436,9 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
     c_util = cb_csv_index(hdr, nhdr, "util");
     c_verified = cb_csv_index(hdr, nhdr, "verified");
     c_warn = cb_csv_index(hdr, nhdr, "warnings");
+    int c_noise[N_COLS], c_map = cb_csv_index(hdr, nhdr, "pu_map");
+    for (int k = 0; k < N_COLS; k++)
+        c_noise[k] = cb_csv_index(hdr, nhdr, noise_cols[k]);
     {
         const char *missing = c_row < 0 ? "row" : c_size < 0 ? "size" : c_workers < 0 ? "workers"
                             : c_wall < 0 ? "wall_s" : c_verified < 0 ? "verified"
@@ -483,7 +542,9 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
             }
             if (c_util >= 0 && parse_double_strict(c.field[c_util], &util) < 0)
                 util = NAN;
-            if ((rc = group_push(g, wall, util)) < 0)
+            struct cb_noise nz;
+            read_noise(&c, c_noise, &nz);
+            if ((rc = group_push(g, wall, util, &nz, moved_in(&c, c_map))) < 0)
                 goto nomem;
             raws++;
         } else {
@@ -491,7 +552,9 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
             char *save = NULL;
             for (char *w = strtok_r(c.field[c_warn], ";", &save); w;
                  w = strtok_r(NULL, ";", &save))
-                if (!is_recomputed(w))
+                /* schema 3 measures the foreign load: `loaded` is recomputed from the
+                 * pooled samples; before, it was the load average, carried over */
+                if (!is_recomputed(w) && !(c_noise[N_FOREIGN] >= 0 && strcmp(w, "loaded") == 0))
                     warn_add(g->warn, sizeof g->warn, w);
         }
     }
@@ -721,7 +784,7 @@ static const char *const header =
     "seq_median_s,seq_ci_low_s,seq_ci_high_s,p1_median_s,"
     "speedup,speedup_lo,speedup_hi,rel_speedup,rel_speedup_lo,rel_speedup_hi,"
     "efficiency,efficiency_lo,efficiency_hi,karp_flatt,karp_flatt_lo,karp_flatt_hi,"
-    "verified,warnings,resamples,boot_seed\n";
+    "verified,warnings,resamples,boot_seed," CB_NOISE_COLUMNS "\n";
 
 int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed,
                     struct cb_sum_counts *counts)
@@ -773,9 +836,13 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
         double E = S / p, Elo = Slo / p, Ehi = Shi / p;
         double e = cb_karp_flatt(S, p), elo = cb_karp_flatt(Shi, p), ehi = cb_karp_flatt(Slo, p);
 
+        struct cb_noise_summary nz;
+        cb_noise_summarize(g->noise, g->wall, g->moved, g->n, st->cv > CB_NOISY_CV, &nz);
         char warn[WARN_LEN + 64];
         snprintf(warn, sizeof warn, "%s", g->warn);
-        if (st->cv > CV_WARN)
+        if (nz.loaded)
+            warn_add(warn, sizeof warn, "loaded");
+        if (st->cv > CB_NOISY_CV)
             warn_add(warn, sizeof warn, "noisy");
         if (st->outliers)
             warn_add(warn, sizeof warn, "outliers");
@@ -831,8 +898,11 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
         put_num(f, 6, e);
         put_num(f, 6, elo);
         put_num(f, 6, ehi);
-        fprintf(f, ",%s,%s,%d,%llu\n", g->unverified ? "no" : "yes", warn, resamples,
+        fprintf(f, ",%s,%s,%d,%llu", g->unverified ? "no" : "yes", warn, resamples,
                 (unsigned long long)seed);
+        /* (files before schema 3 recorded none of the causes: no verdict on them) */
+        cb_noise_csv(f, &nz.median, nz.foreign_pu, g->measured_load ? nz.causes : "");
+        fputc('\n', f);
     }
     if (counts)
         *counts = cnt;

@@ -66,24 +66,25 @@ mkdir "$cg"
 echo "100000 100000" >"$cg/cpu.max"
 CB_CGROUP_ROOT=$cg "$B/bench-threads" -k randsum -n 100000 --reps 2 --raw -w 1,2 -o q.csv 2>q.err ||
     fail "bench-threads under a quota failed"
-expect_eq "the last columns" "$(head -1 q.csv | awk -F, '{ print $(NF - 2), $(NF - 1), $NF }')" \
+# (schema 3 appends the nine noise columns after them: tests/noise.sh)
+expect_eq "the last columns" "$(head -1 q.csv | awk -F, '{ print $(NF - 11), $(NF - 10), $(NF - 9) }')" \
     "quota_cpus schema context"
 expect_eq "quota_cpus, schema in every row" \
-    "$(awk -F, 'NR > 1 { print $(NF - 2), $(NF - 1) }' q.csv | sort -u)" "1 2"
-expect_eq "context in every row" "$(awk -F, 'NR > 1 && $NF ~ /^[0-9a-f]{16}$/' q.csv | wc -l)" 6
+    "$(awk -F, 'NR > 1 { print $(NF - 11), $(NF - 10) }' q.csv | sort -u)" "1 3"
+expect_eq "context in every row" "$(awk -F, 'NR > 1 && $(NF - 9) ~ /^[0-9a-f]{16}$/' q.csv | wc -l)" 6
 expect_eq "p=2 summary row warns quota" \
     "$(paste -d, <(csv_col q.csv workers) <(csv_col q.csv warnings) | awk -F, '$2 ~ /(^|;)quota(;|$)/ { print $1 }')" 2
 expect_eq "one stderr warning" "$(grep -c 'warning: 2 workers with a CPU quota of 1 CPUs (cgroup cpu.max)' q.err)" 1
 CB_CGROUP_ROOT=$cg "$B/bench-info" >ctx.json
 grep -q '"cpu_max": "100000 100000"' ctx.json && grep -q '"cpu_quota_cpus": 1,' ctx.json && ok ||
     fail "context.json: no cgroup quota: $(grep -A4 '"cgroup"' ctx.json | tr -s ' \n' ' ')"
-python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); sys.exit(not (c["schema_version"] == 2 and c["topology"]["this_machine"] is True and len(c["run"]["context_id"]) == 16))' ctx.json &&
-    ok || fail "context.json: schema_version 2, run.context_id, topology.this_machine"
+python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); sys.exit(not (c["schema_version"] == 3 and c["topology"]["this_machine"] is True and len(c["run"]["context_id"]) == 16))' ctx.json &&
+    ok || fail "context.json: schema_version 3, run.context_id, topology.this_machine"
 # unlimited: quota_cpus empty, no warning
 mkdir nolimit
 echo "max 100000" >nolimit/cpu.max
 CB_CGROUP_ROOT=$work/nolimit "$B/bench-threads" -q -k randsum -n 100000 --reps 1 -w 1,2 -o u.csv
-expect_eq "no quota: quota_cpus empty" "$(awk -F, 'NR > 1 { print "[" $(NF - 2) "]" }' u.csv | sort -u)" "[]"
+expect_eq "no quota: quota_cpus empty" "$(awk -F, 'NR > 1 { print "[" $(NF - 11) "]" }' u.csv | sort -u)" "[]"
 expect_eq "no quota: no warning" "$(csv_col u.csv warnings | grep -c quota)" 0
 
 # bench-summary: `quota` carried; two contexts refused

@@ -84,11 +84,12 @@ rm -f ten.txt twenty.txt few.txt bad.txt hex.txt nan.txt empty.txt
 
 # --- world_start_s: bench-mpi's rows carry it, the others leave it empty ----------------------
 "$B/bench-seq" -q -k empty --reps 2 --raw -o seq.csv || fail "bench-seq failed"
-# (schema 2 appends quota_cpus, schema and context after them: tests/context-env.sh)
-expect_eq "the last columns" "$(head -1 seq.csv | awk -F, '{ print $(NF - 5), $(NF - 4), $(NF - 3) }')" \
+# (schema 2 appends quota_cpus, schema and context after them: tests/context-env.sh; schema
+# 3 the nine noise columns: tests/noise.sh)
+expect_eq "the last columns" "$(head -1 seq.csv | awk -F, '{ print $(NF - 14), $(NF - 13), $(NF - 12) }')" \
     "world_start_s wait wait_cpu_s"
 expect_eq "bench-seq: world_start_s, wait and wait_cpu_s empty" \
-    "$(awk -F, 'NR == 1 { n = NF; next } NF == n && $(NF - 5) $(NF - 4) $(NF - 3) == "" { e++ } END { print e, NR - 1 }' seq.csv)" "3 3"
+    "$(awk -F, 'NR == 1 { n = NF; next } NF == n && $(NF - 14) $(NF - 13) $(NF - 12) == "" { e++ } END { print e, NR - 1 }' seq.csv)" "3 3"
 # the pools: their wait policy and the CPU seconds they polled, in every row
 "$B/bench-threadpool" -q -k empty --reps 2 --raw -w 1,2 --wait spin -o pool.csv || fail "bench-threadpool failed"
 expect_eq "bench-threadpool: wait and wait_cpu_s in every row" \

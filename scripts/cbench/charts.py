@@ -294,6 +294,8 @@ class _Group:
     runs_max: int = 0
     bad: int = 0
     noisy: int = 0
+    loaded: int = 0
+    causes: dict = field(default_factory=dict)  # noise cause -> noisy points it moved with
     points: int = 0
     tmin: float | None = None
     tmax: float | None = None
@@ -318,7 +320,12 @@ def _group_summary(path: Path, rows: list[dict[str, str]]) -> tuple[dict, list[s
         g.n_min = n if g.n_min is None else min(g.n_min, n)
         g.runs_max = max(g.runs_max, number(r, "runs", path, line, whole=True))
         g.bad += r["verified"] != "yes"
-        g.noisy += "noisy" in r["warnings"].split(";")
+        warns = r["warnings"].split(";")
+        g.noisy += "noisy" in warns
+        g.loaded += "loaded" in warns and bool(r.get("foreign_pu"))  # schema 3: measured
+        if "noisy" in warns and r.get("noise_causes"):
+            for c in r["noise_causes"].split(";"):
+                g.causes[c] = g.causes.get(c, 0) + 1
         if "quota" in r["warnings"].split(";"):
             g.over_quota.add(p)
         g.points += 1
@@ -339,6 +346,34 @@ def _group_summary(path: Path, rows: list[dict[str, str]]) -> tuple[dict, list[s
         if r["verified"] != "yes":
             g.unverified.append((p, r))
     return groups, order
+
+
+CAUSE_WORDS = {"foreign": "other processes' CPU time", "steal": "steal time",
+               "clock": "the clock", "switches": "context switches", "faults": "page faults",
+               "migrations": "migrations"}
+
+
+def noise_note(g: _Group) -> str:
+    """The caption's words on noise: how many points are noisy, what moved with them (the
+    summary's noise_causes), and how many ran beside measured foreign load."""
+    note = ""
+    if g.noisy:
+        note = f" {g.noisy} of {g.points} points noisy (CV > 3%)"
+        if g.causes:
+            moved = [f"{CAUSE_WORDS.get(c, c)} ({n})" for c, n in
+                     sorted(g.causes.items(), key=lambda t: (-t[1], t[0])) if c != "none"]
+            unexplained = g.causes.get("none", 0)
+            parts = []
+            if moved:
+                parts.append("moving with " + ", ".join(moved))
+            if unexplained:
+                parts.append(f"{unexplained} with none of the recorded causes")
+            note += ": " + "; ".join(parts)
+        note += "."
+    if g.loaded:
+        note += (f" {g.loaded} of {g.points} points ran beside other processes' work (more than "
+                 "a fifth of a PU: loaded).")
+    return note
 
 
 def draw_sweep(results_dir: Path, out: Path) -> int:
@@ -382,7 +417,7 @@ def draw_sweep(results_dir: Path, out: Path) -> int:
         base = ("No bench-seq baseline in this folder." if seq is None else
                 f"Base T_seq = {secs(seq['median_s'])}, 95% CI [{secs(seq['ci_low_s'])}, "
                 f"{secs(seq['ci_high_s'])}].")
-        noise = f" {g.noisy} of {g.points} points noisy (CV > 3%)." if g.noisy else ""
+        noise = noise_note(g)
         tseq = float(seq["median_s"]) if seq is not None else None
         quota_note = [f"Hatched: more workers than the CPU quota ({m.quota:g} CPUs, cgroup "
                       "cpu.max): those points measure the quota, not the machine."] \

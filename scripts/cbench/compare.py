@@ -6,7 +6,7 @@ CIs overlap with the first folder's (bench-stats overlap counts them; a re-run o
 machine should overlap almost everywhere), and writes these lines to DIR/overlap.txt.
 
 With --all, every folder of the repository's results/ that holds a summary.csv.
-Refuses folders of different schema versions (exit 2; 1 and 2 share summary.csv); warns when kernels or sizes differ.
+Refuses folders of different schema versions (exit 2; 1, 2 and 3 share summary.csv: 3 appends columns); warns when kernels or sizes differ.
 Each folder needs context.json and summary.csv (the sweep writes both). The data and the
 gnuplot files of each chart are kept in DIR/src/ (run `gnuplot CHART.gp` there).
 
@@ -50,7 +50,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 # The summary.csv format of each schema version: compare reads summary.csv and context.json's
 # machine, and schema 2 (issue 16) only added columns to the binaries' raw CSVs and keys to
 # context.json, so folders of schema 1 (the committed results) and 2 compare.
-SUMMARY_FORMAT = {1: 1, 2: 1}
+SUMMARY_FORMAT = {1: 1, 2: 1, 3: 1}
 
 
 def machines(dirs: list[Path]) -> list[Machine]:

@@ -76,7 +76,7 @@ struct command {
 /* What every rank sends rank 0 after computing. */
 struct stats {
     double compute_s;   /* from the start gate to the end of its block */
-    double user, sys;   /* CPU time from the command to the end of its block */
+    struct cb_usage use; /* CPU time, switches, faults from the command to the end of its block */
     int32_t cpu0, cpu1; /* where it started and ended its block */
 };
 
@@ -272,8 +272,8 @@ static void compute_block(const struct cb_job *job, struct cb_partial *acc, stru
 /* A non-root rank's side of one repetition. */
 static void serve_run(const struct command *c, int *bound)
 {
-    struct cb_cpu cpu0, cpu1;
-    cb_cpu_now(&cpu0);
+    struct cb_usage use0, use1;
+    cb_usage_now(&use0);
     const struct cb_job *job = &world.job;
     bind_to(my_pu(c->bind), bound);
     MPI_Request r[3];
@@ -294,9 +294,8 @@ static void serve_run(const struct command *c, int *bound)
     struct cb_partial acc = { 0 };
     struct stats st;
     compute_block(job, &acc, &st);
-    cb_cpu_now(&cpu1);
-    st.user = cpu1.user - cpu0.user;
-    st.sys = cpu1.sys - cpu0.sys;
+    cb_usage_now(&use1);
+    cb_usage_diff(&use0, &use1, &st.use);
     n = 0;
     MPI_Isend(&st, (int)sizeof st, MPI_BYTE, 0, TAG_STATS, MPI_COMM_WORLD, &r[n++]);
     MPI_Ireduce(&acc, NULL, 1, world.u128, world.sum, 0, MPI_COMM_WORLD, &r[n++]);
@@ -494,8 +493,7 @@ static int mpi_run(const struct cb_job *job, const struct cb_config *cfg, struct
         rep->cpu_start[w] = here ? st[w].cpu0 : -1;
         rep->cpu_end[w] = here ? st[w].cpu1 : -1;
         if (w > 0) {
-            rep->other_user += st[w].user;
-            rep->other_sys += st[w].sys;
+            cb_usage_add(&rep->other, &st[w].use);
         }
     }
     /* each rank timed its block from its own exit from the gate: clocks of different hosts
