@@ -376,6 +376,45 @@ def noise_note(g: _Group) -> str:
     return note
 
 
+def _f(r: dict[str, str], col: str) -> float | None:
+    try:
+        v = float(r.get(col) or "nan")
+    except ValueError:
+        return None
+    return None if math.isnan(v) else v
+
+
+def p1_notes(g: _Group) -> list[str]:
+    """The caption's line on p = 1: every series whose one worker takes more than 2% longer
+    or shorter than bench-seq, with an interval that excludes 1, and what it recorded
+    differently (page faults, context switches: schema 3), so that a gap a chart shows at
+    p = 1 is named where it is seen."""
+    seq = g.seq
+    if seq is None:
+        return []
+    out = []
+    for s, pts in g.series.items():
+        for p, r in pts:
+            S, lo, hi = _f(r, "speedup"), _f(r, "speedup_lo"), _f(r, "speedup_hi")
+            if p != 1 or S is None or lo is None or hi is None or abs(1 / S - 1) <= 0.02 \
+                    or lo <= 1 <= hi:
+                continue
+            why = []
+            for col, word in (("minflt", "page faults"), ("ivcsw", "involuntary switches")):
+                a, b = _f(r, col), _f(seq, col)
+                if a is not None and b is not None and a >= 2 * b + 100:
+                    why.append(f"{a:,.0f} {word} a run against {b:,.0f}")
+            out.append(f"{s} {1 / S:.3f}x [{1 / hi:.3f}, {1 / lo:.3f}]"
+                       + (f" ({'; '.join(why)})" if why else ""))
+    if not out:
+        return []
+    # at most three series a caption line, so that a line fits the chart's width
+    lines = [", ".join(out[i:i + 3]) for i in range(0, len(out), 3)]
+    lines[0] = ("At p = 1 (one worker, the same kernel call), time against bench-seq (causes: "
+                "the README's p = 1 table): " + lines[0])
+    return lines
+
+
 def draw_sweep(results_dir: Path, out: Path) -> int:
     """A results folder's charts (speedup, efficiency and median time per kernel and size,
     every series of summary.csv in them) into out; returns the number of files drawn."""
@@ -441,7 +480,8 @@ def draw_sweep(results_dir: Path, out: Path) -> int:
                 kind=kind, heading=[title, machine],
                 caption=[cap, f"{base} {verdict}{noise}",
                          "Points are offset sideways slightly so that bars stay apart. Dashed "
-                         "line: the physical cores; shaded: more workers than PUs."] + quota_note,
+                         "line: the physical cores; shaded: more workers than PUs."]
+                + quota_note + p1_notes(g),
                 ylabel=ylabel, cores=m.cores, pus=m.pus, pmax=pmax, xtics=p_tics(g.ps),
                 quota_from=min(g.over_quota) - 0.5 if g.over_quota else 0,
                 series_n=len(names), series=names, data=files, rank=[rank[s] for s in names],
