@@ -35,7 +35,6 @@ import os
 import re
 from pathlib import Path
 
-from . import common
 from .binaries import Build
 from .common import (ROOT, Failure, Usage, committed, creatable, load_json, nonempty, one_line,
                      parse_csv_text, say, write_atomic)

@@ -9,7 +9,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from .support import ROOT, Refusals, main, main_out  # noqa: E402  (first: the driver on the path)
+from .support import ROOT, Refusals, main_out  # noqa: E402  (first: the driver on the path)
 
 from cbench import agree  # noqa: E402
 
