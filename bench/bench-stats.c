@@ -8,6 +8,8 @@
  *                    and paired by round, our matmul against OpenBLAS on one thread), to
  *                    DIR/summary.txt and stdout
  *   overlap A B      how many points of two summary.csv files have overlapping median CIs
+ *   agree A B        two summary.csv files of reruns held against each other, point by
+ *                    point: overlapping CIs, relative differences of the medians, verdict
  *   breakeven DIR    the break-even sizes from the CSV files in DIR/breakeven/, to
  *                    DIR/breakeven-times.csv and DIR/breakeven.csv
  *   yardstick DIR    the minimal C loop (DIR/minimal.csv) against bench-overhead at p = 1
@@ -45,6 +47,13 @@
 #include <sys/stat.h>
 
 #define NAME_MAX_LEN 64   /* the longest model, kernel, schedule or series name read */
+
+/* Two runs of the same settings on the same machine agree (issue 17) when at least
+ * AGREE_OVERLAP_PERCENT of the points they both measured with an interval have overlapping
+ * median CIs, and the median of the points' relative differences of the medians,
+ * |b - a| / a, is at most AGREE_MEDIAN_REL_DIFF. */
+#define AGREE_OVERLAP_PERCENT 90
+#define AGREE_MEDIAN_REL_DIFF 0.02
 
 static char err[PATH_MAX + 512]; /* the one line of a refusal */
 /* stdout could not be written: its one line comes at exit (cb_close_stdout_at_exit) */
@@ -106,6 +115,20 @@ static void help(void)
            "      two summary.csv files: of the points (kernel, size, series, workers) both\n"
            "      have with a CI, how many have overlapping median CIs. CSV:\n"
            "      common,overlap,percent (percent with one decimal, empty if none common)\n"
+           "  agree A.csv B.csv\n"
+           "      two summary.csv files of the same settings on the same machine, point by\n"
+           "      point (kernel,size,model,series,bind,schedule,chunk,start,channel,workers).\n"
+           "      CSV, one row per point: row (both: a CI in both; no-ci: a side has none,\n"
+           "      not counted in the figures; only-a, only-b: in one file only), the key,\n"
+           "      a_median_s,a_ci_low_s,a_ci_high_s,b_median_s,b_ci_low_s,b_ci_high_s (as\n"
+           "      the files wrote them), overlap (yes/no: the CIs share a point), rel_diff\n"
+           "      (|b - a| / a of the medians), largest (yes: the row of max_rel_diff, the\n"
+           "      first of equals). Then a blank line and the totals: points (in both),\n"
+           "      compared (a CI in both), overlap, overlap_percent, no_ci, only_a, only_b,\n"
+           "      median_rel_diff, max_rel_diff (over the compared points), the targets\n"
+           "      target_overlap_percent (%d: at least) and target_median_rel_diff (%g: at\n"
+           "      most), overlap_ok, median_ok, verdict (agree when both targets are met,\n"
+           "      else disagree; disagree when no point is compared)\n"
            "  breakeven DIR [-q]\n"
            "      DIR/breakeven/*.csv (one run of bench-seq or of a model at one size each;\n"
            "      the series is the model, or model-START for one with a choice of start\n"
@@ -136,7 +159,7 @@ static void help(void)
            "  -V, --version       version and build\n\n"
            "Exit status: 0 success, 1 system error, 2 bad command line or bad input (one line\n"
            "names the file and the problem; nothing is written).\n",
-           CB_SUM_SEED, CB_SUM_RESAMPLES);
+           AGREE_OVERLAP_PERCENT, AGREE_MEDIAN_REL_DIFF, CB_SUM_SEED, CB_SUM_RESAMPLES);
 }
 
 /* --- reading CSV files ------------------------------------------------------------------- */
@@ -876,6 +899,218 @@ static int cmd_overlap(int argc, char **argv)
     return cb_stdout_flush() == 0 ? CB_EXIT_OK : CB_EXIT_ERROR;
 }
 
+/* --- agree ------------------------------------------------------------------------------- */
+
+/* A point's key, in summary.csv's column names; then the medians and their CI. */
+static const char *const agree_key[] = { "kernel", "size", "model", "series", "bind",
+                                         "schedule", "chunk", "start", "channel", "workers",
+                                         NULL };
+#define AGREE_NKEY 10
+enum { AG_MED = AGREE_NKEY, AG_LO, AG_HI, AG_NCOL };
+
+struct agree_point {
+    char **f;       /* the row's fields: f[c[i]] is column i of agree_key, then AG_* */
+    double med, lo, hi;
+    int ci;         /* has a CI */
+    int matched;    /* (B's points) found in A */
+};
+
+struct agree_set {
+    struct table t;
+    int c[AG_NCOL];
+    struct agree_point *p;
+    size_t n;
+};
+
+static int agree_same(const struct agree_set *a, const struct agree_point *x,
+                      const struct agree_set *b, const struct agree_point *y)
+{
+    for (int i = 0; i < AGREE_NKEY; i++)
+        if (strcmp(x->f[a->c[i]], y->f[b->c[i]]) != 0)
+            return 0;
+    return 1;
+}
+
+/* A summary.csv's points: every key field a name (a count for size and workers), the
+ * median a positive number, the CI both empty or both numbers with ci_low <= ci_high; a
+ * point that appears twice refuses the file. */
+static int agree_load(struct agree_set *s, const char *path)
+{
+    static const char *const need[] = { "kernel", "size", "model", "series", "bind",
+                                        "schedule", "chunk", "start", "channel", "workers",
+                                        "median_s", "ci_low_s", "ci_high_s", NULL };
+    memset(s, 0, sizeof *s);
+    int rc = table_load(&s->t, path, SUMMARY_CSV " (bench-summary's output)");
+    if (rc < 0)
+        return rc;
+    const struct table *t = &s->t;
+    if ((rc = columns(t, SUMMARY_CSV, need, s->c)) < 0)
+        return rc;
+    if (t->n == 0)
+        return fail(-EINVAL, "%s: no rows", path);
+    if (!(s->p = calloc(t->n, sizeof *s->p)))
+        return fail(-ENOMEM, "out of memory");
+    const int *c = s->c;
+    for (size_t r = 0; r < t->n; r++) {
+        struct agree_point *p = &s->p[s->n];
+        uint64_t size, workers;
+        const struct rule rules[] = {
+            { c[0], R_NAME, NULL },          { c[1], R_COUNT, &size },
+            { c[2], R_NAME, NULL },          { c[3], R_NAME, NULL },
+            { c[4], R_NAME_OR_EMPTY, NULL }, { c[5], R_NAME_OR_EMPTY, NULL },
+            { c[6], R_NAME_OR_EMPTY, NULL }, { c[7], R_NAME_OR_EMPTY, NULL },
+            { c[8], R_NAME_OR_EMPTY, NULL }, { c[9], R_COUNT, &workers },
+            { c[AG_MED], R_TIME, &p->med },
+        };
+        if ((rc = check_row(t, r, rules, sizeof rules / sizeof rules[0])) < 0 ||
+            (rc = number_field(t, r, c[AG_LO], 1, 0, &p->lo)) < 0 ||
+            (rc = number_field(t, r, c[AG_HI], 1, 0, &p->hi)) < 0)
+            return rc;
+        if (isnan(p->lo) != isnan(p->hi))
+            return fail(-EINVAL, "%s:%zu: one bound of the median's CI without the other",
+                        path, t->line[r]);
+        if (p->lo > p->hi)
+            return fail(-EINVAL, "%s:%zu: ci_low_s %s above ci_high_s %s", path, t->line[r],
+                        t->row[r][c[AG_LO]], t->row[r][c[AG_HI]]);
+        p->f = t->row[r];
+        p->ci = !isnan(p->lo);
+        for (size_t i = 0; i < s->n; i++)
+            if (agree_same(s, &s->p[i], s, p))
+                return fail(-EINVAL, "%s:%zu: a second row of the point on line %zu (%s %s "
+                            "%s p=%s)", path, t->line[r], t->line[i], p->f[c[0]], p->f[c[1]],
+                            p->f[c[3]], p->f[c[9]]);
+        s->n++;
+    }
+    return 0;
+}
+
+static void agree_free(struct agree_set *s)
+{
+    free(s->p);
+    table_free(&s->t);
+}
+
+/* One per-point row: ROW, the key (from whichever side has the point), each side's median
+ * and CI as its file wrote them (empty for a side without the point), overlap, rel_diff,
+ * largest. */
+static void agree_row(FILE *f, const char *row, const struct agree_set *a,
+                      const struct agree_point *x, const struct agree_set *b,
+                      const struct agree_point *y, const char *overlap, double rel,
+                      int largest)
+{
+    const struct agree_set *ks = x ? a : b;
+    const struct agree_point *k = x ? x : y;
+    fprintf(f, "%s", row);
+    for (int i = 0; i < AGREE_NKEY; i++)
+        fprintf(f, ",%s", k->f[ks->c[i]]);
+    for (int side = 0; side < 2; side++) {
+        const struct agree_set *s = side ? b : a;
+        const struct agree_point *p = side ? y : x;
+        for (int i = AG_MED; i < AG_NCOL; i++)
+            fprintf(f, ",%s", p ? p->f[s->c[i]] : "");
+    }
+    fprintf(f, ",%s,", overlap);
+    if (!isnan(rel))
+        fprintf(f, "%.6g", rel);
+    fprintf(f, ",%s\n", largest ? "yes" : "no");
+}
+
+static int cmd_agree(int argc, char **argv)
+{
+    if (argc != 2)
+        return usage("agree: expected two summary.csv files, A and B (see --help)");
+    struct agree_set a, b;
+    memset(&b, 0, sizeof b);
+    int rc = agree_load(&a, argv[0]);
+    if (rc == 0)
+        rc = agree_load(&b, argv[1]);
+    /* match[i]: B's point of A's point i, or NULL */
+    const struct agree_point **match = rc == 0 ? calloc(a.n, sizeof *match) : NULL;
+    double *rel = rc == 0 ? calloc(a.n + 1, sizeof *rel) : NULL;
+    if (rc == 0 && (!match || !rel))
+        rc = fail(-ENOMEM, "out of memory");
+    size_t points = 0, compared = 0, overlap = 0, no_ci = 0, only_a = 0, only_b = 0;
+    size_t largest = SIZE_MAX; /* A's index of the compared point with the largest rel_diff */
+    double largest_rel = 0;
+    for (size_t i = 0; i < a.n && rc == 0; i++) {
+        for (size_t j = 0; j < b.n && !match[i]; j++)
+            if (agree_same(&a, &a.p[i], &b, &b.p[j])) {
+                match[i] = &b.p[j];
+                b.p[j].matched = 1;
+            }
+        if (!match[i]) {
+            only_a++;
+            continue;
+        }
+        points++;
+        const struct agree_point *x = &a.p[i], *y = match[i];
+        if (!x->ci || !y->ci) {
+            no_ci++;
+            continue;
+        }
+        double d = fabs(y->med - x->med) / x->med;
+        rel[compared++] = d;
+        overlap += cb_intervals_overlap(x->lo, x->hi, y->lo, y->hi);
+        if (largest == SIZE_MAX || d > largest_rel) { /* (the first of equals) */
+            largest = i;
+            largest_rel = d;
+        }
+    }
+    for (size_t j = 0; j < b.n && rc == 0; j++)
+        only_b += !b.p[j].matched;
+    struct text out = { 0 };
+    if (rc == 0 && (rc = text_open(&out)) == 0) {
+        FILE *f = out.f;
+        fprintf(f, "row");
+        for (int i = 0; i < AGREE_NKEY; i++)
+            fprintf(f, ",%s", agree_key[i]);
+        fprintf(f, ",a_median_s,a_ci_low_s,a_ci_high_s,b_median_s,b_ci_low_s,b_ci_high_s,"
+                "overlap,rel_diff,largest\n");
+        for (size_t i = 0; i < a.n; i++) {
+            const struct agree_point *x = &a.p[i], *y = match[i];
+            if (!y)
+                agree_row(f, "only-a", &a, x, &b, NULL, "", NAN, 0);
+            else if (!x->ci || !y->ci)
+                agree_row(f, "no-ci", &a, x, &b, y, "", fabs(y->med - x->med) / x->med, 0);
+            else
+                agree_row(f, "both", &a, x, &b, y,
+                          cb_intervals_overlap(x->lo, x->hi, y->lo, y->hi) ? "yes" : "no",
+                          fabs(y->med - x->med) / x->med, i == largest);
+        }
+        for (size_t j = 0; j < b.n; j++)
+            if (!b.p[j].matched)
+                agree_row(f, "only-b", &a, NULL, &b, &b.p[j], "", NAN, 0);
+        /* the totals, after a blank line */
+        cb_sort_doubles(rel, compared);
+        double median = compared ? cb_quantile_sorted(rel, compared, 0.5) : NAN;
+        /* (a difference printed as 0.02 meets the target of 0.02) */
+        int overlap_ok = compared && overlap * 100 >= (size_t)AGREE_OVERLAP_PERCENT * compared;
+        int median_ok = compared && median <= AGREE_MEDIAN_REL_DIFF * (1 + 1e-9);
+        fprintf(f, "\npoints,compared,overlap,overlap_percent,no_ci,only_a,only_b,"
+                "median_rel_diff,max_rel_diff,target_overlap_percent,target_median_rel_diff,"
+                "overlap_ok,median_ok,verdict\n%zu,%zu,%zu,", points, compared, overlap);
+        if (compared)
+            fprintf(f, "%.1f", 100.0 * (double)overlap / (double)compared);
+        fprintf(f, ",%zu,%zu,%zu,", no_ci, only_a, only_b);
+        if (compared)
+            fprintf(f, "%.6g,%.6g", median, largest_rel);
+        else
+            fprintf(f, ",");
+        fprintf(f, ",%d,%g,%s,%s,%s\n", AGREE_OVERLAP_PERCENT, AGREE_MEDIAN_REL_DIFF,
+                overlap_ok ? "yes" : "no", median_ok ? "yes" : "no",
+                overlap_ok && median_ok ? "agree" : "disagree");
+        rc = text_close(&out);
+    }
+    free(match);
+    free(rel);
+    agree_free(&a);
+    agree_free(&b);
+    if (rc == 0)
+        rc = write_out(NULL, &out);
+    free(out.buf);
+    return rc < 0 ? finish_error(rc) : CB_EXIT_OK;
+}
+
 /* --- breakeven --------------------------------------------------------------------------- */
 
 /* One run of the break-even sweep: a kernel, a series and a size, its summary figures as
@@ -1452,17 +1687,17 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { 0, 0, 0, 0 },
     };
-    enum { S_ENGINES, S_OVERLAP, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO, S_N };
-    static const char *const subs[S_N] = { "engines", "overlap", "breakeven", "yardstick",
-                                           "median", "ratio" };
+    enum { S_ENGINES, S_OVERLAP, S_AGREE, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO, S_N };
+    static const char *const subs[S_N] = { "engines", "overlap", "agree", "breakeven",
+                                           "yardstick", "median", "ratio" };
     /* which options each subcommand takes: s(eed) b (resamples) o(utput) q(uiet) */
-    static const char *const takes[S_N] = { "sb", "", "q", "o", "", "sb" };
+    static const char *const takes[S_N] = { "sb", "", "", "q", "o", "", "sb" };
     cb_close_stdout_at_exit();
     cb_output_signals();
 
     if (argc < 2)
-        return usage("no subcommand given: engines, overlap, breakeven, yardstick, median or "
-                      "ratio (see --help)");
+        return usage("no subcommand given: engines, overlap, agree, breakeven, yardstick, "
+                      "median or ratio (see --help)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         help();
@@ -1479,8 +1714,8 @@ int main(int argc, char **argv)
     while (sub < S_N && strcmp(cmd, subs[sub]) != 0)
         sub++;
     if (sub == S_N)
-        return usage("unknown subcommand '%s' (engines, overlap, breakeven, yardstick, median, "
-                     "ratio; see --help)", cmd);
+        return usage("unknown subcommand '%s' (engines, overlap, agree, breakeven, yardstick, "
+                     "median, ratio; see --help)", cmd);
 
     struct boot_opts bo = { CB_SUM_SEED, CB_SUM_RESAMPLES };
     const char *output = NULL;
@@ -1556,6 +1791,9 @@ int main(int argc, char **argv)
         break;
     case S_OVERLAP:
         rc = cmd_overlap(nargs, args);
+        break;
+    case S_AGREE:
+        rc = cmd_agree(nargs, args);
         break;
     case S_BREAKEVEN:
         rc = cmd_breakeven(nargs, args, quiet);

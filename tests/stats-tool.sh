@@ -42,7 +42,7 @@ walls_at() { local p=$1; shift; for f in "$@"; do paste -d, <(csv_col "$f" wall_
 # --- the command line ------------------------------------------------------------------------
 "$S" --help >out.txt 2>&1
 expect_eq "--help: exit status" $? 0
-for sub in engines overlap breakeven yardstick median ratio; do
+for sub in engines overlap agree breakeven yardstick median ratio; do
     grep -q "^  $sub " out.txt && ok || fail "--help does not describe $sub"
 done
 "$S" --version >out.txt 2>&1
@@ -184,7 +184,62 @@ head -1 res-a/summary.csv >header.csv
 refused "overlap: no rows" "header.csv: no rows" "$S" overlap res-a/summary.csv header.csv
 refused "overlap: not a summary" "threads.csv: not a summary.csv (no column 'series')" "$S" overlap res-a/raw/threads.csv res-a/summary.csv
 refused "overlap: missing file" "nosuch.csv" "$S" overlap res-a/summary.csv nosuch.csv
-rm -rf res-a res-b noci.csv header.csv
+
+# --- agree (the same two runs) -----------------------------------------------------------------
+"$S" agree res-a/summary.csv res-b/summary.csv >ag.txt
+expect_eq "agree: exit status" $? 0
+sed '/^$/,$d' ag.txt >ag-points.csv
+sed '1,/^$/d' ag.txt >ag-totals.csv
+expect_eq "agree: header" "$(head -1 ag-points.csv)" "row,kernel,size,model,series,bind,schedule,chunk,start,channel,workers,a_median_s,a_ci_low_s,a_ci_high_s,b_median_s,b_ci_low_s,b_ci_high_s,overlap,rel_diff,largest"
+expect_eq "agree: totals header" "$(head -1 ag-totals.csv)" "points,compared,overlap,overlap_percent,no_ci,only_a,only_b,median_rel_diff,max_rel_diff,target_overlap_percent,target_median_rel_diff,overlap_ok,median_ok,verdict"
+# recomputed: per point with a CI in both, key,overlap,rel_diff; then the totals' figures
+agree_awk='FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { k = $c["kernel"]; split("size model series bind schedule chunk start channel workers", f, " ")
+      for (i = 1; i <= 9; i++) k = k "," $c[f[i]]
+      ci = $c["ci_low_s"] != "" && $c["ci_high_s"] != "" }
+    FILENAME ~ /res-a/ { am[k] = $c["median_s"]; aci[k] = ci; alo[k] = $c["ci_low_s"]; ahi[k] = $c["ci_high_s"]; next }
+    (k in am) && ci && aci[k] { d = $c["median_s"] - am[k]; if (d < 0) d = -d
+      o = alo[k] + 0 <= $c["ci_high_s"] + 0 && $c["ci_low_s"] + 0 <= ahi[k] + 0
+      printf "%s,%s,%.6g\n", k, o ? "yes" : "no", d / am[k] }'
+want=$(awk -F, "$agree_awk" res-a/summary.csv res-b/summary.csv | sort)
+got=$(awk -F, 'NR > 1 && $1 == "both" { print }' ag-points.csv | cut -d, -f2-11,18,19 | sort)
+expect_eq "agree: per point, recomputed" "$got" "$want"
+n=$(echo "$want" | wc -l)
+o=$(echo "$want" | grep -c ',yes,')
+mr=$(awk -F, "$(echo "$agree_awk" | sed 's/%.6g/%.17g/')" res-a/summary.csv res-b/summary.csv | awk -F, '{ print $NF }' | med)
+xr=$(awk -F, "$(echo "$agree_awk" | sed 's/%.6g/%.17g/')" res-a/summary.csv res-b/summary.csv | awk -F, '{ print $NF }' | sort -g | tail -1)
+expect_eq "agree: totals, recomputed" "$(tail -1 ag-totals.csv | cut -d, -f1-9)" \
+    "$(awk -v n="$n" -v o="$o" -v m="$mr" -v x="$xr" 'BEGIN { printf "%d,%d,%d,%.1f,0,0,0,%.6g,%.6g", n, n, o, 100 * o / n, m, x }')"
+expect_eq "agree: one row is the largest" "$(grep -c ',yes$' ag-points.csv)" 1
+expect_eq "agree: the largest's rel_diff is max_rel_diff" "$(grep ',yes$' ag-points.csv | cut -d, -f19)" \
+    "$(tail -1 ag-totals.csv | cut -d, -f9)"
+"$S" agree res-a/summary.csv res-a/summary.csv >ag2.txt
+expect_eq "agree: a file with itself" "$(tail -1 ag2.txt)" "6,6,6,100.0,0,0,0,0,0,90,0.02,yes,yes,agree"
+"$S" agree res-a/summary.csv res-b/summary.csv >ag2.txt
+cmp -s ag.txt ag2.txt && ok || fail "agree: the same input gave other bytes"
+# a point without a CI in B, one only in A, one whose workers differ (only in A, only in B)
+awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+    NR == 2 { $c["ci_low_s"] = ""; $c["ci_high_s"] = "" } NR == 3 { next }
+    NR == 4 { $c["workers"] = 99 } { print }' res-b/summary.csv >partial.csv
+"$S" agree res-a/summary.csv partial.csv >ag3.txt
+expect_eq "agree: no-ci, only-a, only-b rows" "$(cut -d, -f1 ag3.txt | sort | uniq -c | awk '$2 != "row" && $2 != "points" && $2 ~ /^[a-z]/ { printf "%s=%s ", $2, $1 }')" \
+    "both=3 no-ci=1 only-a=2 only-b=1 "
+expect_eq "agree: no-ci, only-a, only-b counted" "$(tail -1 ag3.txt | cut -d, -f1,2,5,6,7)" "4,3,1,2,1"
+awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+    { $c["ci_low_s"] = ""; $c["ci_high_s"] = ""; print }' res-b/summary.csv >noci2.csv
+"$S" agree res-a/summary.csv noci2.csv >ag3.txt
+expect_eq "agree: no point compared" "$(tail -1 ag3.txt)" "6,0,0,,6,0,0,,,90,0.02,no,no,disagree"
+{ cat res-a/summary.csv; tail -1 res-a/summary.csv; } >twice.csv
+refused "agree: a point twice" "twice.csv:8: a second row of the point on line 7" "$S" agree res-a/summary.csv twice.csv
+awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+    NR == 2 { $c["ci_low_s"] = "" } { print }' res-b/summary.csv >halfci.csv
+refused "agree: one bound of a CI" "halfci.csv:2: one bound" "$S" agree res-a/summary.csv halfci.csv
+refused "agree: no rows" "header.csv: no rows" "$S" agree res-a/summary.csv header.csv
+refused "agree: not a summary" "threads.csv: not a summary.csv (no column 'series')" "$S" agree res-a/raw/threads.csv res-a/summary.csv
+refused "agree: a folder" "res-b: a folder" "$S" agree res-a/summary.csv res-b
+refused "agree: one file" "expected two" "$S" agree res-a/summary.csv
+rm -rf res-a res-b noci.csv header.csv ag.txt ag2.txt ag3.txt ag-points.csv ag-totals.csv \
+    partial.csv twice.csv halfci.csv noci2.csv
 
 # --- yardstick -------------------------------------------------------------------------------
 mkdir ys

@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "sweep": "the sweep alone: every model x kernel x worker count, summary and charts",
     "plot": "a results folder's charts",
     "compare": "machines side by side: charts and how many intervals overlap",
+    "agree": "two runs of the same settings on the same machine, held against each other",
     "micro": "the micro-benchmarks, break-even sizes, their tables and charts",
     "breakeven": "the smallest size at which each model beats bench-seq",
     "engines": "our thread pool against OpenMP and our matmul against OpenBLAS",
