@@ -445,8 +445,9 @@ struct cb_where *cb_where_alloc(int n)
 void cb_where_reset(struct cb_where *w, int n)
 {
     for (int i = 0; i < n; i++) {
-        w[i].flags = 0;
-        w[i].cpu0 = w[i].cpu1 = -1;
+        __atomic_store_n(&w[i].flags, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&w[i].cpu0, -1, __ATOMIC_RELAXED);
+        __atomic_store_n(&w[i].cpu1, -1, __ATOMIC_RELAXED);
     }
 }
 
@@ -940,7 +941,7 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
      * started and ended each recorded piece of work on its planned PU */
     int unknown = !r->where || r->nplan <= 0, off = 0;
     for (int w = 0; !unknown && w < r->nplan; w++) {
-        int fl = r->where[w].flags;
+        int fl = cb_where_flags(&r->where[w]);
         unknown |= !(fl & CB_WHERE_SEEN) || (fl & CB_WHERE_UNKNOWN);
         off |= (fl & CB_WHERE_OFF) != 0;
     }

@@ -116,12 +116,21 @@ static inline void cb_where_note(struct cb_where *w, int pu, int cpu0, int cpu1)
         f |= CB_WHERE_OFF;
     if (cpu0 >= 0 && cpu1 >= 0 && cpu0 != cpu1)
         f |= CB_WHERE_MIGRATED;
-    if ((w->flags | f) != w->flags)
-        w->flags |= f;
-    if (w->cpu0 != cpu0)
-        w->cpu0 = cpu0;
-    if (w->cpu1 != cpu1)
-        w->cpu1 = cpu1;
+    /* relaxed atomics: the parent may reset or read a record while a pool's worker is
+     * between passes; what it reads is the record of the work it waited for */
+    int had = __atomic_load_n(&w->flags, __ATOMIC_RELAXED);
+    if ((had | f) != had)
+        __atomic_fetch_or(&w->flags, f, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&w->cpu0, __ATOMIC_RELAXED) != cpu0)
+        __atomic_store_n(&w->cpu0, cpu0, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&w->cpu1, __ATOMIC_RELAXED) != cpu1)
+        __atomic_store_n(&w->cpu1, cpu1, __ATOMIC_RELAXED);
+}
+
+/* The flags of a record (a relaxed atomic read, as cb_where_note writes them). */
+static inline int cb_where_flags(const struct cb_where *w)
+{
+    return __atomic_load_n(&w->flags, __ATOMIC_RELAXED);
 }
 
 /* n records in memory shared with forked children, every flag clear; NULL with errno
