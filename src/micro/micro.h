@@ -127,6 +127,12 @@ static inline void cb_where_note(struct cb_where *w, int pu, int cpu0, int cpu1)
         __atomic_store_n(&w->cpu1, cpu1, __ATOMIC_RELAXED);
 }
 
+/* Add flags to a record, for a worker that told its placement some other way. */
+static inline void cb_where_mark(struct cb_where *w, int flags)
+{
+    __atomic_fetch_or(&w->flags, flags, __ATOMIC_RELAXED);
+}
+
 /* The flags of a record (a relaxed atomic read, as cb_where_note writes them). */
 static inline int cb_where_flags(const struct cb_where *w)
 {
