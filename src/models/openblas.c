@@ -41,6 +41,7 @@
 #include "timer.h"
 
 #include <cblas.h>
+#include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -57,6 +58,25 @@ struct blas_pool {
     int pinned;
     cpu_set_t saved;
 };
+
+/* Library threads known to exist (0 .. verified - 1): only these are asked for or given a
+ * mask. OpenBLAS 0.3.21 ignores a failed pthread_create when it adds threads (under an
+ * address-space limit, say), and openblas_setaffinity/getaffinity on such a thread would
+ * hand pthread an id that was never set: a crash. */
+static int verified;
+
+/* The threads of this process now, or -1. */
+static int count_tasks(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
 
 /* The one CPU a mask allows, or -1 when it allows several (or none). */
 static int only_cpu(const cpu_set_t *set)
@@ -76,7 +96,7 @@ static int library_cpu(int w)
 #ifdef CB_OPENBLAS_AFFINITY
     cpu_set_t set;
     CPU_ZERO(&set);
-    if (openblas_getaffinity(w - 1, sizeof set, &set) != 0)
+    if (w - 1 >= verified || openblas_getaffinity(w - 1, sizeof set, &set) != 0)
         return -1;
     return only_cpu(&set);
 #else
@@ -146,9 +166,22 @@ static int openblas_open(const struct cb_job *job, const struct cb_config *cfg,
                  "OpenBLAS's threads");
         return CB_EXIT_USAGE;
     }
+    /* the library's threads before and after: it starts as many as its count (less one,
+     * the caller) when it loads, and adds what a larger count needs */
+    static int had = 0; /* the largest count asked so far (the library's own at first) */
+    if (had == 0)
+        had = openblas_get_num_threads();
+    int before = count_tasks();
     int rc = set_threads(max_workers, err, errlen);
     if (rc != 0)
         return rc;
+    int added = count_tasks() - before;
+    if (before > 0 && added == (max_workers > had ? max_workers - had : 0))
+        verified = (max_workers > had ? max_workers : had) - 1;
+    else if (max_workers > had)
+        verified = had - 1; /* some of the new ones may not exist: only the old are known */
+    if (max_workers > had)
+        had = max_workers;
     struct blas_pool *bp = calloc(1, sizeof *bp);
     if (!bp) {
         snprintf(err, errlen, "openblas: out of memory");
@@ -160,7 +193,7 @@ static int openblas_open(const struct cb_job *job, const struct cb_config *cfg,
 #ifdef CB_OPENBLAS_AFFINITY
     /* every library thread of the largest count, once: worker i + 1 of the plan. A binding
      * that fails is not fatal: the masks then say where the thread may run (unknown). */
-    for (int i = 0; i + 1 < max_workers; i++) {
+    for (int i = 0; i + 1 < max_workers && i < verified; i++) {
         cpu_set_t set;
         CPU_ZERO(&set);
         int pu = cfg->order[(i + 1) % cfg->npus];
