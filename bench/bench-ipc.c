@@ -411,6 +411,8 @@ struct ipc {
     size_t len;
     char *buf, *scratch;
     uint64_t seq;        /* A's next sequence number */
+    int plan[2];         /* the --bind plan for 2: A (the caller) on plan[0], B on plan[1] */
+    struct cb_where *where; /* [2], shared: where A and B ran */
 };
 
 static void *alloc_buf(size_t len)
@@ -452,9 +454,15 @@ static int peer_main(int w, void *arg)
     }
     uint64_t expect = 0;
     int rc = 0;
+    /* where B ran: one sched_getcpu per message handled, each message's end the next
+     * one's start (a few ns against a round trip of microseconds) */
+    int cpu = cb_current_cpu();
     for (;;) {
         if ((rc = ch_recv(c, 1, buf, x->len, scratch, err, sizeof err)) != 0)
             break;
+        int now = cb_current_cpu(); /* noted before B answers: A reads it after */
+        cb_where_note(&x->where[1], x->plan[1], cpu, now);
+        cpu = now;
         int mode = atomic_load(&c->ctl->mode);
         if (mode == MODE_STOP)
             break;
@@ -488,6 +496,7 @@ static int op_roundtrip(void *ctx, uint64_t inner, double *seconds, char *err, s
     struct ipc *x = ctx;
     struct chan *c = &x->ch;
     atomic_store(&c->ctl->mode, MODE_ECHO);
+    int cpu0 = cb_current_cpu();
     double t0 = cb_now();
     for (uint64_t i = 0; i < inner; i++) {
         uint64_t s = x->seq++;
@@ -504,6 +513,7 @@ static int op_roundtrip(void *ctx, uint64_t inner, double *seconds, char *err, s
         }
     }
     *seconds = cb_now() - t0;
+    cb_where_note(&x->where[0], x->plan[0], cpu0, cb_current_cpu());
     return 0;
 }
 
@@ -514,6 +524,7 @@ static int op_stream(void *ctx, uint64_t inner, double *seconds, char *err, size
     /* mode and count are set before the first message, which B reads them after */
     atomic_store(&c->ctl->count, inner);
     atomic_store(&c->ctl->mode, MODE_SINK);
+    int cpu0 = cb_current_cpu();
     double t0 = cb_now();
     for (uint64_t i = 0; i < inner; i++) {
         set_seq(x->buf, x->seq++);
@@ -524,6 +535,7 @@ static int op_stream(void *ctx, uint64_t inner, double *seconds, char *err, size
     char ack[8];
     int rc = ch_recv(c, 0, ack, sizeof ack, x->scratch, err, errlen);
     *seconds = cb_now() - t0;
+    cb_where_note(&x->where[0], x->plan[0], cpu0, cb_current_cpu());
     if (rc != 0)
         return rc;
     if (seq_of(ack) != inner) {
@@ -550,8 +562,14 @@ static int run_config(struct ipc *x, int kind, struct cb_mout *out, double *vals
     struct cb_team team;
     memset(&team, 0, sizeof team);
     int started = 0;
+    /* A is the calling thread, bound to the plan's first PU while it measures (as the
+     * threadpool model binds its caller, worker 0); B binds itself to the second */
+    struct cb_pin pin = { 0 };
+    cb_where_reset(x->where, 2);
+    cb_caller_pin(&pin, x->plan[0]);
     if (rc == 0) {
-        rc = cb_team_start(&team, x->processes, 1, peer_main, x, o->timeout, err, errlen);
+        rc = cb_team_start_placed(&team, x->processes, 1, x->plan + 1, peer_main, x,
+                                  o->timeout, err, errlen);
         started = 1;
         if (rc != 0)
             rc = CB_EXIT_ERROR;
@@ -572,6 +590,7 @@ static int run_config(struct ipc *x, int kind, struct cb_mout *out, double *vals
     const char *between = x->processes ? "processes" : "threads";
     for (int metric = 0; metric < 2 && rc == 0; metric++) {
         uint64_t inner = 0;
+        cb_where_reset(x->where, 2); /* each row its own record */
         rc = cb_measure(o, metric == 0 ? op_roundtrip : op_stream, NULL, x, &inner, vals,
                         NULL, err, errlen);
         if (rc != 0)
@@ -583,7 +602,7 @@ static int run_config(struct ipc *x, int kind, struct cb_mout *out, double *vals
             .metric = metric == 0 ? "round-trip" : "bandwidth",
             .unit = metric == 0 ? "us/round-trip" : "MiB/s", .size = (long long)x->len,
             .workers = 2, .inner = inner, .note = note[0] ? note : NULL, .vals = vals,
-            .n = (size_t)o->reps,
+            .n = (size_t)o->reps, .plan = x->plan, .where = x->where, .nplan = 2,
         };
         if (cb_mout_row(out, &row) < 0) {
             snprintf(err, errlen, "out of memory");
@@ -606,6 +625,7 @@ static int run_config(struct ipc *x, int kind, struct cb_mout *out, double *vals
         if (rc == 0)
             rc = jrc;
     }
+    cb_caller_unpin(&pin);
     c->team = NULL;
     ch_close(c);
     free(x->buf);
@@ -647,6 +667,11 @@ int main(int argc, char **argv)
         rc = CB_EXIT_ERROR;
     }
     struct ipc x = { .o = &o };
+    x.where = cb_where_alloc(2);
+    if (rc == 0 && (!x.where || cb_micro_plan(&o, 2, x.plan) < 0)) {
+        snprintf(err, sizeof err, "out of memory");
+        rc = CB_EXIT_ERROR;
+    }
     for (int kind = 0; kind < CH_N && rc == 0; kind++) {
         if (!cb_micro_selected(&o, kind))
             continue;
@@ -663,6 +688,7 @@ int main(int argc, char **argv)
     if (rc != 0)
         fprintf(stderr, "bench-ipc: %s\n", err[0] ? err : "failed");
     int crc = cb_mout_close(out, rc == 0);
+    cb_where_free(x.where, 2);
     free(vals);
     return rc != 0 ? rc : crc;
 }

@@ -50,6 +50,7 @@ static const char *const names[] = { "threads", "fork", "spawn", NULL };
 
 struct mctl {
     sem_t ready, release;
+    struct cb_where where[]; /* [largest p]: where each worker touched its memory */
 };
 
 struct mem {
@@ -59,7 +60,14 @@ struct mem {
     int ctl_fd;
     int p;
     uint64_t seed;
+    int *plan;        /* the --bind plan for the largest p (each p's is a prefix) */
+    size_t ctl_bytes; /* the control block with its records */
 };
+
+static size_t ctl_size(int p)
+{
+    return sizeof(struct mctl) + (size_t)p * sizeof(struct cb_where);
+}
 
 /* Read every page of A and B and write rows [lo, hi) of the output: what a worker holds
  * while it computes. Returns a value that depends on what was read, so nothing is skipped. */
@@ -92,29 +100,41 @@ static int wait_release(struct mctl *c)
 static int mem_worker(int w, void *arg)
 {
     struct mem *m = arg;
+    int cpu0 = cb_current_cpu();
     volatile double sink = touch(&m->job, w, m->p);
     (void)sink;
+    cb_where_note(&m->ctl->where[w], m->plan[w], cpu0, cb_current_cpu());
     return wait_release(m->ctl);
 }
 
-/* A spawned worker: argv = --cb-child N SEED W P PARENT. */
+/* A spawned worker: argv = --cb-child N SEED W P PARENT PU (PU -1: unbound). */
 static int child_main(int argc, char **argv)
 {
     /* checked like any command line: it can be typed by hand */
     const struct cb_kernel *k = cb_kernel_find("matmul");
-    uint64_t n, seed, w, p, parent;
-    if (argc != 7 || cb_parse_dec(argv[2], k->max_size, &n) < 0 ||
+    uint64_t n, seed, w, p, parent, pu = 0;
+    int unbound = argc == 8 && strcmp(argv[7], "-1") == 0;
+    if (argc != 8 || (!unbound && cb_parse_dec(argv[7], CPU_SETSIZE - 1, &pu) < 0) ||
+        cb_parse_dec(argv[2], k->max_size, &n) < 0 ||
         cb_parse_dec(argv[3], UINT64_MAX, &seed) < 0 ||
         cb_parse_dec(argv[4], CB_MAX_WORKERS - 1, &w) < 0 ||
         cb_parse_dec(argv[5], CB_MAX_WORKERS, &p) < 0 || w >= p ||
         cb_parse_dec(argv[6], 0x7fffffff, &parent) < 0 || parent == 0 ||
         !cb_memory_fits(k->memory(n))) {
-        fprintf(stderr, "bench-memory: --cb-child N SEED W P PARENT: bad arguments\n");
+        fprintf(stderr, "bench-memory: --cb-child N SEED W P PARENT PU: bad arguments\n");
         return CB_EXIT_USAGE;
     }
     if (cb_proc_child_init((pid_t)parent) < 0)
         return 70;
-    struct mctl *c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_SHARED, FD_CTL, 0);
+    /* bound by itself, first: the PU is an os_index, the kernel's CPU number */
+    if (!unbound) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET((int)pu, &set);
+        sched_setaffinity(0, sizeof set, &set);
+    }
+    size_t bytes = ctl_size((int)p);
+    struct mctl *c = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, FD_CTL, 0);
     if (c == MAP_FAILED)
         return 73;
     struct cb_job job;
@@ -122,24 +142,27 @@ static int child_main(int argc, char **argv)
         return 74;
     if (cb_job_attach_out(&job, FD_OUT) < 0)
         return 75;
+    int cpu0 = cb_current_cpu();
     volatile double sink = touch(&job, (int)w, (int)p);
     (void)sink;
+    cb_where_note(&c->where[w], unbound ? -1 : (int)pu, cpu0, cb_current_cpu());
     int rc = wait_release(c);
     cb_job_cleanup(&job);
-    munmap(c, sizeof *c);
+    munmap(c, bytes);
     return rc;
 }
 
 /* Spawn worker w; registered for emergency clean-up on success. Returns 0 or an errno. */
 static int spawn_worker(struct mem *m, int w, pid_t *pid)
 {
-    char nb[32], sb[32], wb[16], pb[16], pp[16];
+    char nb[32], sb[32], wb[16], pb[16], pp[16], pu[16];
     snprintf(nb, sizeof nb, "%" PRIu64, m->job.size);
     snprintf(sb, sizeof sb, "%" PRIu64, m->seed);
     snprintf(wb, sizeof wb, "%d", w);
     snprintf(pb, sizeof pb, "%d", m->p);
     snprintf(pp, sizeof pp, "%d", (int)getpid());
-    char *argv[] = { "bench-memory-child", "--cb-child", nb, sb, wb, pb, pp, NULL };
+    snprintf(pu, sizeof pu, "%d", m->plan[w]);
+    char *argv[] = { "bench-memory-child", "--cb-child", nb, sb, wb, pb, pp, pu, NULL };
     /* move the sources above HIGH_FD first, so no dup2 clobbers a later source */
     int src[2] = { m->ctl_fd, m->job.out_fd }, high[2] = { -1, -1 };
     posix_spawn_file_actions_t fa;
@@ -227,8 +250,9 @@ static int sample(struct mem *m, int model, double *rss, double *pss, char *err,
         if (rc != 0)
             cb_team_kill(&team);
     } else {
-        rc = cb_team_start(&team, model == M_FORK, p, mem_worker, m, m->o->timeout, err,
-                           errlen);
+        /* threads and forked children bind themselves to the plan, as in the models */
+        rc = cb_team_start_placed(&team, model == M_FORK, p, m->plan, mem_worker, m,
+                                  m->o->timeout, err, errlen);
     }
     if (rc != 0) {
         /* threads already started wait for their release */
@@ -298,13 +322,19 @@ int main(int argc, char **argv)
     if ((rc = cb_mout_open(&out, &o, spec.prog)) != 0)
         return rc;
     struct mem m = { .o = &o, .seed = o.seed, .ctl_fd = -1 };
+    int maxp = 1;
+    for (size_t i = 0; i < o.nworkers; i++)
+        if (o.workers[i] > maxp)
+            maxp = o.workers[i];
+    m.ctl_bytes = ctl_size(maxp);
+    m.plan = malloc((size_t)maxp * sizeof *m.plan);
     size_t total = (size_t)o.reps + 1;
     double *rss = malloc(total * sizeof *rss), *pss = malloc(total * sizeof *pss);
     int *idx = malloc(o.nworkers * sizeof *idx);
     char err[512] = "";
     m.ctl_fd = memfd_create("cb-memory-ctl", MFD_CLOEXEC);
-    if (m.ctl_fd < 0 || ftruncate(m.ctl_fd, (off_t)sizeof *m.ctl) < 0 ||
-        (m.ctl = mmap(NULL, sizeof *m.ctl, PROT_READ | PROT_WRITE, MAP_SHARED, m.ctl_fd, 0)) ==
+    if (m.ctl_fd < 0 || ftruncate(m.ctl_fd, (off_t)m.ctl_bytes) < 0 ||
+        (m.ctl = mmap(NULL, m.ctl_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, m.ctl_fd, 0)) ==
             MAP_FAILED) {
         snprintf(err, sizeof err, "cannot create the control block: %s", strerror(errno));
         m.ctl = NULL;
@@ -314,7 +344,7 @@ int main(int argc, char **argv)
         snprintf(err, sizeof err, "sem_init: %s", strerror(errno));
         rc = CB_EXIT_ERROR;
     }
-    if (rc == 0 && (!rss || !pss || !idx)) {
+    if (rc == 0 && (!rss || !pss || !idx || !m.plan || cb_micro_plan(&o, maxp, m.plan) < 0)) {
         snprintf(err, sizeof err, "out of memory");
         rc = CB_EXIT_ERROR;
     }
@@ -335,6 +365,7 @@ int main(int argc, char **argv)
             cb_micro_order(&o, (uint64_t)(si * M_N + (size_t)model), idx, (int)o.nworkers);
             for (size_t i = 0; i < o.nworkers && rc == 0; i++) {
                 m.p = o.workers[idx[i]];
+                cb_where_reset(m.ctl->where, m.p);
                 /* the first sample is a warm-up, discarded */
                 for (size_t r = 0; r < total && rc == 0; r++)
                     rc = sample(&m, model, &rss[r], &pss[r], err, sizeof err);
@@ -352,6 +383,7 @@ int main(int argc, char **argv)
                         .metric = metric ? "pss" : "rss", .unit = "MiB",
                         .size = (long long)n, .workers = m.p, .note = note,
                         .vals = (metric ? pss : rss) + 1, .n = (size_t)o.reps,
+                        .plan = m.plan, .where = m.ctl->where, .nplan = m.p,
                     };
                     if (cb_mout_row(out, &row) < 0) {
                         snprintf(err, sizeof err, "out of memory");
@@ -368,10 +400,11 @@ int main(int argc, char **argv)
     if (m.ctl) {
         sem_destroy(&m.ctl->ready);
         sem_destroy(&m.ctl->release);
-        munmap(m.ctl, sizeof *m.ctl);
+        munmap(m.ctl, m.ctl_bytes);
     }
     if (m.ctl_fd >= 0)
         close(m.ctl_fd);
+    free(m.plan);
     free(rss);
     free(pss);
     free(idx);

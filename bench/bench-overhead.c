@@ -49,6 +49,10 @@
 
 extern char **environ;
 
+/* A spawn-self child's exit status when it ran off its planned PU, or could not say */
+#define CHILD_OFF 80
+#define CHILD_UNKNOWN 81
+
 enum { C_THREAD, C_FORK, C_SPAWN, C_SPAWN_SELF, C_THREADPOOL, C_PROCPOOL, C_OPENMP, C_N };
 static const char *const names[] = { "thread", "fork", "spawn", "spawn-self", "threadpool",
                                      "procpool", "openmp", NULL };
@@ -66,6 +70,8 @@ struct ppool_ctl {
     alignas(64) atomic_int pending;
     int stop;           /* read by a worker after its start post: set before posting */
     uint64_t iters;
+    const int *plan;        /* the plan for the pool's size (a prefix for each p) */
+    struct cb_where *where; /* [size], shared */
     struct ppool_slot slot[];
 };
 
@@ -82,13 +88,32 @@ struct ov {
     struct ppool_ctl *pctl;
     size_t pctl_bytes;
     int pus;            /* the PUs this process may use, for the wait policy */
+    int *plan;          /* [maxp]: the --bind plan for the largest p; each p's is a prefix */
+    struct cb_where *where; /* [maxp], shared with forked children */
+    struct targ *targs; /* [maxp]: what each created thread is told */
+    char pu_arg[16];    /* spawn-self: the child's planned PU */
+};
+
+struct targ {
+    const struct ov *v;
+    int w;
 };
 
 /* ---- the constructs ----------------------------------------------------------------- */
 
+/* A worker's work, recorded: where it started and ended it, against its planned PU. */
+static void placed_work(const struct ov *v, int w, uint64_t iters)
+{
+    int cpu0 = cb_current_cpu();
+    cb_delay(iters);
+    cb_where_note(&v->where[w], v->plan[w], cpu0, cb_current_cpu());
+}
+
 static void *thread_body(void *arg)
 {
-    cb_delay(*(const uint64_t *)arg);
+    const struct targ *t = arg;
+    cb_bind_thread(t->v->plan[t->w]); /* before its work, as the threads model's workers */
+    placed_work(t->v, t->w, t->v->iters);
     return NULL;
 }
 
@@ -98,7 +123,7 @@ static int op_thread(void *ctx, uint64_t inner, double *seconds, char *err, size
     double t0 = cb_now();
     for (uint64_t i = 0; i < inner; i++) {
         for (int w = 0; w < v->p; w++) {
-            int rc = pthread_create(&v->tids[w], NULL, thread_body, &v->iters);
+            int rc = pthread_create(&v->tids[w], NULL, thread_body, &v->targs[w]);
             if (rc != 0) {
                 snprintf(err, errlen, "cannot create thread %d of %d: %s", w, v->p,
                          strerror(rc));
@@ -133,6 +158,11 @@ static int reap_all(struct ov *v, int n, char *err, size_t errlen)
             if (rc == 0)
                 snprintf(err, errlen, "waitpid: %s", strerror(errno));
             rc = CB_EXIT_ERROR;
+        } else if (v->construct == C_SPAWN_SELF && WIFEXITED(status) &&
+                   (WEXITSTATUS(status) == CHILD_OFF || WEXITSTATUS(status) == CHILD_UNKNOWN)) {
+            /* the child's word on where it ran: its exit status */
+            cb_where_mark(&v->where[w], CB_WHERE_SEEN | (WEXITSTATUS(status) == CHILD_OFF
+                                                         ? CB_WHERE_OFF : CB_WHERE_UNKNOWN));
         } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && rc == 0) {
             char how[128];
             cb_proc_describe(status, how, sizeof how);
@@ -140,6 +170,8 @@ static int reap_all(struct ov *v, int n, char *err, size_t errlen)
                      v->p, (int)v->pids[w], how);
             rc = CB_EXIT_WORKER;
         }
+        else if (v->construct == C_SPAWN_SELF && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            cb_where_mark(&v->where[w], CB_WHERE_SEEN);
         v->pids[w] = -1;
     }
     return rc;
@@ -161,7 +193,8 @@ static int op_fork(void *ctx, uint64_t inner, double *seconds, char *err, size_t
                 if (cb_proc_child_init(parent) < 0)
                     _exit(70);
                 cb_signals_restore(&saved);
-                cb_delay(v->iters);
+                cb_bind_thread(v->plan[w]); /* the child binds itself, then works */
+                placed_work(v, w, v->iters);
                 _exit(0);
             }
             int e = errno;
@@ -189,7 +222,7 @@ static int op_spawn(void *ctx, uint64_t inner, double *seconds, char *err, size_
     int self = v->construct == C_SPAWN_SELF;
     char *true_argv[] = { "true", NULL };
     char *self_argv[] = { "bench-overhead-child", "--cb-child", v->iters_arg, v->parent_arg,
-                          NULL };
+                          v->pu_arg, NULL };
     const char *path = self ? "/proc/self/exe" : "/bin/true";
     char **argv = self ? self_argv : true_argv;
     /* the child starts with the mask this process normally has, whatever is held here */
@@ -207,9 +240,15 @@ static int op_spawn(void *ctx, uint64_t inner, double *seconds, char *err, size_
             pid_t pid;
             sigset_t saved;
             cb_signals_hold(&saved); /* no signal between spawn and register */
+            if (self) /* the child binds itself to the PU it is given */
+                snprintf(v->pu_arg, sizeof v->pu_arg, "%d", v->plan[w]);
             int rc = posix_spawn(&pid, path, NULL, &attr, argv, environ);
             if (rc == 0)
                 cb_proc_register(pid);
+            /* /bin/true is bound by the parent, as the procs model binds its workers; it
+             * cannot say where it ran (its record stays empty: binding unknown) */
+            if (rc == 0 && !self)
+                cb_bind_process(pid, v->plan[w]);
             cb_signals_restore(&saved);
             if (rc != 0) {
                 posix_spawnattr_destroy(&attr);
@@ -233,8 +272,17 @@ static int op_spawn(void *ctx, uint64_t inner, double *seconds, char *err, size_
 
 static int pool_task(int w, void *arg)
 {
-    (void)w;
-    cb_delay(*(const uint64_t *)arg);
+    const struct ov *v = arg;
+    placed_work(v, w, v->iters);
+    return 0;
+}
+
+/* A pool thread's start hook: bound once to its PU of the plan for the pool's size, as the
+ * threadpool model binds its workers (plans are prefixes: right for every p). */
+static int pool_start(int w, void *arg)
+{
+    const struct ov *v = arg;
+    cb_bind_thread(v->plan[w]);
     return 0;
 }
 
@@ -243,7 +291,7 @@ static int op_threadpool(void *ctx, uint64_t inner, double *seconds, char *err, 
     struct ov *v = ctx;
     double t0 = cb_now();
     for (uint64_t i = 0; i < inner; i++) {
-        int rc = cb_pool_run(v->tpool, v->p, pool_task, &v->iters);
+        int rc = cb_pool_run(v->tpool, v->p, pool_task, v);
         if (rc != 0) {
             snprintf(err, errlen, "cb_pool_run: %s", strerror(-rc));
             return CB_EXIT_ERROR;
@@ -266,7 +314,9 @@ static int ppool_worker(int w, void *arg)
         if (c->stop)
             return 0;
         how = s->how;
+        int cpu0 = cb_current_cpu();
         cb_delay(c->iters);
+        cb_where_note(&c->where[w], c->plan[w], cpu0, cb_current_cpu());
         if (atomic_fetch_sub_explicit(&c->pending, 1, memory_order_acq_rel) == 1)
             cb_wake_post(&c->done, 1);
     }
@@ -299,7 +349,7 @@ static int op_procpool(void *ctx, uint64_t inner, double *seconds, char *err, si
 static int op_openmp(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)
 {
     struct ov *v = ctx;
-    if (cb_omp_regions(v->p, inner, v->iters, seconds) < 0) {
+    if (cb_omp_regions(v->p, inner, v->iters, v->plan, v->where, seconds) < 0) {
         snprintf(err, errlen, "the OpenMP runtime gave fewer than %d threads (OMP_THREAD_LIMIT?)",
                  v->p);
         return CB_EXIT_ERROR;
@@ -328,7 +378,7 @@ static int pools_open(struct ov *v, int maxp, char *err, size_t errlen)
     if (v->construct == C_THREADPOOL) {
         /* as the threadpool model runs it: the caller is worker 0, the default wait */
         struct cb_pool_opts opts = { .wait = CB_WAIT_AUTO, .caller_joins = 1 };
-        int rc = cb_pool_create_opts(&v->tpool, maxp, &opts, NULL, NULL, err, errlen);
+        int rc = cb_pool_create_opts(&v->tpool, maxp, &opts, pool_start, v, err, errlen);
         return rc < 0 ? CB_EXIT_ERROR : 0;
     }
     if (v->construct != C_PROCPOOL)
@@ -341,9 +391,13 @@ static int pools_open(struct ov *v, int maxp, char *err, size_t errlen)
         return CB_EXIT_ERROR;
     }
     v->pctl->iters = v->iters; /* the mapping is zeroed: every cb_wake starts at 0 */
+    v->pctl->plan = v->plan;
+    v->pctl->where = v->where;
     v->pus = cb_wait_pus();
-    int rc = cb_team_start(&v->pteam, 1, maxp, ppool_worker, v->pctl, v->o->timeout, err,
-                           errlen);
+    /* each child binds itself to its PU of the plan for the pool's size, as the procpool
+     * model's workers are bound once (plans are prefixes) */
+    int rc = cb_team_start_placed(&v->pteam, 1, maxp, v->plan, ppool_worker, v->pctl,
+                                  v->o->timeout, err, errlen);
     if (rc != 0) {
         cb_team_join(&v->pteam, err, 0);
         cb_shared_free(v->pctl, v->pctl_bytes);
@@ -374,17 +428,31 @@ static int pools_close(struct ov *v, char *err, size_t errlen)
 
 static int child_main(int argc, char **argv)
 {
-    /* a spawned worker: argv = --cb-child ITERS PARENT */
-    uint64_t iters, parent;
-    if (argc != 4 || cb_parse_dec(argv[2], UINT64_MAX, &iters) < 0 ||
-        cb_parse_dec(argv[3], 0x7fffffff, &parent) < 0 || parent == 0) {
-        fprintf(stderr, "bench-overhead: --cb-child ITERS PARENT: bad arguments\n");
+    /* a spawned worker: argv = --cb-child ITERS PARENT PU (PU -1: unbound) */
+    uint64_t iters, parent, pu = 0;
+    int unbound = argc == 5 && strcmp(argv[4], "-1") == 0;
+    if (argc != 5 || cb_parse_dec(argv[2], UINT64_MAX, &iters) < 0 ||
+        cb_parse_dec(argv[3], 0x7fffffff, &parent) < 0 || parent == 0 ||
+        (!unbound && cb_parse_dec(argv[4], CPU_SETSIZE - 1, &pu) < 0)) {
+        fprintf(stderr, "bench-overhead: --cb-child ITERS PARENT PU: bad arguments\n");
         return CB_EXIT_USAGE;
     }
     if (cb_proc_child_init((pid_t)parent) < 0)
         return 70;
+    /* bound by itself, before its work: the PU is an os_index, the kernel's CPU number
+     * (loading the topology here would cost far more than what is measured) */
+    if (!unbound) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET((int)pu, &set);
+        sched_setaffinity(0, sizeof set, &set);
+    }
+    int cpu0 = cb_current_cpu();
     cb_delay(iters);
-    return 0;
+    int cpu1 = cb_current_cpu();
+    if (cpu0 < 0 || cpu1 < 0)
+        return CHILD_UNKNOWN;
+    return !unbound && (cpu0 != (int)pu || cpu1 != (int)pu) ? CHILD_OFF : 0;
 }
 
 static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double *refs,
@@ -405,9 +473,17 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
 #endif
     if (!op)
         return 0;
+    /* the calling thread is worker 0 of a thread-pool pass and of an OpenMP region: bound
+     * to the plan's first PU while it is (the threadpool model binds its caller, libgomp
+     * its master, likewise); elsewhere it only creates and waits, wherever it is */
+    struct cb_pin pin = { 0 };
+    if (c == C_THREADPOOL || c == C_OPENMP)
+        cb_caller_pin(&pin, v->plan[0]);
     int rc = pools_open(v, maxp, err, errlen);
-    if (rc != 0)
+    if (rc != 0) {
+        cb_caller_unpin(&pin);
         return rc;
+    }
     int creation = c <= C_SPAWN_SELF;
     double delay_us = (double)o->delay_s * 1e6;
     int *idx = malloc((size_t)n * sizeof *idx);
@@ -423,6 +499,7 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
         int rounds = (p + o->pus - 1) / o->pus;
         v->ref_iters = c == C_SPAWN ? 0 : v->iters * (uint64_t)rounds;
         uint64_t inner = 0;
+        cb_where_reset(v->where, maxp);
         rc = cb_measure(o, op, op_ref, v, &inner, vals, refs, err, errlen);
         if (rc != 0)
             break;
@@ -465,7 +542,8 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
                 c == C_THREADPOOL || c == C_OPENMP ? "threads" : "processes",
             .metric = metric, .unit = creation ? "us/worker" : "us/dispatch", .size = -1,
             .workers = p, .inner = inner, .reference = reference, .note = note,
-            .vals = vals, .refs = refs, .n = (size_t)o->reps,
+            .vals = vals, .refs = refs, .n = (size_t)o->reps, .plan = v->plan,
+            .where = v->where, .nplan = p,
         };
         if (cb_mout_row(out, &row) < 0) {
             snprintf(err, errlen, "out of memory");
@@ -474,6 +552,7 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
     }
     free(idx);
     int crc = pools_close(v, rc == 0 ? err : NULL, rc == 0 ? errlen : 0);
+    cb_caller_unpin(&pin);
     return rc != 0 ? rc : crc;
 }
 
@@ -514,13 +593,19 @@ int main(int argc, char **argv)
             maxp = o.workers[i];
     v.tids = malloc((size_t)maxp * sizeof *v.tids);
     v.pids = malloc((size_t)maxp * sizeof *v.pids);
+    v.plan = malloc((size_t)maxp * sizeof *v.plan);
+    v.targs = malloc((size_t)maxp * sizeof *v.targs);
+    v.where = cb_where_alloc(maxp);
     double *vals = malloc((size_t)o.reps * sizeof *vals);
     double *refs = malloc((size_t)o.reps * sizeof *refs);
     char err[512] = "";
-    if (!v.tids || !v.pids || !vals || !refs) {
+    if (!v.tids || !v.pids || !vals || !refs || !v.plan || !v.targs || !v.where ||
+        cb_micro_plan(&o, maxp, v.plan) < 0) {
         snprintf(err, sizeof err, "out of memory");
         rc = CB_EXIT_ERROR;
     }
+    for (int w = 0; v.targs && w < maxp; w++)
+        v.targs[w] = (struct targ){ .v = &v, .w = w };
     snprintf(v.iters_arg, sizeof v.iters_arg, "%llu", (unsigned long long)v.iters);
     snprintf(v.parent_arg, sizeof v.parent_arg, "%d", (int)getpid());
     for (size_t i = 0; i < sizeof run_order / sizeof run_order[0] && rc == 0; i++) {
@@ -533,6 +618,9 @@ int main(int argc, char **argv)
     int crc = cb_mout_close(out, rc == 0);
     free(v.tids);
     free(v.pids);
+    free(v.plan);
+    free(v.targs);
+    cb_where_free(v.where, maxp);
     free(vals);
     free(refs);
     return rc != 0 ? rc : crc;

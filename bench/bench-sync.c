@@ -41,6 +41,8 @@ struct sctl {
     uint64_t k;     /* operations per worker in this sample */
     struct start_slot *slot; /* [p], in the same mapping */
     struct cb_sync *s;       /* in the same mapping */
+    const int *plan;         /* [p]: the --bind plan, each worker bound to its PU */
+    struct cb_where *where;  /* [p], shared: where each worker ran */
 };
 
 struct sb {
@@ -49,6 +51,8 @@ struct sb {
     struct sctl *ctl;
     struct cb_team team;
     struct cb_sync *solo;
+    struct cb_where *solo_where; /* the caller's, as the only worker */
+    int solo_pu;
 };
 
 static int sync_worker(int w, void *arg)
@@ -60,7 +64,9 @@ static int sync_worker(int w, void *arg)
                 return 71;
         if (c->stop)
             return 0;
+        int cpu0 = cb_current_cpu();
         cb_sync_work(c->s, w, c->k);
+        cb_where_note(&c->where[w], c->plan[w], cpu0, cb_current_cpu());
         if (sem_post(&c->done) < 0)
             return 72;
     }
@@ -99,9 +105,11 @@ static int op_solo(void *ctx, uint64_t inner, double *seconds, char *err, size_t
 {
     struct sb *b = ctx;
     cb_sync_reset(b->solo);
+    int cpu0 = cb_current_cpu();
     double t0 = cb_now();
     cb_sync_solo(b->solo, inner);
     *seconds = cb_now() - t0;
+    cb_where_note(b->solo_where, b->solo_pu, cpu0, cb_current_cpu());
     return check_count(b->solo, inner, "uncontended", err, errlen);
 }
 
@@ -133,8 +141,23 @@ static int run_solo(struct sb *b, struct cb_mout *out, double *vals, double *ref
         cb_shared_free(b->solo, bytes);
         return CB_EXIT_ERROR;
     }
+    /* the one worker is the calling thread: bound to the plan's first PU, as the
+     * threadpool model binds its caller (worker 0) */
+    int plan[1];
+    struct cb_pin pin;
+    b->solo_where = cb_where_alloc(1);
+    if (!b->solo_where || cb_micro_plan(o, 1, plan) < 0) {
+        snprintf(err, errlen, "out of memory");
+        cb_where_free(b->solo_where, 1);
+        cb_sync_destroy(b->solo);
+        cb_shared_free(b->solo, bytes);
+        return CB_EXIT_ERROR;
+    }
+    b->solo_pu = plan[0];
+    cb_caller_pin(&pin, plan[0]);
     uint64_t inner = 0;
     rc = cb_measure(o, op_solo, op_solo_ref, b, &inner, vals, refs, err, errlen);
+    cb_caller_unpin(&pin);
     if (rc == 0) {
         for (int r = 0; r < o->reps; r++) {
             vals[r] *= 1e9;
@@ -148,7 +171,8 @@ static int run_solo(struct sb *b, struct cb_mout *out, double *vals, double *ref
             .between = b->processes ? "processes" : "threads", .metric = "uncontended",
             .unit = "ns/op", .size = -1, .workers = 1, .inner = inner,
             .reference = "loop incrementing a plain counter", .note = note, .vals = vals,
-            .refs = refs, .n = (size_t)o->reps,
+            .refs = refs, .n = (size_t)o->reps, .plan = plan, .where = b->solo_where,
+            .nplan = 1,
         };
         if (cb_mout_row(out, &row) < 0) {
             snprintf(err, errlen, "out of memory");
@@ -158,6 +182,8 @@ static int run_solo(struct sb *b, struct cb_mout *out, double *vals, double *ref
     cb_sync_destroy(b->solo);
     cb_shared_free(b->solo, bytes);
     b->solo = NULL;
+    cb_where_free(b->solo_where, 1);
+    b->solo_where = NULL;
     return rc;
 }
 
@@ -192,8 +218,22 @@ static int run_contended(struct sb *b, struct cb_mout *out, double *vals, char *
         cb_shared_free(c, bytes);
         return CB_EXIT_ERROR;
     }
+    int *plan = malloc((size_t)p * sizeof *plan);
+    c->where = cb_where_alloc(p);
+    if (!plan || !c->where || cb_micro_plan(o, p, plan) < 0) {
+        snprintf(err, errlen, "out of memory");
+        free(plan);
+        cb_where_free(c->where, p);
+        cb_sync_destroy(c->s);
+        cb_shared_free(c, bytes);
+        return CB_EXIT_ERROR;
+    }
+    c->plan = plan;
     b->ctl = c;
-    rc = cb_team_start(&b->team, b->processes, p, sync_worker, c, o->timeout, err, errlen);
+    /* the workers bind themselves to the plan; the caller only waits (as the threads and
+     * procs models' caller does), wherever it is */
+    rc = cb_team_start_placed(&b->team, b->processes, p, plan, sync_worker, c, o->timeout, err,
+                              errlen);
     if (rc != 0) {
         /* started threads wait on their start semaphore: release them to leave */
         c->stop = 1;
@@ -201,6 +241,8 @@ static int run_contended(struct sb *b, struct cb_mout *out, double *vals, char *
             sem_post(&c->slot[w].start);
         cb_team_join(&b->team, NULL, 0);
         cb_sync_destroy(c->s);
+        free(plan);
+        cb_where_free(c->where, p);
         cb_shared_free(c, bytes);
         return CB_EXIT_ERROR;
     }
@@ -214,6 +256,7 @@ static int run_contended(struct sb *b, struct cb_mout *out, double *vals, char *
             .between = b->processes ? "processes" : "threads", .metric = "contended",
             .unit = "Mops/s", .size = -1, .workers = p, .inner = inner,
             .note = cb_sync_ops[b->kind], .vals = vals, .n = (size_t)o->reps,
+            .plan = plan, .where = c->where, .nplan = p,
         };
         if (cb_mout_row(out, &row) < 0) {
             snprintf(err, errlen, "out of memory");
@@ -232,6 +275,8 @@ static int run_contended(struct sb *b, struct cb_mout *out, double *vals, char *
     sem_destroy(&c->done);
     for (int w = 0; w < p; w++)
         sem_destroy(&c->slot[w].start);
+    free(plan);
+    cb_where_free(c->where, p);
     cb_shared_free(c, bytes);
     b->ctl = NULL;
     return rc;

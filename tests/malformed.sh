@@ -125,12 +125,14 @@ for f in "$corpus"/worker-args/reject-*; do
 done
 
 # the micro-benchmarks' spawned children, typed by hand
-refuse "bench-memory --cb-child too large" "$work/xml" "$B/bench-memory" --cb-child 50000 1 0 1 $$
-refuse "bench-memory --cb-child w >= p" "$work/xml" "$B/bench-memory" --cb-child 100 1 2 2 $$
-refuse "bench-memory --cb-child junk" "$work/xml" "$B/bench-memory" --cb-child 1e3 1 0 1 $$
+refuse "bench-memory --cb-child too large" "$work/xml" "$B/bench-memory" --cb-child 50000 1 0 1 $$ -1
+refuse "bench-memory --cb-child w >= p" "$work/xml" "$B/bench-memory" --cb-child 100 1 2 2 $$ -1
+refuse "bench-memory --cb-child junk" "$work/xml" "$B/bench-memory" --cb-child 1e3 1 0 1 $$ -1
 refuse "bench-memory --cb-child count" "$work/xml" "$B/bench-memory" --cb-child 100
-refuse "bench-overhead --cb-child junk" "$work/xml" "$B/bench-overhead" --cb-child -5 $$
-refuse "bench-overhead --cb-child pid 0" "$work/xml" "$B/bench-overhead" --cb-child 5 0
+refuse "bench-overhead --cb-child junk" "$work/xml" "$B/bench-overhead" --cb-child -5 $$ -1
+refuse "bench-overhead --cb-child pid 0" "$work/xml" "$B/bench-overhead" --cb-child 5 0 -1
+refuse "bench-overhead --cb-child pu" "$work/xml" "$B/bench-overhead" --cb-child 5 $$ nowhere
+refuse "bench-memory --cb-child pu" "$work/xml" "$B/bench-memory" --cb-child 100 1 0 1 $$ nowhere
 
 # context.json's reader (the driver's, as plot and compare read it): each file beside a
 # good summary.csv; malformed files end with exit 2, one line naming the file as not valid

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # micro.sh BUILD_DIR - the micro-benchmarks (bench-overhead, bench-ipc, bench-sync,
 # bench-memory) in a quick mode: each exits 0 and writes a well-formed CSV (the shared
-# header, 27 fields a row, every summary figure finite and not negative, positive unless
+# header, 30 fields a row, every summary figure finite and not negative, positive unless
 # marked `within noise`, its interval around its median, n = reps, one raw row per sample,
-# every construct present); bad command lines give exit 2, one line and no file; SIGINT and
+# every construct present); every row placed as the models place theirs (--bind: binding
+# held or moved, pu_plan the plan bench-threads --plan prints for the same p; unbound under
+# --bind none); bad command lines give exit 2, one line and no file; SIGINT and
 # SIGTERM kill and reap every worker; and no process or IPC object is left behind. Nothing
 # here asserts a time.
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +14,7 @@ T=$(cd "$1" && pwd)/tests
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-header='row,bench,construct,between,size,workers,metric,unit,rep,value,ref_value,median,ci_low,ci_high,min,max,mean,stddev,cv,n,outliers,inner,reference,ref_median,verdict,note,warnings'
+header='row,bench,construct,between,size,workers,metric,unit,rep,value,ref_value,median,ci_low,ci_high,min,max,mean,stddev,cv,n,outliers,inner,reference,ref_median,verdict,note,warnings,bind,binding,pu_plan'
 reps=6
 
 mq_checked=0
@@ -30,8 +32,8 @@ ipc_before=$(ipc_state)
 well_formed() {
     file=$1 label=$2 want=$3
     expect_eq "$label: header" "$(head -1 "$file")" "$header"
-    bad=$(awk -F, 'NR > 1 && NF != 27' "$file" | wc -l)
-    expect_eq "$label: rows of 27 fields" "$bad" 0
+    bad=$(awk -F, 'NR > 1 && NF != 30' "$file" | wc -l)
+    expect_eq "$label: rows of 30 fields" "$bad" 0
     summaries=$(awk -F, '$1 == "summary"' "$file" | wc -l)
     [ "$summaries" -gt 0 ] || fail "$label: no summary row"
     # every summary figure: finite, not negative; median in [ci_low, ci_high] and
@@ -61,6 +63,40 @@ well_formed() {
     expect_eq "$label: raw rows" "$raws" $((summaries * reps))
     got=$(awk -F, '$1 == "summary" { print $3 }' "$file" | sort -u | tr '\n' ' ')
     expect_eq "$label: constructs" "$got" "$(printf '%s\n' $want | sort -u | tr '\n' ' ')"
+    placed "$file" "$label" "${4:-cores}"
+}
+
+# placed FILE LABEL POLICY: every summary row says where its workers ran, as the models'
+# rows do. Under a policy: binding held or moved (a worker left its PU: the binding-moved
+# warning with it), never empty; unknown only for spawn (any policy), whose /bin/true cannot
+# say; the pu_plan of p workers is what bench-threads --plan gives for p. Under none:
+# unbound, and a plan of -1s. Raw rows carry the policy only.
+plan_of() { # POLICY P: bench-threads --plan's line for p, as pu_plan writes it
+    "$B/bench-threads" --plan --bind "$1" --workers "$2" |
+        awk -v p="$2" '$1 == "p=" p || $1 == "p=" p ":" { n = split($0, a, ": "); s = a[n]; gsub(/-/, "-1", s); gsub(/ /, ";", s); print s }'
+}
+placed() {
+    file=$1 label=$2 policy=$3
+    problems=$(awk -F, -v policy="$policy" '
+        NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["bind"] != policy { print $c["row"] " " $c["construct"] ": bind " $c["bind"]; next }
+        $c["row"] != "summary" { if ($c["binding"] != "" || $c["pu_plan"] != "") print "raw row with binding"; next }
+        {
+            what = $c["construct"] " " $c["between"] " " $c["metric"] " p=" $c["workers"] ": "
+            b = $c["binding"]
+            moved = $c["warnings"] ~ /(^|;)binding-moved(;|$)/
+            if ($c["construct"] == "spawn" && $c["bench"] == "overhead") { if (b != "unknown") print what "binding " b }
+            else if (policy == "none") { if (b != "unbound") print what "binding " b }
+            else if (b != "held" && b != "moved") print what "binding \"" b "\""
+            if ((b == "moved") != moved) print what "binding " b " with warnings " $c["warnings"]
+            if (split($c["pu_plan"], pl, ";") != $c["workers"]) print what "pu_plan " $c["pu_plan"]
+        }' "$file")
+    [ -z "$problems" ] && ok || fail "$label: $problems"
+    for p in $(awk -F, '$1 == "summary" { print $6 }' "$file" | sort -u); do
+        want=$(plan_of "$policy" "$p")
+        got=$(awk -F, -v p="$p" '$1 == "summary" && $6 == p { print $30 }' "$file" | sort -u)
+        expect_eq "$label: pu_plan of p=$p is bench-threads --plan's" "$got" "$want"
+    done
 }
 
 quick=(--quick --reps $reps --min-time 0.0005 --raw -q)
@@ -81,6 +117,13 @@ expect_eq "bench-overhead exit status" $? 0
 well_formed "$work/overhead.csv" bench-overhead "$constructs"
 expect_eq "bench-overhead: worker counts" "$(awk -F, '$1 == "summary" { print $6 }' "$work/overhead.csv" | sort -u | tr '\n' ' ')" "1 3 "
 expect_eq "bench-overhead: units" "$(awk -F, '$1 == "summary" { print $8 }' "$work/overhead.csv" | sort -u | tr '\n' ' ')" "us/dispatch us/worker "
+# the other placements: --bind none leaves every worker unbound; scatter is planned like a model's
+"$B/bench-overhead" "${quick[@]}" --workers 2 $only --bind none -o "$work/overhead-none.csv"
+expect_eq "bench-overhead --bind none exit status" $? 0
+well_formed "$work/overhead-none.csv" "bench-overhead --bind none" "$constructs" none
+"$B/bench-sync" "${quick[@]}" --workers 3 --only mutex --bind scatter -o "$work/sync-scatter.csv"
+expect_eq "bench-sync --bind scatter exit status" $? 0
+well_formed "$work/sync-scatter.csv" "bench-sync --bind scatter" mutex scatter
 
 # --- bench-ipc ---------------------------------------------------------------------------
 "$B/bench-ipc" "${quick[@]}" --sizes 8,64Ki -o "$work/ipc.csv"
@@ -154,6 +197,11 @@ bad bench-sync "delay" --delay 10
 bad bench-memory "sizes" --sizes 0
 bad bench-memory "sizes" --sizes 20000
 bad bench-memory "between" --between threads
+for bin in bench-overhead bench-ipc bench-sync bench-memory; do
+    bad $bin "bind" --bind nowhere
+    bad $bin "bind" --bind ''
+    bad $bin "needs a value" --bind
+done
 
 # --- signals: every worker killed and reaped, nothing left ---------------------------------
 for sig in INT TERM; do

@@ -89,7 +89,7 @@ static int read_rows(const char *path)
                 break;
             p = comma + 1;
         }
-        CHECK_EQ_U64(c, 27);
+        CHECK_EQ_U64(c, 30);
         n++;
     }
     fclose(f);
@@ -97,7 +97,8 @@ static int read_rows(const char *path)
 }
 
 enum { COL_MEDIAN = 11, COL_CI_LOW = 12, COL_CI_HIGH = 13, COL_MIN = 14, COL_N = 19,
-       COL_VERDICT = 24, COL_NOTE = 25 };
+       COL_VERDICT = 24, COL_NOTE = 25, COL_WARN = 26, COL_BIND = 27, COL_BINDING = 28,
+       COL_PU_PLAN = 29 };
 
 static void test_rows(void)
 {
@@ -122,14 +123,30 @@ static void test_rows(void)
     struct cb_mrow b = a;
     b.construct = "cost";
     b.vals = v2;
+    /* placement: two workers that stayed on their PUs (b), one that left its PU (c) */
+    int plan[2] = { 3, 5 };
+    struct cb_where *held = cb_where_alloc(2), *moved = cb_where_alloc(2);
+    CHECK(held && moved);
+    cb_where_note(&held[0], 3, 3, 3);
+    cb_where_note(&held[1], 5, 5, 5);
+    cb_where_note(&moved[0], 3, 3, 3);
+    cb_where_note(&moved[1], 5, 5, 4);
+    b.plan = plan;
+    b.where = held;
+    b.nplan = 2;
     CHECK_EQ_U64(cb_mout_row(out, &b), 0);
     /* no reference: a throughput */
     struct cb_mrow c = a;
     c.construct = "rate";
     c.refs = NULL;
     c.reference = NULL;
+    c.plan = plan;
+    c.where = moved;
+    c.nplan = 2;
     CHECK_EQ_U64(cb_mout_row(out, &c), 0);
     CHECK_EQ_U64(cb_mout_close(out, 1), 0);
+    cb_where_free(held, 2);
+    cb_where_free(moved, 2);
 
     CHECK_EQ_U64(read_rows(path), 3);
     unlink(path);
@@ -148,6 +165,16 @@ static void test_rows(void)
     /* the rate: its own median, no verdict */
     CHECK_NEAR(atof(rows[2][COL_MEDIAN]), 10, 1e-9);
     CHECK(rows[2][COL_VERDICT][0] == '\0');
+    /* placement, the models' meaning: nothing recorded is unknown, never empty */
+    for (int k = 0; k < 3; k++)
+        CHECK(strcmp(rows[k][COL_BIND], "cores") == 0);
+    CHECK(strcmp(rows[0][COL_BINDING], "unknown") == 0);
+    CHECK(rows[0][COL_PU_PLAN][0] == '\0');
+    CHECK(strcmp(rows[1][COL_BINDING], "held") == 0);
+    CHECK(strcmp(rows[1][COL_PU_PLAN], "3;5") == 0);
+    CHECK(strstr(rows[1][COL_WARN], "binding-moved") == NULL);
+    CHECK(strcmp(rows[2][COL_BINDING], "moved") == 0);
+    CHECK(strstr(rows[2][COL_WARN], "binding-moved") != NULL);
 }
 
 static int op_work(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)

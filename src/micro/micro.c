@@ -40,7 +40,7 @@
 const char cb_micro_csv_header[] =
     "row,bench,construct,between,size,workers,metric,unit,rep,value,ref_value,median,ci_low,"
     "ci_high,min,max,mean,stddev,cv,n,outliers,inner,reference,ref_median,verdict,note,"
-    "warnings\n";
+    "warnings,bind,binding,pu_plan\n";
 
 static const char *prog = "bench-micro";
 
@@ -204,6 +204,8 @@ static void print_help(const struct cb_mspec *s)
     if (s->flags & CB_MOPT_DELAY)
         printf("      --delay NS        the calibrated work each worker does, in ns (default %.0f)\n",
                DEFAULT_DELAY_S * 1e9);
+    printf("  -b, --bind POLICY     where workers run, as the models place theirs: cores\n"
+           "                        (default), compact, scatter, none\n");
     printf("      --only LIST       run only these:");
     for (int i = 0; s->names[i]; i++)
         printf("%s%s", i ? ", " : " ", s->names[i]);
@@ -252,6 +254,7 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "bind", required_argument, NULL, 'b' },
         { 0, 0, 0, 0 },
     };
     prog = spec->prog;
@@ -261,6 +264,7 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
     o->timeout = DEFAULT_TIMEOUT;
     o->delay_s = DEFAULT_DELAY_S;
     o->between = CB_BETWEEN_THREADS | CB_BETWEEN_PROCESSES;
+    o->bind = CB_BIND_CORES;
     for (int i = 0; spec->names[i]; i++)
         o->only |= 1u << i;
 
@@ -275,7 +279,7 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
     char err[512];
     opterr = 0;
     int c, rc;
-    while ((c = getopt_long(argc, argv, ":w:r:o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":w:r:o:b:qhV", longopts, NULL)) != -1) {
         uint64_t v;
         switch (c) {
         case 'w':
@@ -349,6 +353,15 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
         case 'q':
             o->quiet = 1;
             break;
+        case 'b': {
+            /* the models' names and parser (bind.c): one table of policies */
+            enum cb_bind b;
+            if (cb_bind_parse(optarg, &b) < 0)
+                return usage_error("--bind '%s': unknown policy (none, compact, cores, scatter)",
+                                   optarg);
+            o->bind = (int)b;
+            break;
+        }
         case 'h':
             print_help(spec);
             return -1;
@@ -387,6 +400,21 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
                                    (unsigned long long)spec->size_min,
                                    (unsigned long long)spec->size_max, spec->sizes_meaning);
     }
+    /* this machine's topology and the policy's order of its PUs, as the harness computes
+     * them (harness.c): every plan below is cb_bind_plan's */
+    if (cb_topo_load(&o->topo, NULL, NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return CB_EXIT_ERROR;
+    }
+    cb_bind_use(&o->topo);
+    if (o->bind != CB_BIND_NONE) {
+        o->order = malloc(sizeof(int) * (size_t)o->topo.pus);
+        if (!o->order || cb_bind_order(&o->topo, (enum cb_bind)o->bind, o->order) < 0) {
+            fprintf(stderr, "%s: cannot compute the %s placement\n", prog,
+                    cb_bind_name((enum cb_bind)o->bind));
+            return CB_EXIT_ERROR;
+        }
+    }
     char oerr[512];
     if (o->output && cb_output_reserve(o->output, oerr, sizeof oerr) < 0)
         return usage_error("%s", oerr);
@@ -397,6 +425,60 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
     append_warn(o->warn, sizeof o->warn, "sanitizer");
 #endif
     return 0;
+}
+
+int cb_micro_plan(const struct cb_mopts *o, int p, int *plan)
+{
+    return cb_bind_plan(&o->topo, (enum cb_bind)o->bind, p, plan);
+}
+
+/* ---- placement ------------------------------------------------------------------------- */
+
+struct cb_where *cb_where_alloc(int n)
+{
+    struct cb_where *w = cb_shared_alloc((size_t)(n > 0 ? n : 1) * sizeof *w);
+    if (w)
+        cb_where_reset(w, n);
+    return w;
+}
+
+void cb_where_reset(struct cb_where *w, int n)
+{
+    for (int i = 0; i < n; i++) {
+        __atomic_store_n(&w[i].flags, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&w[i].cpu0, -1, __ATOMIC_RELAXED);
+        __atomic_store_n(&w[i].cpu1, -1, __ATOMIC_RELAXED);
+    }
+}
+
+void cb_where_free(struct cb_where *w, int n)
+{
+    cb_shared_free(w, (size_t)(n > 0 ? n : 1) * sizeof *w);
+}
+
+int cb_caller_pin(struct cb_pin *pin, int pu)
+{
+    pin->saved = NULL;
+    if (pu < 0)
+        return 0;
+    cpu_set_t *saved = malloc(sizeof *saved);
+    if (!saved)
+        return -ENOMEM;
+    if (pthread_getaffinity_np(pthread_self(), sizeof *saved, saved) != 0) {
+        free(saved);
+        return -EINVAL;
+    }
+    pin->saved = saved;
+    return cb_bind_thread(pu);
+}
+
+void cb_caller_unpin(struct cb_pin *pin)
+{
+    if (!pin->saved)
+        return;
+    pthread_setaffinity_np(pthread_self(), sizeof(cpu_set_t), pin->saved);
+    free(pin->saved);
+    pin->saved = NULL;
 }
 
 /* ---- the calibrated work --------------------------------------------------------------- */
@@ -485,6 +567,8 @@ struct team_thread {
 static void *team_thread_main(void *p)
 {
     struct team_thread *tt = p;
+    if (tt->t->plan) /* before its work: binding is part of setup, as in the models */
+        cb_bind_thread(tt->t->plan[tt->w]);
     tt->rc = tt->t->fn(tt->w, tt->t->arg);
     return NULL;
 }
@@ -497,7 +581,15 @@ static struct team_thread *team_slots(struct cb_team *t)
 int cb_team_start(struct cb_team *t, int processes, int n, cb_team_fn fn, void *arg,
                   double timeout, char *err, size_t errlen)
 {
+    return cb_team_start_placed(t, processes, n, NULL, fn, arg, timeout, err, errlen);
+}
+
+int cb_team_start_placed(struct cb_team *t, int processes, int n, const int *plan,
+                         cb_team_fn fn, void *arg, double timeout, char *err,
+                         size_t errlen)
+{
     memset(t, 0, sizeof *t);
+    t->plan = plan;
     t->processes = processes;
     t->fn = fn;
     t->arg = arg;
@@ -537,6 +629,8 @@ int cb_team_start(struct cb_team *t, int processes, int n, cb_team_fn fn, void *
                 if (cb_proc_child_init(parent) < 0)
                     _exit(70);
                 cb_signals_restore(&saved);
+                if (plan) /* the child binds itself, before its work */
+                    cb_bind_thread(plan[w]);
                 _exit(fn(w, arg));
             }
             t->pids[w] = pid;
@@ -843,6 +937,19 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
         append_warn(warn, sizeof warn, "no-ci");
     if (o->min_time < 0.010) /* METHOD.md: warn below 10 ms a sample */
         append_warn(warn, sizeof warn, "short");
+    /* where the workers ran, the models' meaning (harness.c): held when every worker
+     * started and ended each recorded piece of work on its planned PU */
+    int unknown = !r->where || r->nplan <= 0, off = 0;
+    for (int w = 0; !unknown && w < r->nplan; w++) {
+        int fl = cb_where_flags(&r->where[w]);
+        unknown |= !(fl & CB_WHERE_SEEN) || (fl & CB_WHERE_UNKNOWN);
+        off |= (fl & CB_WHERE_OFF) != 0;
+    }
+    const char *binding = unknown ? "unknown" : o->bind == CB_BIND_NONE ? "unbound"
+                        : off ? "moved" : "held";
+    if (off)
+        append_warn(warn, sizeof warn, "binding-moved");
+    const char *bind = cb_bind_name((enum cb_bind)o->bind);
 
     FILE *f = m->f;
     csv_config(f, "summary", r);
@@ -864,7 +971,10 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
     num(f, r->refs ? sr.median : NAN);
     fprintf(f, "%s,", verdict);
     text(f, r->note);
-    fprintf(f, "%s\n", warn);
+    fprintf(f, "%s,%s,%s,", warn, bind, binding);
+    for (int w = 0; r->plan && w < r->nplan; w++)
+        fprintf(f, "%s%d", w ? ";" : "", r->plan[w]);
+    fputc('\n', f);
     if (o->raw)
         for (size_t i = 0; i < r->n; i++) {
             csv_config(f, "raw", r);
@@ -879,7 +989,8 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
             text(f, r->reference);
             fputs(",,", f); /* ref_median, verdict */
             text(f, r->note);
-            fputc('\n', f); /* warnings: in the summary row */
+            /* warnings, binding and pu_plan: in the summary row */
+            fprintf(f, ",%s,,\n", bind);
         }
     if (!o->quiet) {
         fprintf(stderr, "%-8s %-12s %-9s", r->bench, r->construct, r->between ? r->between : "");
@@ -892,6 +1003,7 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
             fprintf(stderr, " [%.4g, %.4g]", s.ci_low, s.ci_high);
         if (*verdict)
             fprintf(stderr, " %s", verdict);
+        fprintf(stderr, " bind %s: %s", bind, binding);
         if (warn[0])
             fprintf(stderr, " warn: %s", warn);
         fputc('\n', stderr);

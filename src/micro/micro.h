@@ -17,12 +17,15 @@
 #ifndef CB_MICRO_H
 #define CB_MICRO_H
 
+#include "bind.h"
 #include "options.h"
 #include "pwait.h"
+#include "topo.h"
 
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,6 +71,9 @@ struct cb_mopts {
     int quick, raw, quiet;
     const char *output;
     int pus;              /* the CPUs this process may run on */
+    int bind;             /* enum cb_bind: --bind, the models' placement (bind.h) */
+    struct cb_topo topo;  /* this machine's, as the models load it; binding uses it */
+    int *order;           /* the policy's order of all topo.pus PUs; NULL for none */
     char warn[128];       /* warnings for the whole run: loaded, debug-build, sanitizer */
 };
 
@@ -77,6 +83,76 @@ struct cb_mopts {
 /* Parse the command line. Returns 0 to go on, -1 when --help or --version was answered
  * (exit 0), or CB_EXIT_USAGE after one line on stderr (nothing written). */
 int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o);
+
+/* The --bind plan for p workers: plan[i] = the PU (os_index) of worker i, -1 for none.
+ * The same plan as a model binary's for p (bind.c). 0 or -ENOMEM. */
+int cb_micro_plan(const struct cb_mopts *o, int p, int *plan);
+
+/* ---- placement: where each worker ran, against its plan ------------------------------ */
+
+/* One worker's record, on its own cache line (a pool's workers write theirs in every pass),
+ * in memory the worker can write: cb_shared_alloc for forked children. The flags are
+ * sticky over a row's samples; the parent reads them once the workers are joined or idle. */
+struct cb_where {
+    alignas(64) int flags; /* CB_WHERE_* */
+    int cpu0, cpu1;        /* the last start and end seen, -1 before */
+};
+enum {
+    CB_WHERE_SEEN = 1,    /* the worker recorded where it ran */
+    CB_WHERE_OFF = 2,     /* it started or ended off its planned PU */
+    CB_WHERE_UNKNOWN = 4, /* sched_getcpu failed: where it ran cannot be said */
+    CB_WHERE_MIGRATED = 8 /* it ended on another CPU than it started on */
+};
+
+/* A worker with planned PU `pu` (-1: unbound) started its work on cpu0 and ended it on
+ * cpu1 (cb_current_cpu): note it in *w. Writes only what changes, so a worker that stays
+ * put only reads its line. */
+static inline void cb_where_note(struct cb_where *w, int pu, int cpu0, int cpu1)
+{
+    int f = CB_WHERE_SEEN;
+    if (cpu0 < 0 || cpu1 < 0)
+        f |= CB_WHERE_UNKNOWN;
+    else if (pu >= 0 && (cpu0 != pu || cpu1 != pu))
+        f |= CB_WHERE_OFF;
+    if (cpu0 >= 0 && cpu1 >= 0 && cpu0 != cpu1)
+        f |= CB_WHERE_MIGRATED;
+    /* relaxed atomics: the parent may reset or read a record while a pool's worker is
+     * between passes; what it reads is the record of the work it waited for */
+    int had = __atomic_load_n(&w->flags, __ATOMIC_RELAXED);
+    if ((had | f) != had)
+        __atomic_fetch_or(&w->flags, f, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&w->cpu0, __ATOMIC_RELAXED) != cpu0)
+        __atomic_store_n(&w->cpu0, cpu0, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&w->cpu1, __ATOMIC_RELAXED) != cpu1)
+        __atomic_store_n(&w->cpu1, cpu1, __ATOMIC_RELAXED);
+}
+
+/* Add flags to a record, for a worker that told its placement some other way. */
+static inline void cb_where_mark(struct cb_where *w, int flags)
+{
+    __atomic_fetch_or(&w->flags, flags, __ATOMIC_RELAXED);
+}
+
+/* The flags of a record (a relaxed atomic read, as cb_where_note writes them). */
+static inline int cb_where_flags(const struct cb_where *w)
+{
+    return __atomic_load_n(&w->flags, __ATOMIC_RELAXED);
+}
+
+/* n records in memory shared with forked children, every flag clear; NULL with errno
+ * set. cb_where_reset clears them again (before a row's measurement). */
+struct cb_where *cb_where_alloc(int n);
+void cb_where_reset(struct cb_where *w, int n);
+void cb_where_free(struct cb_where *w, int n);
+
+/* Bind the calling thread to `pu` (os_index; < 0: nothing) for as long as it measures as a
+ * worker, as the threadpool model binds its caller; *saved keeps its mask. cb_caller_unpin
+ * puts the mask back. 0, or -errno (the binding is not fatal: the record says moved). */
+struct cb_pin {
+    void *saved; /* the caller's cpu_set_t before; NULL: not pinned */
+};
+int cb_caller_pin(struct cb_pin *pin, int pu);
+void cb_caller_unpin(struct cb_pin *pin);
 
 /* Is names[i] selected by --only (all are by default)? */
 static inline int cb_micro_selected(const struct cb_mopts *o, int i)
@@ -139,6 +215,7 @@ struct cb_team {
     cb_team_fn fn;
     void *arg;
     double timeout;
+    const int *plan; /* [n] or NULL: worker w binds itself to plan[w] before fn */
 };
 
 /* Start n workers running fn(w, arg). Forked children run cb_proc_child_init first, are
@@ -147,6 +224,12 @@ struct cb_team {
  * cb_team_join (threads): returns -errno with one line in err. */
 int cb_team_start(struct cb_team *t, int processes, int n, cb_team_fn fn, void *arg,
                   double timeout, char *err, size_t errlen);
+/* The same, each worker w (thread, or forked child) first binding itself to plan[w]
+ * (plan NULL or plan[w] < 0: left where it is), as the threads and procs models bind
+ * theirs before their gate. */
+int cb_team_start_placed(struct cb_team *t, int processes, int n, const int *plan,
+                         cb_team_fn fn, void *arg, double timeout, char *err,
+                         size_t errlen);
 
 /* Wait on a semaphore the team's workers post, in short ticks: between ticks a dead child
  * is detected (its end described in err, every worker killed: CB_EXIT_WORKER), and after
@@ -190,6 +273,11 @@ struct cb_mrow {
     const char *note;      /* anything a reader must know; NULL: none */
     const double *vals, *refs;
     size_t n;
+    /* placement: the plan of the row's `nplan` workers and where each ran (NULL: nothing
+     * recorded, binding `unknown`); summary rows get bind, binding and pu_plan from them */
+    const int *plan;
+    const struct cb_where *where;
+    int nplan;
 };
 
 struct cb_mout;

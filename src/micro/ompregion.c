@@ -4,6 +4,7 @@
  */
 #include "ompregion.h"
 
+#include "bind.h"
 #include "micro.h"
 #include "timer.h"
 
@@ -11,14 +12,18 @@
 #include <omp.h>
 #include <stdio.h>
 
-int cb_omp_regions(int p, uint64_t inner, uint64_t iters, double *seconds)
+int cb_omp_regions(int p, uint64_t inner, uint64_t iters, const int *plan,
+                   struct cb_where *where, double *seconds)
 {
     int got = 0;
     omp_set_dynamic(0);
     /* one region first, untimed: the team really has p threads (else the figure would be
-     * a smaller team's) */
+     * a smaller team's), and each binds itself to its PU of the plan */
 #pragma omp parallel num_threads(p)
     {
+        int t = omp_get_thread_num();
+        if (t < p)
+            cb_bind_thread(plan[t]);
 #pragma omp single
         got = omp_get_num_threads();
     }
@@ -27,7 +32,11 @@ int cb_omp_regions(int p, uint64_t inner, uint64_t iters, double *seconds)
     double t0 = cb_now();
     for (uint64_t i = 0; i < inner; i++) {
 #pragma omp parallel num_threads(p)
-        cb_delay(iters);
+        {
+            int t = omp_get_thread_num(), cpu0 = cb_current_cpu();
+            cb_delay(iters);
+            cb_where_note(&where[t], plan[t], cpu0, cb_current_cpu());
+        }
     }
     *seconds = cb_now() - t0;
     return 0;
