@@ -90,9 +90,10 @@ struct cb_rep {
     int *cpu_start, *cpu_end; /* [workers]: the CPU each worker ran on when it started and
                                * finished computing (cb_current_cpu); left at -1 by a model
                                * that cannot know (a library's own threads) */
-    /* Models whose workers are processes this one does not reap within the repetition
-     * (pool workers, MPI ranks): their CPU time, context switches and page faults in this
-     * repetition, which the harness adds to its own getrusage (noise.h). */
+    /* Models whose workers are processes that are not this one's descendants (MPI ranks
+     * started by mpirun): their CPU time, context switches and page faults in this
+     * repetition, which the harness adds to its own (noise.h: this process, its reaped
+     * children and its live descendants, such as a pool's workers). */
     struct cb_usage other;
     /* Models whose workers may run on other machines (MPI): the host of each worker,
      * ';'-separated in worker order, for the CSV's hosts column; NULL: this machine. The

@@ -6,6 +6,7 @@
 
 #include "stats.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -23,6 +24,8 @@ static int nwatched;
 static double tick_s;
 static int no_cpufreq;          /* a read found no cpufreq: not tried again */
 
+static double clock_tick(void);
+
 int cb_noise_watch(const int *pus, int n)
 {
     int max = -1;
@@ -38,8 +41,7 @@ int cb_noise_watch(const int *pus, int n)
     free(watched);
     watched = w;
     nwatched = max + 1;
-    long hz = sysconf(_SC_CLK_TCK);
-    tick_s = hz > 0 ? 1.0 / (double)hz : 0.01;
+    clock_tick();
     return 0;
 }
 
@@ -48,8 +50,116 @@ static double tv(struct timeval t)
     return (double)t.tv_sec + (double)t.tv_usec * 1e-6;
 }
 
+static ssize_t slurp(const char *path, char *buf, size_t len);
+
+/* Seconds per clock tick (USER_HZ), the unit of /proc/stat and /proc/PID/stat. */
+static double clock_tick(void)
+{
+    if (tick_s == 0) {
+        long hz = sysconf(_SC_CLK_TCK);
+        tick_s = hz > 0 ? 1.0 / (double)hz : 0.01;
+    }
+    return tick_s;
+}
+
+/* A growing list of process ids. */
+struct pids {
+    pid_t *v;
+    size_t n, cap;
+};
+
+static void pids_push(struct pids *l, pid_t pid)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        pid_t *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return; /* short of memory: that process is not counted */
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = pid;
+}
+
+/* The children of every thread of process `pid` ("self" for this one), from
+ * /proc/PID/task/TID/children, appended to l. */
+static void children_of(const char *pid, struct pids *l)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%s/task", pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char file[160], buf[4096];
+        snprintf(file, sizeof file, "%s/%.20s/children", path, e->d_name);
+        if (slurp(file, buf, sizeof buf) <= 0)
+            continue;
+        char *p = buf, *end;
+        for (long v; (v = strtol(p, &end, 10)) > 0 && end != p; p = end)
+            pids_push(l, (pid_t)v);
+    }
+    closedir(d);
+}
+
+/* Add one live process's CPU time (and that of the children it reaped), page faults and
+ * context switches, from /proc/PID/stat and /proc/PID/status. */
+static void add_process(pid_t pid, struct cb_usage *u)
+{
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (slurp(path, buf, sizeof buf) <= 0)
+        return;
+    char *p = strrchr(buf, ')'); /* after the command name, which may hold anything */
+    if (!p)
+        return;
+    /* from field 3: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
+     * cmajflt utime stime cutime cstime (man 5 proc) */
+    double f[16];
+    int n = 0;
+    char *q = p + 1, *end;
+    while (*q == ' ')
+        q++;
+    q++; /* the state, one letter */
+    for (; n < 14; n++) {
+        f[n] = (double)strtoll(q, &end, 10);
+        if (end == q)
+            return;
+        q = end;
+    }
+    /* f[0..5]: ppid pgrp session tty_nr tpgid flags; f[6..13]: the counts wanted */
+    u->minflt += f[6] + f[7];
+    u->majflt += f[8] + f[9];
+    u->user += (f[10] + f[12]) * clock_tick();
+    u->sys += (f[11] + f[13]) * clock_tick();
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    if (slurp(path, buf, sizeof buf) <= 0)
+        return;
+    const char *v = strstr(buf, "\nvoluntary_ctxt_switches:");
+    const char *nv = strstr(buf, "\nnonvoluntary_ctxt_switches:");
+    if (v)
+        u->vcsw += strtod(strchr(v + 1, ':') + 1, NULL);
+    if (nv)
+        u->ivcsw += strtod(strchr(nv + 1, ':') + 1, NULL);
+}
+
 void cb_usage_now(struct cb_usage *u)
 {
+    /* the live descendants first (a pool's workers, a team of processes: this run's own,
+     * though not reaped yet), then getrusage: a child reaped in between would count twice,
+     * and only this thread reaps while a mark is taken */
+    struct cb_usage live = { 0 };
+    struct pids l = { 0 };
+    children_of("self", &l);
+    for (size_t i = 0; i < l.n && i < 65536; i++) {
+        char pid[24];
+        snprintf(pid, sizeof pid, "%d", (int)l.v[i]);
+        children_of(pid, &l);
+        add_process(l.v[i], &live);
+    }
+    free(l.v);
     struct rusage self, kids;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &kids);
@@ -59,6 +169,7 @@ void cb_usage_now(struct cb_usage *u)
     u->ivcsw = (double)(self.ru_nivcsw + kids.ru_nivcsw);
     u->minflt = (double)(self.ru_minflt + kids.ru_minflt);
     u->majflt = (double)(self.ru_majflt + kids.ru_majflt);
+    cb_usage_add(u, &live);
 }
 
 void cb_usage_add(struct cb_usage *sum, const struct cb_usage *u)
@@ -139,8 +250,8 @@ static void read_stat(double *busy, double *steal)
         seen++;
     }
     if (seen) {
-        *busy = (double)b * tick_s;
-        *steal = (double)s * tick_s;
+        *busy = (double)b * clock_tick();
+        *steal = (double)s * clock_tick();
     }
 }
 

@@ -5,13 +5,15 @@
  * Recorded per repetition, around the timed call (a mark before, a mark after):
  *   - foreign CPU time: the busy time of the watched PUs (the run's allowed cpuset) in
  *     /proc/stat (user, nice, system, irq and softirq ticks) minus the CPU time of this
- *     run's own processes: this process and its reaped children (getrusage) plus what the
- *     model reports for workers it does not reap (pool and MPI workers, cb_rep.other_*);
+ *     run's own processes: this process and its reaped children (getrusage), its live
+ *     descendants (a pool's workers: /proc/PID/task/TID/children, then each one's
+ *     /proc/PID/stat and status), plus what the model reports for workers that are not
+ *     its descendants (MPI's ranks, cb_rep.other);
  *   - steal: the watched PUs' steal ticks (time the hypervisor ran another guest);
  *   - the clock: the mean of scaling_cur_freq (cpufreq in sysfs) over the workers' planned
  *     PUs, read after the call; empty where the kernel exposes no cpufreq (most VMs);
  *   - this run's voluntary and involuntary context switches and minor and major page faults
- *     (getrusage, plus the model's reports for workers it does not reap).
+ *     (the same processes).
  * /proc/stat counts in clock ticks (USER_HZ, 10 ms) while getrusage is exact, so a single
  * repetition's foreign time is uncertain by about a tick per watched PU; a configuration's
  * share is taken over all its repetitions together.
@@ -66,7 +68,7 @@ extern const char *const cb_cause_names[CB_NCAUSES];
  * then has NAN busy and steal). Returns 0 or -ENOMEM. */
 int cb_noise_watch(const int *pus, int n);
 
-/* This process's usage now (self and reaped children). */
+/* This run's usage now: this process, its reaped children and its live descendants. */
 void cb_usage_now(struct cb_usage *u);
 
 /* *sum += *u, field by field; and *d = b - a. */

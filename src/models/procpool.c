@@ -20,8 +20,8 @@
  * in short ticks and checks every worker's pidfd between them, so a worker that dies, or a
  * repetition past --timeout, is reported instead of waited for; a pool with a dead worker
  * is killed whole and never reused. Each repetition reports the CPU time spent polling,
- * the parent's and its workers' (cb_rep.wait_cpu), and each worker's CPU time, context
- * switches and page faults in its pass (cb_rep.other: the harness cannot reap them).
+ * the parent's and its workers' (cb_rep.wait_cpu). (The workers' CPU time, switches and
+ * faults are counted by the harness as those of live descendants: noise.h.)
  */
 #define _GNU_SOURCE
 #include "bind.h"
@@ -53,7 +53,6 @@ struct pool_slot {
     struct cb_partial part;
     double compute_s, t_end;
     int cpu0, cpu1;
-    struct cb_usage use; /* the worker's CPU time, switches and faults in its last pass */
     int tasks; /* repetitions this worker has run: the fault hook fires on the first */
     int done;  /* set by the worker when its part of the repetition is done: names the
                 * late ones when --timeout strikes */
@@ -96,14 +95,10 @@ static void pool_worker(const struct cb_job *job, struct pool_ctl *ctl, int w)
         if (slot->tasks++ == 0)
             cb_fault_point(w);
         struct cb_partial acc = { 0 };
-        struct cb_usage use0, use1;
-        cb_usage_now(&use0);
         slot->cpu0 = cb_current_cpu();
         slot->compute_s = cb_worker_body(job, &ctl->sched, w, &acc);
         slot->cpu1 = cb_current_cpu();
         slot->t_end = cb_now();
-        cb_usage_now(&use1);
-        cb_usage_diff(&use0, &use1, &slot->use);
         slot->part = acc;
         __atomic_store_n(&slot->done, 1, __ATOMIC_RELEASE);
         if (atomic_fetch_sub_explicit(&ctl->pending, 1, memory_order_acq_rel) == 1)
@@ -292,7 +287,6 @@ static int procpool_run(const struct cb_job *job, const struct cb_config *cfg, s
         rep->wait_cpu += ctl->slots[w].spun - pl->spun_seen[w];
         pl->spun_seen[w] = ctl->slots[w].spun;
         cb_partial_add(&rep->total, &ctl->slots[w].part);
-        cb_usage_add(&rep->other, &ctl->slots[w].use); /* not reaped: reported */
         rep->worker_compute[w] = ctl->slots[w].compute_s;
         rep->cpu_start[w] = ctl->slots[w].cpu0;
         rep->cpu_end[w] = ctl->slots[w].cpu1;
