@@ -1194,21 +1194,6 @@ out:
     return rc;
 }
 
-/* Watch the topology's PUs (the allowed ones) for other processes' CPU time (noise.h). */
-static int watch_pus(const struct cb_topo *topo)
-{
-    int *pus = malloc(sizeof(int) * (size_t)(topo->pus > 0 ? topo->pus : 1));
-    if (!pus)
-        return -1;
-    for (int i = 0; i < topo->pus; i++) {
-        hwloc_obj_t pu = hwloc_get_obj_by_type(topo->t, HWLOC_OBJ_PU, (unsigned)i);
-        pus[i] = pu ? (int)pu->os_index : -1;
-    }
-    int rc = cb_noise_watch(pus, topo->pus);
-    free(pus);
-    return rc;
-}
-
 static void set_prog(int argc, char **argv)
 {
     if (argc > 0 && argv[0]) {
@@ -1257,7 +1242,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
             fprintf(stderr, "%s: warning: this is a debug or unoptimised build; times are not "
                     "representative\n", prog);
     }
-    if (watch_pus(&topo) < 0) {
+    if (cb_noise_watch_topology(&topo) < 0) {
         fprintf(stderr, "%s: out of memory\n", prog);
         cb_topo_destroy(&topo);
         return CB_EXIT_ERROR;

@@ -5,6 +5,7 @@
 #include "noise.h"
 
 #include "stats.h"
+#include "topo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -43,6 +44,17 @@ int cb_noise_watch(const int *pus, int n)
     nwatched = max + 1;
     clock_tick();
     return 0;
+}
+
+int cb_noise_watch_topology(const struct cb_topo *topo)
+{
+    int *pus = malloc(sizeof(int) * (size_t)(topo->pus > 0 ? topo->pus : 1));
+    if (!pus)
+        return -ENOMEM;
+    cb_topo_os_indexes(topo, pus);
+    int rc = cb_noise_watch(pus, topo->pus);
+    free(pus);
+    return rc;
 }
 
 static double tv(struct timeval t)

@@ -68,6 +68,10 @@ extern const char *const cb_cause_names[CB_NCAUSES];
  * then has NAN busy and steal). Returns 0 or -ENOMEM. */
 int cb_noise_watch(const int *pus, int n);
 
+/* Watch the topology's PUs: cb_noise_watch over cb_topo_os_indexes. 0 or -ENOMEM. */
+struct cb_topo;
+int cb_noise_watch_topology(const struct cb_topo *topo);
+
 /* This run's usage now: this process, its reaped children and its live descendants. */
 void cb_usage_now(struct cb_usage *u);
 

@@ -311,3 +311,11 @@ void cb_topo_destroy(struct cb_topo *topo)
         hwloc_topology_destroy(topo->t);
     topo->t = NULL;
 }
+
+void cb_topo_os_indexes(const struct cb_topo *topo, int *out)
+{
+    for (int i = 0; i < topo->pus; i++) {
+        hwloc_obj_t pu = hwloc_get_obj_by_type(topo->t, HWLOC_OBJ_PU, (unsigned)i);
+        out[i] = pu ? (int)pu->os_index : -1;
+    }
+}

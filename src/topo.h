@@ -36,6 +36,10 @@ int cb_topo_load(struct cb_topo *topo, const char *synthetic, const char *xml, c
                  size_t errlen);
 void cb_topo_destroy(struct cb_topo *topo);
 
+/* The OS indexes of the topology's PUs (the allowed ones), in hwloc's logical order, into
+ * out[0..topo->pus-1] (-1 where hwloc has none). */
+void cb_topo_os_indexes(const struct cb_topo *topo, int *out);
+
 /* Whether this process is bench-openmp's own re-execution (harness.c, omp_places): the
  * harness sets CB_OMP_BIND=PID:POLICY with its own PID, which execv keeps, so a
  * CB_OMP_BIND inherited from elsewhere (another process's PID) is not taken for one, and

@@ -14,7 +14,7 @@ T=$(cd "$1" && pwd)/tests
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-header='row,bench,construct,between,size,workers,metric,unit,rep,value,ref_value,median,ci_low,ci_high,min,max,mean,stddev,cv,n,outliers,inner,reference,ref_median,verdict,note,warnings,bind,binding,pu_plan'
+header='row,bench,construct,between,size,workers,metric,unit,rep,value,ref_value,median,ci_low,ci_high,min,max,mean,stddev,cv,n,outliers,inner,reference,ref_median,verdict,note,warnings,bind,binding,pu_plan,foreign_cpu_s,foreign_pu'
 reps=6
 
 mq_checked=0
@@ -32,8 +32,13 @@ ipc_before=$(ipc_state)
 well_formed() {
     file=$1 label=$2 want=$3
     expect_eq "$label: header" "$(head -1 "$file")" "$header"
-    bad=$(awk -F, 'NR > 1 && NF != 30' "$file" | wc -l)
-    expect_eq "$label: rows of 30 fields" "$bad" 0
+    bad=$(awk -F, 'NR > 1 && NF != 32' "$file" | wc -l)
+    expect_eq "$label: rows of 32 fields" "$bad" 0
+    # the foreign load over each row's measurement (noise.h), in every summary row
+    expect_eq "$label: summary rows without foreign_cpu_s and foreign_pu" "$(awk -F, '
+        NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["row"] == "summary" && !($c["foreign_cpu_s"] ~ /^[0-9]+\.[0-9]+$/ &&
+                                    $c["foreign_pu"] ~ /^[0-9]+\.[0-9]+$/)' "$file" | wc -l)" 0
     summaries=$(awk -F, '$1 == "summary"' "$file" | wc -l)
     [ "$summaries" -gt 0 ] || fail "$label: no summary row"
     # every summary figure: finite, not negative; median in [ci_low, ci_high] and

@@ -89,7 +89,7 @@ static int read_rows(const char *path)
                 break;
             p = comma + 1;
         }
-        CHECK_EQ_U64(c, 30);
+        CHECK_EQ_U64(c, 32);
         n++;
     }
     fclose(f);

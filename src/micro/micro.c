@@ -7,6 +7,7 @@
 
 #include "build_info.h"
 #include "harness.h"
+#include "noise.h"
 #include "proc.h"
 #include "rng.h"
 #include "stats.h"
@@ -40,7 +41,7 @@
 const char cb_micro_csv_header[] =
     "row,bench,construct,between,size,workers,metric,unit,rep,value,ref_value,median,ci_low,"
     "ci_high,min,max,mean,stddev,cv,n,outliers,inner,reference,ref_median,verdict,note,"
-    "warnings,bind,binding,pu_plan\n";
+    "warnings,bind,binding,pu_plan,foreign_cpu_s,foreign_pu\n";
 
 static const char *prog = "bench-micro";
 
@@ -829,6 +830,8 @@ struct cb_mout {
     char *buf;
     size_t len;
     FILE *f;
+    struct cb_noise_mark last; /* when the previous row was written (or the output opened): */
+    double last_t;             /* each row's foreign load is over its own measurement */
 };
 
 int cb_mout_open(struct cb_mout **out, struct cb_mopts *o, const char *name)
@@ -840,14 +843,15 @@ int cb_mout_open(struct cb_mout **out, struct cb_mopts *o, const char *name)
         fprintf(stderr, "%s: out of memory\n", prog);
         return CB_EXIT_ERROR;
     }
-    /* the command line is accepted: from here on, warnings may be printed */
-    double load;
-    if (getloadavg(&load, 1) == 1 && load > 0.1 * o->pus + 0.5) {
-        append_warn(o->warn, sizeof o->warn, "loaded");
-        if (!o->quiet)
-            fprintf(stderr, "%s: warning: load average %.2f on %d CPUs: other work may disturb "
-                    "the measurements\n", prog, load, o->pus);
+    /* other processes' CPU time on these PUs is measured from here, row by row (noise.h) */
+    if (cb_noise_watch_topology(&o->topo) < 0) {
+        free(m);
+        cb_output_discard();
+        fprintf(stderr, "%s: out of memory\n", prog);
+        return CB_EXIT_ERROR;
     }
+    cb_noise_mark(&m->last);
+    m->last_t = cb_now();
     m->o = o;
     m->f = open_memstream(&m->buf, &m->len);
     if (!m->f) {
@@ -893,6 +897,14 @@ static void csv_config(FILE *f, const char *row, const struct cb_mrow *r)
     fprintf(f, "%s,%s,", r->metric, r->unit);
 }
 
+/* A comma, then v with `decimals` decimals (nothing when not finite). */
+static void num_last(FILE *f, double v, int decimals)
+{
+    fputc(',', f);
+    if (isfinite(v))
+        fprintf(f, "%.*f", decimals, v);
+}
+
 int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
 {
     const struct cb_mopts *o = m->o;
@@ -925,8 +937,19 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
             s.ci_high = fmax(s.ci_high, 0);
         }
     }
+    /* the foreign load since the previous row: this row's measurement, its set-up included
+     * (the run's own work, which does not count) */
+    struct cb_noise_mark now;
+    cb_noise_mark(&now);
+    double now_t = cb_now(), span = now_t - m->last_t;
+    struct cb_noise nz;
+    cb_noise_between(&m->last, &now, NULL, NULL, 0, &nz);
+    m->last = now;
+    m->last_t = now_t;
     char warn[256];
     snprintf(warn, sizeof warn, "%s", o->warn);
+    if (!isnan(nz.foreign_s) && cb_noise_loaded(nz.foreign_s, span))
+        append_warn(warn, sizeof warn, "loaded");
     if (r->workers > o->pus)
         append_warn(warn, sizeof warn, "oversubscribed");
     if (sv.cv > NOISY_CV)
@@ -974,6 +997,8 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
     fprintf(f, "%s,%s,%s,", warn, bind, binding);
     for (int w = 0; r->plan && w < r->nplan; w++)
         fprintf(f, "%s%d", w ? ";" : "", r->plan[w]);
+    num_last(f, nz.foreign_s, 3);
+    num_last(f, span > 0 ? nz.foreign_s / span : NAN, 4);
     fputc('\n', f);
     if (o->raw)
         for (size_t i = 0; i < r->n; i++) {
@@ -989,8 +1014,8 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
             text(f, r->reference);
             fputs(",,", f); /* ref_median, verdict */
             text(f, r->note);
-            /* warnings, binding and pu_plan: in the summary row */
-            fprintf(f, ",%s,,\n", bind);
+            /* warnings, binding, pu_plan and the foreign load: in the summary row */
+            fprintf(f, ",%s,,,,\n", bind);
         }
     if (!o->quiet) {
         fprintf(stderr, "%-8s %-12s %-9s", r->bench, r->construct, r->between ? r->between : "");

@@ -285,8 +285,8 @@ struct cb_mout;
 /* Open the output: a buffer, written at the end to stdout or atomically to --output (a
  * temporary file beside it, renamed into place; cb_micro_parse already created it, so an
  * unwritable place was refused before any work). Returns 0, or CB_EXIT_ERROR after one
- * line on stderr. Checks the load average first: above a tenth of the CPUs it prints a
- * warning (unless --quiet) and adds `loaded` to o->warn. */
+ * line on stderr. From here each row records the foreign CPU time since the previous row
+ * (noise.h: foreign_cpu_s, foreign_pu) and is `loaded` by the models' rule. */
 int cb_mout_open(struct cb_mout **out, struct cb_mopts *o, const char *prog);
 
 /* Append a summary row (and, with --raw, one raw row per sample) and print a progress line
