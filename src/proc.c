@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -52,6 +54,21 @@ int cb_proc_child_init(pid_t parent)
     if (getppid() != parent)
         return -ESRCH;
     return 0;
+}
+
+void cb_proc_prefault(void *p, size_t len)
+{
+    if (!p || !len)
+        return;
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = (uintptr_t)p & ~(page - 1), hi = (uintptr_t)p + len;
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+    madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE); /* advice: EINVAL before 5.14 */
+    volatile const char *c = p;
+    for (uintptr_t a = (uintptr_t)p; a < hi; a = (a & ~(page - 1)) + page)
+        (void)c[a - (uintptr_t)p];
 }
 
 void cb_proc_describe(int status, char *buf, size_t len)

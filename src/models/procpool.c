@@ -85,6 +85,9 @@ static void pool_worker(const struct cb_job *job, struct pool_ctl *ctl, int w)
     uint32_t seen = 0;
     enum cb_wait_how how = CB_HOW_SLEEP; /* before the first pass: nothing to hurry for */
     double spun = 0;
+    /* any worker may claim any rows: map the whole shared output now, while the pool is
+     * created, not page by page inside the passes that first touch them (proc.h) */
+    cb_proc_prefault(job->out, job->out ? job->out_bytes : 0);
     for (;;) {
         cb_wake_wait(&slot->start, seen, how, 1, 0, &spun);
         seen = cb_wake_read(&slot->start);

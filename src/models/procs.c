@@ -96,22 +96,30 @@ static int child_work(const struct cb_job *job, struct slot *slots, int w, int p
     uint64_t lo, hi;
     char byte = 'r';
     block_of(job, w, p, &lo, &hi);
-    if (write_all(ready_fd, &byte, 1) < 0)
+    /* where the rows go, mapped before the gate (setup, not compute): the shared output's
+     * rows, or a buffer the channel carries home (cb_proc_prefault says why) */
+    size_t bytes = job->out && lo < hi ? (size_t)(hi - lo) * job->out_stride : 0;
+    void *buf = NULL;
+    if (bytes && ch != CB_CHANNEL_SHM && !(buf = malloc(bytes)))
+        return 73;
+    if (bytes)
+        cb_proc_prefault(ch == CB_CHANNEL_SHM ? cb_job_row(job, lo) : buf, bytes);
+    if (write_all(ready_fd, &byte, 1) < 0) {
+        free(buf);
         return 71;
+    }
     ssize_t n;
     while ((n = read(gate_fd, &byte, 1)) < 0 && errno == EINTR)
         ;
-    if (n != 0)
+    if (n != 0) {
+        free(buf);
         return 72; /* the gate opens by EOF only */
+    }
     cb_fault_point(w);
 
     slots[w].cpu0 = cb_current_cpu();
     double t0 = cb_now();
     struct cb_partial acc = { 0 };
-    size_t bytes = job->out ? (size_t)(hi - lo) * job->out_stride : 0;
-    void *buf = NULL;
-    if (bytes && ch != CB_CHANNEL_SHM && !(buf = malloc(bytes)))
-        return 73;
     if (lo < hi)
         job->kernel->compute(job, lo, hi, &acc, ch == CB_CHANNEL_SHM ? cb_job_row(job, lo) : buf);
     double t1 = cb_now();
