@@ -105,7 +105,7 @@ def point(folder: Path, name: str, target: str) -> None:
     link = folder / name
     if os.path.lexists(link) and not link.is_symlink():
         raise Failure(f"{link}: not a link (the pointer to the latest run); left as it is")
-    tmp = folder / f".{name}.{os.getpid()}{os.urandom(3).hex()}.tmp"
+    tmp = folder / f".{name}.{os.getpid()}-{os.urandom(3).hex()}.tmp"
     try:
         os.symlink(target, tmp)
         os.replace(tmp, link)
@@ -115,6 +115,27 @@ def point(folder: Path, name: str, target: str) -> None:
         except OSError:
             pass
         raise Failure(f"{link}: cannot point it at {target} ({e.strerror})") from None
+
+
+def remove_stale_pointers(folder: Path) -> None:
+    """Remove the temporary links of pointers that a run killed outright left in a label
+    folder (.latest.PID-RANDOM.tmp): only those whose process is gone, as the label
+    folder is shared by every run of the label and held by none."""
+    for t in list(folder.glob(".latest*.tmp")):
+        m = re.fullmatch(r"\.latest(?:-quick)?\.([0-9]+)-[0-9a-f]+\.tmp", t.name)
+        if not m or not t.is_symlink():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # (its run is alive: it renames the link in a moment)
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, ValueError):
+            continue
+        try:
+            t.unlink()
+        except OSError:
+            pass
 
 
 def resolve(d: Path) -> Path:

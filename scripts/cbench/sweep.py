@@ -330,7 +330,7 @@ def choose_run(sw: Sweep) -> None:
         ld.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise Failure(f"{ld}: cannot create the folder ({e.strerror})") from None
-    remove_temporaries(ld)  # (a pointer's temporary link of a run killed outright)
+    layout.remove_stale_pointers(ld)  # (of a run killed outright)
     run = layout.unfinished(ld, a.quick) if a.resume else None
     if a.resume and run is None:
         say(f"--resume: no unfinished {'quick ' if a.quick else ''}run in {ld}: starting a new one")
@@ -347,6 +347,7 @@ def finish(sw: Sweep, job: str) -> None:
     name = layout.pointer_name(sw.args.quick)
     layout.point(sw.label_dir, name, sw.dest.name)
     if sw.plots.is_dir():
+        layout.remove_stale_pointers(sw.plots.parent)
         layout.point(sw.plots.parent, name, sw.plots.name)
 
 

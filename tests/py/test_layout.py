@@ -70,6 +70,18 @@ class Layout(unittest.TestCase):
             layout.point(self.d, "real", "a")  # a folder is never replaced
         self.assertTrue((self.d / "real").is_dir())
 
+    def test_stale_pointer_links_removed_live_ones_kept(self):
+        dead = os.fork()
+        if dead == 0:
+            os._exit(0)
+        os.waitpid(dead, 0)
+        stale = self.d / f".latest.{dead}-abc123.tmp"
+        live = self.d / f".latest-quick.{os.getpid()}-abc123.tmp"
+        for t in (stale, live):
+            os.symlink("x", t)
+        layout.remove_stale_pointers(self.d)
+        self.assertEqual(os.listdir(self.d), [live.name])
+
     def test_both_layouts_read(self):
         flat = self.d / "results" / "old-2c2t"
         nested = self.d / "results" / "new-2c2t-abcdef"
