@@ -156,6 +156,9 @@ def check_form(args) -> None:
     if args.replace and args.resume:
         raise Usage("--replace starts the run over, --resume continues it: not both")
     if args.run is not None:
+        if os.path.lexists(args.run) and not os.path.isdir(args.run):
+            raise Usage(f"{args.run}: a file is where the results folder should be; move it, "
+                        "or choose another --run")
         check_creatable("--run", args.run)
         out = os.path.dirname(os.path.normpath(args.run))  # (the plots' default as for --out)
     else:
