@@ -6,7 +6,7 @@ from summary.csv or the micro-benchmarks' CSVs: every number drawn is one the C 
 wrote), a copy of style.gp and of the templates used, and <chart>.gp, which sets the
 chart's variables (titles, captions, names, files, axis layout), loads style.gp and its
 template, and writes ../<chart>.png and ../<chart>.svg. A chart can be changed and drawn
-again by hand:  cd plots/<label>/src && gnuplot speedup-primes.gp
+again by hand:  cd plots/<label>/<run>/src && gnuplot speedup-primes.gp
 
 All charts of one call are drawn by one gnuplot, in a hidden folder beside the charts, with
 out='...' on gnuplot's command line in place of each chart's own output name; the new src/
