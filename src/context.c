@@ -8,6 +8,12 @@
  * its core counts are not used. cpuid_get_raw_data may move the calling thread, so the
  * thread's binding is saved and restored around it.
  *
+ * The machine label (issue 18) is a pure function of struct cb_cpu_identity: readable words
+ * from the vendor and brand, cores and PUs, and 6 hex digits of a hash of everything
+ * libcpuid reports that tells parts apart (vendor, brand, family, model, stepping and their
+ * extended forms, caches, a fixed list of features). Two generations behind the same brand
+ * ("AMD EPYC" in a VM) get different labels; nothing that varies between boots goes in.
+ *
  * run.context_id (environ.c computes it; the binaries write the same id in their rows'
  * `context` column) is the FNV-1a 64 hash of: the schema version, CB_GIT_COMMIT,
  * CB_BUILD_FLAGS, CB_COMPILER, CB_LIBRARIES, the hostname, hwloc's allowed cpuset after
@@ -80,47 +86,202 @@ static void cpu_query(const struct cb_topo *topo, struct cpu_info *ci, int measu
     hwloc_bitmap_free(saved);
 }
 
-void cb_machine_label(const struct cb_topo *topo, char *buf, size_t len)
+const char *const cb_identity_features[] = {
+    "ssse3", "sse4_1", "sse4_2", "sse4a", "popcnt", "movbe", "aes", "pclmul", "f16c", "rdrand",
+    "rdseed", "adx", "sha_ni", "bmi1", "bmi2", "avx", "fma3", "fma4", "xop", "avx2",
+    "avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl", "avx512pf", "avx512er",
+    "avx512vnni", "avx512vbmi", "avx512vbmi2", NULL,
+};
+static const cpu_feature_t identity_feature_ids[] = {
+    CPU_FEATURE_SSSE3, CPU_FEATURE_SSE4_1, CPU_FEATURE_SSE4_2, CPU_FEATURE_SSE4A,
+    CPU_FEATURE_POPCNT, CPU_FEATURE_MOVBE, CPU_FEATURE_AES, CPU_FEATURE_PCLMUL,
+    CPU_FEATURE_F16C, CPU_FEATURE_RDRAND, CPU_FEATURE_RDSEED, CPU_FEATURE_ADX,
+    CPU_FEATURE_SHA_NI, CPU_FEATURE_BMI1, CPU_FEATURE_BMI2, CPU_FEATURE_AVX, CPU_FEATURE_FMA3,
+    CPU_FEATURE_FMA4, CPU_FEATURE_XOP, CPU_FEATURE_AVX2, CPU_FEATURE_AVX512F,
+    CPU_FEATURE_AVX512DQ, CPU_FEATURE_AVX512CD, CPU_FEATURE_AVX512BW, CPU_FEATURE_AVX512VL,
+    CPU_FEATURE_AVX512PF, CPU_FEATURE_AVX512ER, CPU_FEATURE_AVX512VNNI, CPU_FEATURE_AVX512VBMI,
+    CPU_FEATURE_AVX512VBMI2,
+};
+
+static void identity_of(const struct cpu_info *ci, const struct cb_topo *topo,
+                        struct cb_cpu_identity *id)
+{
+    memset(id, 0, sizeof *id);
+    id->cores = topo->cores;
+    id->pus = topo->pus;
+    if (!ci->ok)
+        return;
+    snprintf(id->vendor, sizeof id->vendor, "%s", ci->id.vendor_str);
+    snprintf(id->brand, sizeof id->brand, "%s", ci->id.brand_str);
+    id->family = ci->id.family;
+    id->model = ci->id.model;
+    id->stepping = ci->id.stepping;
+    id->ext_family = ci->id.ext_family;
+    id->ext_model = ci->id.ext_model;
+    id->l1d_kib = ci->id.l1_data_cache;
+    id->l2_kib = ci->id.l2_cache;
+    id->l3_kib = ci->id.l3_cache;
+    size_t o = 0;
+    for (size_t i = 0; cb_identity_features[i]; i++)
+        if (ci->id.flags[identity_feature_ids[i]] && o + 16 < sizeof id->features)
+            o += (size_t)snprintf(id->features + o, sizeof id->features - o, "%s%s",
+                                  o ? "," : "", cb_identity_features[i]);
+}
+
+void cb_cpu_identity_get(const struct cb_topo *topo, struct cb_cpu_identity *id)
 {
     struct cpu_info ci;
     cpu_query(topo, &ci, 0);
-    char brand[160] = "cpu";
-    if (ci.ok && ci.id.brand_str[0])
-        snprintf(brand, sizeof brand, "%s", ci.id.brand_str);
-    /* drop marks and filler words, keep the words that name the part */
-    static const char *const drop[] = { "(r)", "(tm)", "cpu", "processor", "core(tm)", "with",
-                                        "radeon", "graphics", NULL };
-    char out[256] = "";
+    identity_of(&ci, topo, id);
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The brand without the blanks around it (CPUs pad it with spaces). */
+static void trimmed(const char *s, char *out, size_t len)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    snprintf(out, len, "%.*s", (int)n, s);
+}
+
+uint64_t cb_cpu_identity_hash(const struct cb_cpu_identity *id)
+{
+    char brand[sizeof id->brand], vendor[sizeof id->vendor], text[1024];
+    trimmed(id->brand, brand, sizeof brand);
+    trimmed(id->vendor, vendor, sizeof vendor);
+    /* the canonical text; changing it changes every machine's label */
+    snprintf(text, sizeof text,
+             "cb-cpu-identity-1\nvendor=%s\nbrand=%s\nfamily=%d\nmodel=%d\nstepping=%d\n"
+             "ext_family=%d\next_model=%d\nl1d_kib=%d\nl2_kib=%d\nl3_kib=%d\nfeatures=%s\n",
+             vendor, brand, id->family, id->model, id->stepping, id->ext_family, id->ext_model,
+             id->l1d_kib, id->l2_kib, id->l3_kib, id->features);
+    return fnv1a(14695981039346656037ULL, text);
+}
+
+/* Append word (already [a-z0-9-]) to out[*o], a '-' between words, unless it would take
+ * out past max characters. Returns 0 when it did not fit. */
+static int add_word(char *out, size_t *o, size_t max, const char *word)
+{
+    size_t n = strlen(word);
+    if (!n)
+        return 1;
+    if (*o + (*o ? 1 : 0) + n > max)
+        return 0;
+    if (*o)
+        out[(*o)++] = '-';
+    memcpy(out + *o, word, n);
+    *o += n;
+    out[*o] = '\0';
+    return 1;
+}
+
+/* word lower-cased, marks ("(r)", "(tm)") removed, every run of other characters made one
+ * '-', none at either end */
+static void clean_word(const char *w, char *out, size_t len)
+{
+    char low[128];
+    size_t n = 0;
+    for (const char *p = w; *p && n + 1 < sizeof low; p++)
+        low[n++] = (char)tolower((unsigned char)*p);
+    low[n] = '\0';
+    char *mark;
+    while ((mark = strstr(low, "(r)")) || (mark = strstr(low, "(tm)"))) {
+        char *end = strchr(mark, ')') + 1;
+        memmove(mark, end, strlen(end) + 1);
+    }
     size_t o = 0;
+    for (const char *p = low; *p && o + 1 < len; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+            out[o++] = *p;
+        else if (o && out[o - 1] != '-')
+            out[o++] = '-';
+    while (o && out[o - 1] == '-')
+        o--;
+    out[o] = '\0';
+}
+
+void cb_label_from_identity(const struct cb_cpu_identity *id, char *buf, size_t len)
+{
+    enum { MAX_NAME = 40 };
+    static const struct { const char *str, *word; } vendors[] = {
+        { "GenuineIntel", "intel" }, { "AuthenticAMD", "amd" }, { "HygonGenuine", "hygon" },
+        { "CentaurHauls", "centaur" }, { "Shanghai", "zhaoxin" }, { NULL, NULL },
+    };
+    static const char *const filler[] = { "cpu", "processor", "with", "radeon", "graphics",
+                                          "apu", NULL };
+    char vendor[sizeof id->vendor], vword[40] = "";
+    trimmed(id->vendor, vendor, sizeof vendor);
+    for (int i = 0; vendors[i].str; i++)
+        if (strcmp(vendor, vendors[i].str) == 0)
+            snprintf(vword, sizeof vword, "%s", vendors[i].word);
+    if (!vword[0])
+        clean_word(vendor, vword, 13);
+
+    /* the brand's words that name the part */
+    char brand[sizeof id->brand], words[sizeof id->brand * 2] = "";
+    trimmed(id->brand, brand, sizeof brand);
+    size_t wo = 0;
+    int has_vendor = 0;
     char *save = NULL;
-    for (char *w = strtok_r(brand, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+    for (char *w = strtok_r(brand, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
         if (w[0] == '@')
             break; /* the nominal clock: not part of the name */
-        char low[64];
-        size_t n = 0;
-        for (const char *p = w; *p && n + 1 < sizeof low; p++)
-            low[n++] = (char)tolower((unsigned char)*p);
-        low[n] = '\0';
-        char *mark;
-        while ((mark = strstr(low, "(r)")) || (mark = strstr(low, "(tm)")))
-            memmove(mark, strchr(mark, ')') + 1, strlen(strchr(mark, ')') + 1) + 1);
-        int skip = !low[0];
-        for (int i = 0; drop[i] && !skip; i++)
-            skip = strcmp(low, drop[i]) == 0;
+        char c[128];
+        clean_word(w, c, sizeof c);
+        int skip = !c[0];
+        for (int i = 0; filler[i] && !skip; i++)
+            skip = strcmp(c, filler[i]) == 0;
+        /* "64-Core": the part's cores, not this machine's (those follow) */
+        size_t digits = strspn(c, "0123456789");
+        if (digits && (strcmp(c + digits, "-core") == 0 || strcmp(c + digits, "-cores") == 0))
+            skip = 1;
         if (skip)
             continue;
-        for (char *p = low; *p && o + 2 < sizeof out; p++)
-            if (isalnum((unsigned char)*p))
-                out[o++] = *p;
-            else if (o && out[o - 1] != '-')
-                out[o++] = '-';
-        if (o && out[o - 1] != '-' && o + 1 < sizeof out)
-            out[o++] = '-';
-        out[o] = '\0';
+        if (vword[0] && strcmp(c, vword) == 0)
+            has_vendor = 1;
+        if (wo + strlen(c) + 2 < sizeof words) {
+            wo += (size_t)snprintf(words + wo, sizeof words - wo, "%s%s", wo ? " " : "", c);
+        }
     }
-    if (o && out[o - 1] == '-')
-        out[--o] = '\0';
-    snprintf(buf, len, "%s-%dc%dt", o ? out : "cpu", topo->cores, topo->pus);
+    /* vendor first (unless the brand names it), then the words, up to MAX_NAME characters */
+    char name[MAX_NAME + 1] = "";
+    size_t o = 0;
+    if (vword[0] && !has_vendor)
+        add_word(name, &o, MAX_NAME, vword);
+    save = NULL;
+    for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        if (!add_word(name, &o, MAX_NAME, w)) {
+            if (!o) { /* one word longer than the limit: its start */
+                snprintf(name, sizeof name, "%.*s", MAX_NAME, w);
+                o = strlen(name);
+                while (o && name[o - 1] == '-')
+                    name[--o] = '\0';
+            }
+            break;
+        }
+    if (!o)
+        snprintf(name, sizeof name, "cpu");
+    int cores = id->cores > 0 ? id->cores : 0, pus = id->pus > 0 ? id->pus : 0;
+    snprintf(buf, len, "%s-%dc%dt-%06x", name, cores, pus,
+             (unsigned)(cb_cpu_identity_hash(id) >> 40));
+}
+
+void cb_machine_label(const struct cb_topo *topo, char *buf, size_t len)
+{
+    struct cb_cpu_identity id;
+    cb_cpu_identity_get(topo, &id);
+    cb_label_from_identity(&id, buf, len);
 }
 
 /* "key": "value", */
@@ -168,11 +329,13 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
 {
     struct cpu_info ci;
     cpu_query(topo, &ci, 1);
+    struct cb_cpu_identity ident;
+    identity_of(&ci, topo, &ident);
     char lab[256], when[64], host[256] = "unknown", set[1024] = "", bound[1024] = "";
     if (label)
         snprintf(lab, sizeof lab, "%s", label);
     else
-        cb_machine_label(topo, lab, sizeof lab);
+        cb_label_from_identity(&ident, lab, sizeof lab);
     time_t now = time(NULL);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     gethostname(host, sizeof host - 1);
@@ -233,6 +396,10 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
                 ci.id.flags[CPU_FEATURE_FMA3] ? "true" : "false",
                 ci.id.flags[CPU_FEATURE_AVX2] ? "true" : "false",
                 ci.id.flags[CPU_FEATURE_AVX512F] ? "true" : "false");
+        kv(f, "identity_features", ident.features, 0);
+        char hash[17];
+        snprintf(hash, sizeof hash, "%016llx", (unsigned long long)cb_cpu_identity_hash(&ident));
+        kv(f, "identity_hash", hash, 0); /* the label's last 6 digits are its first 6 */
         kv(f, "error", "", 1);
     } else {
         kv(f, "error", ci.error, 1);

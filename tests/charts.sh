@@ -38,7 +38,7 @@ valid_svg() {
 # --- the quick sweep ---------------------------------------------------------------------
 res=$work/results/quick plots=$work/plots/quick
 t0=$(date +%s%N)
-sweep --out "$work/results" --label quick 2>"$work/sweep.err"
+sweep --run "$res" 2>"$work/sweep.err"
 rc=$?
 t1=$(date +%s%N)
 echo "charts: the quick sweep took $(( (t1 - t0) / 1000000 )) ms"
@@ -107,9 +107,9 @@ grep -q 'zz-new-model' "$work/newmodel-plots/speedup-primes.svg" && ok || fail "
 
 # --- interrupted, then resumed -------------------------------------------------------------
 ires=$work/int/results/quick
-# (started from another folder, with a relative --out: relative to where it started)
+# (started from another folder, with a relative --run: relative to where it started)
 (cd "$work" && exec "$src/scripts/cbench.sh" sweep --quick --no-build --build "$build" \
-    --out int/results --label quick 2>"$work/int.err") &
+    --run int/results/quick 2>"$work/int.err") &
 pid=$!
 for _ in $(seq 1 600); do
     [ "$(ls "$ires/raw" 2>/dev/null | wc -l)" -ge 3 ] && break
@@ -127,11 +127,11 @@ no_temporaries "$work/int/results"
 expect_eq "interrupted sweep: no summary yet" "$(ls "$ires/summary.csv" 2>/dev/null | wc -l)" 0
 "$B/bench-summary" -q -o "$work/int/partial.csv" "$ires"
 expect_eq "the kept files are complete (bench-summary reads them)" $? 0
-sweep --out "$work/int/results" --label quick --resume 2>"$work/resume.err"
+sweep --run "$work/int/results/quick" --resume 2>"$work/resume.err"
 expect_eq "resumed sweep: exit status" $? 0
 grep -q "$kept configurations kept" "$work/resume.err" && ok || fail "resume did not keep the $kept finished configurations"
 expect_eq "resumed sweep: every configuration" "$(ls "$ires/raw" | wc -l)" "$planned"
-sweep --out "$work/int/results" --label quick --resume --reps 4 2>"$work/resume2.err"
+sweep --run "$work/int/results/quick" --resume --reps 4 2>"$work/resume2.err"
 expect_refusal "resume with other settings" $? "$work/resume2.err"
 
 # --- compare ---------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 #   - SIGKILL to the driver at random moments (alone, or its whole group): nothing of the
 #     run keeps running, and a --resume removes what the killed run left half-written,
 #     keeps what it finished, byte for byte, and ends with every configuration;
-#   - two runs into one folder: the second is refused, naming the first one's PID;
+#   - two runs into one folder: the second is refused, naming the first one's PID; a --run
+#     folder that holds a run is neither resumed nor started over unless asked;
 #   - --resume of a run with another CPU set (taskset) or seed: refused, the difference named;
 #   - HWLOC_XMLFILE (another machine's topology): refused; inherited OMP_PROC_BIND: removed
 #     with a note, and bench-openmp's team still placed by the plan;
@@ -30,9 +31,10 @@ echo "integrity: seed $seed (CB_INTEGRITY_SEED=$seed repeats this plan)"
 RANDOM=$seed
 
 res=$work/results/x
-# base: every run's; args: the sweep that most cases use
+# base: every run's; args: the sweep that most cases use, in one folder named exactly (--run:
+# a run there is continued with --resume, started over with --replace)
 base=(--no-build --build "$build" --out "$work/results" --plots "$work/plots" --workers 1,2)
-args=("${base[@]}" --label x --models threads,procs --kernels primes,randsum --size primes=30000
+args=("${base[@]}" --run "$res" --models threads,procs --kernels primes,randsum --size primes=30000
       --size randsum=400000 --reps 2 --rounds 2)
 sweep() { "$cbench" sweep "${args[@]}" "$@"; }
 # one_line WHAT FILE WORD: FILE holds exactly one line, and it names WORD
@@ -54,7 +56,7 @@ for ((n = 0; n < 8; n++)); do
     # (the first third of the span is mostly the driver's start: the binaries' --plan)
     group=$((RANDOM % 2)) ms=$((span / 3 + (RANDOM * 32768 + RANDOM) % (span * 2 / 3)))
     what="SIGKILL #$n to the $([ $group = 1 ] && echo group || echo driver) after $ms ms"
-    r=(); [ $((n % 2)) = 0 ] && r=(--resume)
+    r=(--replace); [ $((n % 2)) = 0 ] && r=(--resume)
     setsid "$cbench" sweep "${args[@]}" ${r[@]+"${r[@]}"} >/dev/null 2>&1 &
     pid=$!
     sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
@@ -80,11 +82,11 @@ expect_eq "a resume after a killed binary: exit status" $? 0
 expect_eq "a resume after a killed binary: temporary files" "$(temporaries)" ""
 
 # --- two runs at once ----------------------------------------------------------------------
-"$cbench" sweep "${args[@]}" --reps 12 --rounds 2 >/dev/null 2>"$work/err1" &
+"$cbench" sweep "${args[@]}" --reps 12 --rounds 2 --replace >/dev/null 2>"$work/err1" &
 first=$! # (cbench.sh execs python3: the driver keeps the PID)
 # (it holds the folder from before its first configuration)
 for ((i = 0; i < 400; i++)); do grep -q '\[1/' "$work/err1" && break; sleep 0.05; done
-sweep --reps 12 --rounds 2 >/dev/null 2>"$work/err2"
+sweep --reps 12 --rounds 2 --replace >/dev/null 2>"$work/err2"
 expect_eq "a second run into a held folder: exit status" $? 2
 one_line "a second run into a held folder" "$work/err2" "in use by another run (PID $first)"
 wait "$first"
@@ -105,12 +107,12 @@ one_line "--resume with another seed" "$work/err" "seed 42 -> 7"
 expect_eq "refused resumes: the folder unchanged" "$(sums "$res")" "$before"
 
 # --- the environment -----------------------------------------------------------------------
-HWLOC_XMLFILE=$src/tests/data/twokind.xml "$cbench" sweep "${base[@]}" --label foreign >/dev/null 2>"$work/err"
+HWLOC_XMLFILE=$src/tests/data/twokind.xml "$cbench" sweep "${base[@]}" --run "$work/results/foreign" >/dev/null 2>"$work/err"
 expect_eq "HWLOC_XMLFILE: exit status" $? 2
 one_line "HWLOC_XMLFILE" "$work/err" "HWLOC_XMLFILE is set"
 expect_eq "HWLOC_XMLFILE: nothing written" "$(ls "$work/results")" "x"
 if [ -x "$B/bench-openmp" ]; then
-    OMP_PROC_BIND=true OMP_PLACES=cores "$cbench" sweep "${base[@]}" --label omp --models openmp \
+    OMP_PROC_BIND=true OMP_PLACES=cores "$cbench" sweep "${base[@]}" --run "$work/results/omp" --models openmp \
         --kernels randsum --size randsum=400000 --reps 1 --rounds 1 >/dev/null 2>"$work/err"
     expect_eq "inherited OMP_PROC_BIND: exit status ($(tail -1 "$work/err"))" $? 0
     grep -q "OMP_PROC_BIND=true, OMP_PLACES=cores removed" "$work/err" && ok ||
@@ -124,7 +126,7 @@ fi
 # --- a full disk ---------------------------------------------------------------------------
 mkdir "$work/full"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=160k tmpfs "$work/full" 2>/dev/null; then
-    "$cbench" sweep "${args[@]}" --out "$work/full" --plots "$work/full/plots" >/dev/null 2>"$work/err"
+    "$cbench" sweep "${args[@]}" --run "$work/full/x" --plots "$work/full/plots" >/dev/null 2>"$work/err"
     rc=$?
     expect_eq "a full disk: exit status ($(tail -1 "$work/err"))" $rc 1
     grep -q "No space left on device" "$work/err" && ok || fail "a full disk: not said: $(tail -2 "$work/err")"
@@ -143,7 +145,7 @@ fi
 # OpenBLAS's threads do not start under this address-space limit and the library waits
 # for them forever (seen on Debian 12's 0.3.21): the sweep's time limit stops it
 if [ -x "$B/bench-openblas" ]; then
-    (ulimit -v 300000; exec "$cbench" sweep "${base[@]}" --label hang --models openblas \
+    (ulimit -v 300000; exec "$cbench" sweep "${base[@]}" --run "$work/results/hang" --models openblas \
         --kernels matmul --size matmul=256 --reps 1 --rounds 1 --time-limit 5) >/dev/null 2>"$work/err"
     rc=$?
     if grep -q "ran past its time limit" "$work/err"; then
@@ -159,14 +161,28 @@ fi
 
 # --- unclear input -------------------------------------------------------------------------
 mkdir -p "$work/f" && : >"$work/f/x"
-sweep --out "$work/f" >/dev/null 2>"$work/err"
+sweep --run "$work/f/x" >/dev/null 2>"$work/err"
 expect_eq "a file where the results folder should be: exit status" $? 2
 one_line "a file where the results folder should be" "$work/err" "a file is where the results folder should be"
+"$cbench" sweep "${base[@]}" --out "$work/f" --label x --models threads --kernels primes \
+    --size primes=30000 --reps 2 >/dev/null 2>"$work/err"
+expect_eq "a file where the label's folder should be: exit status" $? 2
+one_line "a file where the label's folder should be" "$work/err" "a file is where the results folder should be"
+# a run folder named exactly that holds a run: neither resumed nor started over unasked
+before=$(sums "$res")
+sweep >/dev/null 2>"$work/err"
+expect_eq "--run into a finished run, without --resume or --replace: exit status" $? 2
+one_line "--run into a finished run" "$work/err" "holds an earlier run: --resume continues it, --replace starts it over"
+expect_eq "--run into a finished run: the folder unchanged" "$(sums "$res")" "$before"
 mkdir -p "$work/elsewhere"
-(cd "$work/elsewhere" && "$cbench" sweep "${args[@]}" --out rel --plots relplots --label rel \
-    --models threads >/dev/null 2>"$work/err")
+(cd "$work/elsewhere" && "$cbench" sweep "${base[@]}" --models threads --kernels primes \
+    --size primes=30000 --reps 2 --out rel --plots relplots --label rel >/dev/null 2>"$work/err")
 expect_eq "a relative --out from another folder: exit status" $? 0
-[ -s "$work/elsewhere/rel/rel/summary.csv" ] && ok || fail "a relative --out: not where it was asked"
+[ -s "$work/elsewhere/rel/rel/latest/summary.csv" ] && ok || fail "a relative --out: not where it was asked"
+[ -s "$work/elsewhere/relplots/rel/latest/speedup-primes.svg" ] && ok || fail "a relative --plots: not where it was asked"
+(cd "$work/elsewhere" && "$cbench" sweep "${args[@]}" --run relrun --plots relplots >/dev/null 2>"$work/err")
+expect_eq "a relative --run from another folder: exit status" $? 0
+[ -s "$work/elsewhere/relrun/summary.csv" ] && ok || fail "a relative --run: not where it was asked"
 [ -e "$src/results/rel" ] && fail "a relative --out: written into the repository" || ok
 "$cbench" sweep --out -dash --check 2>"$work/err"
 expect_eq "--out -dash: exit status" $? 2

@@ -171,9 +171,10 @@ done
 
 # --- the sweep -----------------------------------------------------------------------------
 # A small sweep (4 models and the baseline, 2 kernels, 2 rounds: 20 configurations) into
-# the same folder every time, alternately resumed and started over.
+# the same folder every time (--run), alternately resumed (--resume) and started over
+# (--replace).
 res=$work/results/int plots=$work/plots/int
-sweep_args=(--no-build --build "$build" --out "$work/results" --plots "$work/plots" --label int
+sweep_args=(--no-build --build "$build" --run "$res" --plots "$work/plots"
             --models threads,procs,procpool,threadpool --kernels primes,randsum
             --size primes=20000 --size randsum=300000 --reps 2 --rounds 2 --workers 1,2)
 cbench=$src/scripts/cbench.sh
@@ -210,7 +211,7 @@ for ((n = 0; n < 40 && swept < 20; n++)); do
     kept=$(sums "$res")
     touch "$work/stamp"
     sleep 0.01 # files written from here on are newer than the stamp
-    r=(); [ "$resume" = 0 ] || r=(--resume)
+    r=(--replace); [ "$resume" = 0 ] || r=(--resume)
     [ $driver = sweep ] || r+=(--no-micro)
     start "$cbench" "$driver" "${sweep_args[@]}" ${r[@]+"${r[@]}"} >/dev/null 2>"$work/sweep.err"
     pause "$ms"

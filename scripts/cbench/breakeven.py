@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import cli
+from . import cli, layout
 from .binaries import Build, Model
 from .common import (ROOT, Failure, Usage, check_creatable, lock_folder, make_dir, one_line,
                      refuse_committed, say)
@@ -42,7 +42,8 @@ def add_arguments(p) -> None:
     p.add_argument("--quick", action="store_true",
                    help="sizes up to default/16 in x4 steps, 6 repetitions: a smoke run")
     p.add_argument("--out", metavar="DIR",
-                   help="where the CSVs go (default results/<label>/micro); raw CSVs in DIR/breakeven/")
+                   help="where the CSVs go (default a new run folder's micro/, "
+                        "results/<label>/<date-time>/micro); raw CSVs in DIR/breakeven/")
     p.add_argument("--reps", type=cli.count(6, 99999),
                    help="repetitions per point (default 10, --quick 6; at least 6: the CI needs n > 5)")
     p.add_argument("--kernels", type=cli.names, default=DEFAULT_KERNELS, metavar="LIST",
@@ -171,7 +172,11 @@ def run(args) -> int:
         r.check()
         if res.status or not res.out.strip():
             raise Usage(f"bench-info --label failed: {_last(res.err)}")
-        out = ROOT / "results" / res.out.strip() / "micro"
+        ld = ROOT / "results" / res.out.strip()
+        refuse_committed(ld, "give --out")
+        layout.label_dir_usable(ld)
+        make_dir("--out", ld)
+        out = layout.new_run(ld, args.quick) / "micro"
     else:
         out = Path(args.out)
     out = Path(os.path.abspath(out))

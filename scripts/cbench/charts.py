@@ -6,7 +6,7 @@ from summary.csv or the micro-benchmarks' CSVs: every number drawn is one the C 
 wrote), a copy of style.gp and of the templates used, and <chart>.gp, which sets the
 chart's variables (titles, captions, names, files, axis layout), loads style.gp and its
 template, and writes ../<chart>.png and ../<chart>.svg. A chart can be changed and drawn
-again by hand:  cd plots/<label>/src && gnuplot speedup-primes.gp
+again by hand:  cd plots/<label>/<run>/src && gnuplot speedup-primes.gp
 
 All charts of one call are drawn by one gnuplot, in a hidden folder beside the charts, with
 out='...' on gnuplot's command line in place of each chart's own output name; the new src/
@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 from .common import (TEMPLATES, Failure, Machine, Usage, check_creatable, csv_text, make_dir,
                      one_line, read_csv, say, secs, whole)
 from .runner import runner
+from . import layout
 
 GNUPLOT_MISSING = "gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts"
 
@@ -118,11 +119,15 @@ def p_tics(ps: Iterable[int], most: int = 16) -> str:
 
 def machine_names(dirs: Sequence[Path], labels: Sequence[str]) -> list[str]:
     """Machines' names in a comparison: their labels (or folder names); machines with the
-    same label (a re-run, a copy) are told apart by the name of the folder that holds their
-    results folder (label@results, label@rerun), or else by their position (#2)."""
+    same label (a re-run, a copy) are told apart by their run's name (label@2026-12-05T071500Z)
+    or the name of the folder that holds a flat results folder (label@results, label@rerun),
+    or else by their position (#2)."""
     base = [lab or Path(os.path.abspath(d)).name for d, lab in zip(dirs, labels)]
     names = list(base)
-    for rename in (lambda i: f"{base[i]}@{Path(os.path.realpath(dirs[i])).parent.name}",
+    def where(d):  # a run's folder: its date-time; a flat one: the folder that holds it
+        real = Path(os.path.realpath(d))
+        return real.name if layout.is_run_name(real.name) else real.parent.name
+    for rename in (lambda i: f"{base[i]}@{where(dirs[i])}",
                    lambda i: f"{names[i]}#{i + 1}"):
         dups = [i for i in range(len(names)) if names.count(names[i]) > 1]
         for i in dups:

@@ -5,7 +5,9 @@ are the same). Also prints, for each folder after the first, how many points' me
 CIs overlap with the first folder's (bench-stats overlap counts them; a re-run on the same
 machine should overlap almost everywhere), and writes these lines to DIR/overlap.txt.
 
-With --all, every folder of the repository's results/ that holds a summary.csv.
+A label folder (results/<label>/ holding runs) stands for its latest run. With --all, every
+folder of the repository's results/ that holds a summary.csv (the committed references)
+and every label's latest full run (results/<label>/latest).
 Refuses folders of different schema versions (exit 2; 1, 2 and 3 share summary.csv: 3 appends columns); warns when kernels or sizes differ.
 Each folder needs context.json and summary.csv (the sweep writes both). The data and the
 gnuplot files of each chart are kept in DIR/src/ (run `gnuplot CHART.gp` there).
@@ -18,7 +20,7 @@ import argparse
 import os
 from pathlib import Path
 
-from . import charts, common
+from . import charts, common, layout
 from .binaries import Build
 from .common import (ROOT, Failure, Machine, Usage, check_creatable, nonempty, one_line,
                      parse_csv_text, write_atomic)
@@ -39,8 +41,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="DIR", default=str(ROOT / "plots" / "compare"),
                    help="where the charts go (default: plots/compare in the repository)")
     p.add_argument("--all", action="store_true",
-                   help="every folder of results/ in the repository that holds a summary.csv "
-                        "(what meson test --benchmark compares)")
+                   help="every folder of results/ in the repository that holds a summary.csv, "
+                        "and every label's latest run (what meson test --benchmark compares)")
     p.add_argument("--x", dest="xmode", type=xmode, default="workers", metavar="workers|cores",
                    help="x axis: workers p (default), or p / physical cores of each machine")
     p.add_argument("--build", metavar="DIR", default=str(ROOT / "build"),
@@ -107,11 +109,11 @@ def run(args: argparse.Namespace) -> int:
     if args.all:
         if args.dirs:
             raise Usage("--all takes no results folder (it compares every one in results/)")
-        args.dirs = [str(d) for d in sorted((ROOT / "results").iterdir())
-                     if (d / "summary.csv").is_file() and (d / "context.json").is_file()]
+        args.dirs = [str(d) for d in layout.all_results(ROOT / "results")]
     if len(args.dirs) < 2:
         raise Usage("give two or more results folders (see --help)")
-    dirs = [Path(os.path.abspath(d)) for d in args.dirs]  # (a folder named -x is no option)
+    # (a folder named -x is no option; a label folder stands for its latest run)
+    dirs = [layout.resolve(Path(os.path.abspath(d))) for d in args.dirs]
     found = machines(dirs)
     for d in dirs:  # every summary readable before anything is run or written
         charts.read_rows(d / "summary.csv", charts.COMPARE_NEED, "summary.csv")

@@ -11,9 +11,15 @@ then, one step after the other:
      the minimal loop against bench-overhead at p = 1)
 
 Every CSV keeps its raw samples (row=raw); context.json records the machine beside them.
+Without --out a run writes a folder of its own, results/<label>/<UTC date-time>[-quick]/micro/
+(the main job uses its run's micro/), with charts in plots/<label>/<the same name>/; --out DIR
+names the folder exactly (the micro-benchmarks' files in it are replaced) and without
+--plots its charts go to a new plots/<label>/<date-time>/. No pointer (latest) is moved:
+that is the sweep's.
 --no-build uses the build folder as it is (no set-up, no build: the main job's way).
---from DIR makes the tables and charts again from the folder of an earlier run, measuring,
-installing and building nothing. Run it alone on the machine: it measures time.
+--from DIR makes the tables and charts again from the folder of an earlier run (its micro/
+folder, the run's folder, or a label folder for its latest run), measuring, installing and
+building nothing. Run it alone on the machine: it measures time.
 
 Exit status: 0; 1 a step failed (the others still run); 2 bad command line or input (one
 line, nothing installed, built or written); 128+N stopped by signal N."""
@@ -26,10 +32,10 @@ import shutil
 import time
 from pathlib import Path
 
-from . import breakeven
+from . import breakeven, layout
 from .charts import draw_micro, human_bytes, micro_files
 from .binaries import Build
-from .common import (ROOT, Failure, Usage, check_creatable, csv_text, load_json, lock_folder,
+from .common import (ROOT, Failure, Usage, check_creatable, csv_text, load_json, lock_folder, make_dir,
                      nonempty, one_line, refuse_committed, remove_temporaries, say, write_atomic)
 from .progress import Progress, Step
 from .runner import runner
@@ -62,8 +68,9 @@ def add_arguments(p) -> None:
     p.add_argument("--quick", action="store_true",
                    help="short samples and small sizes: a smoke run of about a minute")
     p.add_argument("--out", metavar="DIR",
-                   help="results (default results/<label>/micro, the label from bench-info --label)")
-    p.add_argument("--plots", metavar="DIR", help="charts (default plots/<label>)")
+                   help="results (default results/<label>/<date-time>/micro, the label from "
+                        "bench-info --label)")
+    p.add_argument("--plots", metavar="DIR", help="charts (default plots/<label>/<date-time>)")
     p.add_argument("--from", dest="source", metavar="DIR",
                    help="only the tables and charts again, from an earlier run's folder")
     p.add_argument("--build", default=str(ROOT / "build"), metavar="DIR",
@@ -434,8 +441,13 @@ def _again(args) -> int:
     d = Path(args.source)
     if not d.is_dir():
         raise Usage(f"{d}: no such folder")
+    d = layout.resolve(d)
+    if not (d / "context.json").exists() and (d / "micro").is_dir():  # (a run's folder)
+        d = d / "micro"
     micro_files(d)
-    plots = Path(args.plots) if args.plots is not None else ROOT / "plots" / _context_label(d)
+    run = d.parent if d.name == "micro" else d
+    plots = Path(args.plots) if args.plots is not None else \
+        layout.plots_of(run, _context_label(d), ROOT / "plots")
     check_creatable("--plots", plots)
     try:
         plots.mkdir(parents=True, exist_ok=True)
@@ -464,8 +476,21 @@ def run(args) -> int:
         setup()
         build.compile()
     label = _label_of(build) if args.out is None or args.plots is None else ""
-    out = Path(args.out) if args.out is not None else ROOT / "results" / label / "micro"
-    plots = Path(args.plots) if args.plots is not None else ROOT / "plots" / label
+    if args.out is not None:
+        out = Path(args.out)
+    else:  # a run folder of its own
+        ld = ROOT / "results" / label
+        refuse_committed(ld, "give --out")
+        layout.label_dir_usable(ld)
+        make_dir("--out", ld)
+        out = layout.new_run(ld, args.quick) / "micro"
+    if args.plots is not None:
+        plots = Path(args.plots)
+    elif args.out is None:
+        plots = ROOT / "plots" / label / out.parent.name
+    else:
+        make_dir("--plots", ROOT / "plots" / label)
+        plots = layout.new_run(ROOT / "plots" / label, args.quick)
     progress = Progress(micro_steps(args.quick))
     try:
         return run_micro(build, out, plots, args.quick, progress)

@@ -1,7 +1,9 @@
 """plot RESULTS_DIR [--out DIR] - draw a results folder's charts with gnuplot, as PNG and SVG:
 per kernel, the speedup over bench-seq, the efficiency and the median time (log scale)
 against the worker count, for every model in RESULTS_DIR/summary.csv. The machine comes
-from RESULTS_DIR/context.json.
+from RESULTS_DIR/context.json. RESULTS_DIR is a run's folder (results/<label>/<date-time>/),
+an older flat one (results/<label>/ with a summary.csv), or a label folder, which stands for
+its latest run. The charts go to plots/<label>/<date-time>/ (plots/<label>/ for a flat one).
 
 The data and the gnuplot files of each chart are kept in DIR/src/: edit one and run
 `gnuplot CHART.gp` there to draw it again. Charts are drawn to temporary names and renamed
@@ -14,7 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import charts
+from . import charts, layout
 from .common import ROOT, Machine, Usage, nonempty, say
 
 NAME = "plot"
@@ -24,7 +26,7 @@ HELP = "draw a results folder's speedup, efficiency and time charts (gnuplot)"
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dirs", nargs="*", metavar="RESULTS_DIR", help="a results folder (sweep)")
     p.add_argument("--out", metavar="DIR",
-                   help="where the charts go (default plots/<label>, label from context.json)")
+                   help="where the charts go (default plots/<label>/<run>, label from context.json)")
 
 
 def results_dir(given: list[str]) -> Path:
@@ -34,6 +36,8 @@ def results_dir(given: list[str]) -> Path:
     if len(given) > 1:
         raise Usage(f"unexpected argument '{given[1]}': one results folder only")
     d = Path(given[0])
+    if d.is_dir():
+        d = layout.resolve(d)
     if not d.is_dir():
         raise Usage(f"{d}: no such results folder")
     if not nonempty(d / "summary.csv"):
@@ -47,7 +51,7 @@ def results_dir(given: list[str]) -> Path:
 def run(args: argparse.Namespace) -> int:
     d = results_dir(args.dirs)
     m = Machine(d / "context.json")
-    out = Path(args.out) if args.out else ROOT / "plots" / (m.label or "unlabelled")
+    out = Path(args.out) if args.out else layout.plots_of(d, m.label or "unlabelled", ROOT / "plots")
     n = charts.draw_sweep(d, out)
     say(f"{n} charts in {out}")
     return 0

@@ -1,7 +1,9 @@
 """The main job: install what is missing (scripts/setup.sh), build, then the sweep (every
-kernel under every model at 1..all PUs and 2x, summary and charts: results/<label>/ and
-plots/<label>/), then the micro-benchmarks and break-even sizes (results/<label>/micro/
-and the same plots folder), under one progress line.
+kernel under every model at 1..all PUs and 2x, summary and charts), then the
+micro-benchmarks and break-even sizes, under one progress line. Each run writes a folder of
+its own, results/<label>/<UTC date-time>[-quick]/ (micro-benchmarks in its micro/), with
+charts in plots/<label>/<the same name>/; when it ends with status 0, results/<label>/latest
+(latest-quick for --quick) points at it. Nothing another run wrote is deleted or changed.
 
 Takes every option of the sweep (see `cbench.py sweep --help`), and --no-micro; with
 --no-build it neither installs nor builds (meson test --benchmark runs it so). The command
@@ -58,6 +60,8 @@ def run(args) -> int:
     finally:
         progress.close()
     _report_estimates(progress, sw.dest)
+    if status == 0:
+        sweep.finish(sw, "run")
     return status
 
 

@@ -3,11 +3,20 @@ answering --model-info) and the sequential baseline, at every worker count, in i
 rounds (each round runs every (model, kernel) once, shuffled with a recorded seed); then
 the summary (bench-summary) and the charts.
 
-Writes OUT/<label>/: context.json, identity.json (what defines the run: --resume goes on
-only when all of it is the same), lstopo.{png,svg,xml}, plan.csv, settings.txt, raw/ (one
-CSV per model, kernel and round), summary.csv, sweep.json; and PLOTS/<label>/ with the
-charts and their sources (src/). One run per folder: a second one is refused while the
-first holds it.
+Each run writes a folder of its own, OUT/<label>/<UTC date-time>[-quick]/ (e.g.
+results/amd-epyc-7b13-2c2t-3fa9c1/2026-12-05T071500Z/): context.json, identity.json (what
+defines the run: --resume goes on only when all of it is the same), lstopo.{png,svg,xml},
+plan.csv, settings.txt, raw/ (one CSV per model, kernel and round), summary.csv,
+sweep.json, and finished.json when it ended with status 0; the charts and their sources
+(src/) go to PLOTS/<label>/<the same name>/. A finished run points OUT/<label>/latest
+(latest-quick for --quick runs) and PLOTS/<label>/latest at itself. No run deletes or
+changes another's files. --resume continues the most recent unfinished run of the label
+(of the same kind, quick or full), or starts a new one when there is none.
+
+--run DIR names the run's folder exactly (scripts and tests; its charts go to
+PLOTS/<DIR's name>, and no pointer is made): a DIR that holds an earlier run is refused
+unless --resume continues it or --replace starts it over (removing what that run wrote
+there, nothing else). One run per folder: a second one is refused while the first holds it.
 
 Every binary runs under a time limit from the cost model (--time-limit sets it): one that
 runs past it is stopped, reported, and the sweep goes on.
@@ -29,7 +38,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cli, environ
+from . import cli, environ, layout
 from .binaries import Build, Model
 from .common import (ROOT, Failure, Usage, check_creatable, csv_text, fmt_time, load_json,
                      lock_folder, refuse_committed, remove_temporaries, say, secs, whole,
@@ -44,7 +53,7 @@ DEFAULT_KERNELS = ["primes", "randsum", "matmul"]
 TIMED_OUT = 4  # the exit status of a run in which a configuration ran past its time limit
 SWEEP_CHARTS = ["speedup-*", "efficiency-*", "time-*", "sweep-*"]
 STARTED_OVER = ["summary.csv", "sweep.json", "plan.csv", "settings.txt", "context.json", "identity.json",
-                "lstopo.png", "lstopo.svg", "lstopo.xml", "progress.json"]
+                "lstopo.png", "lstopo.svg", "lstopo.xml", "progress.json", layout.FINISHED]
 
 
 def add_arguments(p) -> None:
@@ -66,10 +75,16 @@ def add_arguments(p) -> None:
     p.add_argument("--order-seed", type=cli.count(0, 999999999, "a seed"), default=42,
                    help="seed of the run order (default 42)")
     p.add_argument("--out", default=str(ROOT / "results"),
-                   help="parent folder of the results (default: results/ in the repository)")
+                   help="parent folder of the label folders (default: results/ in the repository)")
     p.add_argument("--plots", help="parent folder of the charts (default: plots beside --out's folder)")
     p.add_argument("--resume", action="store_true",
-                   help="keep the configurations an interrupted run of the same settings finished")
+                   help="continue the most recent unfinished run of the label (or --run DIR), "
+                        "keeping the configurations it finished; only the same run (identity.json)")
+    p.add_argument("--run", metavar="DIR",
+                   help="exactly this run folder instead of OUT/<label>/<date-time>/ (no pointer "
+                        "is made); one that holds a run needs --resume or --replace")
+    p.add_argument("--replace", action="store_true",
+                   help="with --run: start the run in DIR over, removing what it wrote there")
     p.add_argument("--time-limit", type=cli.seconds, metavar="SECONDS",
                    help="the longest one configuration may run before it is stopped and reported "
                         f"failed (default: {LIMIT_FACTOR}x the cost model's estimate, at least "
@@ -109,6 +124,9 @@ class Sweep:
     context: str = ""  # bench-info's context.json, as it stands now
     identity: dict = field(default_factory=dict)  # what defines the run (identity.json)
     configs: list[Config] = field(default_factory=list)
+    # OUT/<label>, where each run gets a folder of its own (None: --run, dest is the run's);
+    # until start() picks the run's folder, dest and plots are the label's folders
+    label_dir: Path | None = None
 
 
 def check_form(args) -> None:
@@ -133,9 +151,21 @@ def check_form(args) -> None:
     if args.reps < args.rounds:
         raise Usage(f"--reps {args.reps} is fewer than --rounds {args.rounds}: "
                     "every round needs a repetition")
-    check_creatable("--out", args.out)
+    if args.replace and args.run is None:
+        raise Usage("--replace needs --run DIR: a new run never replaces another")
+    if args.replace and args.resume:
+        raise Usage("--replace starts the run over, --resume continues it: not both")
+    if args.run is not None:
+        if os.path.lexists(args.run) and not os.path.isdir(args.run):
+            raise Usage(f"{args.run}: a file is where the results folder should be; move it, "
+                        "or choose another --run")
+        check_creatable("--run", args.run)
+        out = os.path.dirname(os.path.normpath(args.run))  # (the plots' default as for --out)
+    else:
+        check_creatable("--out", args.out)
+        out = args.out
     if args.plots is None:
-        parent = os.path.dirname(os.path.normpath(args.out))
+        parent = os.path.dirname(os.path.normpath(out)) if out else ""
         args.plots = os.path.join(parent, "plots") if parent else "plots"
     check_creatable("--plots", args.plots)
 
@@ -200,9 +230,14 @@ def prepare(args, build: Build) -> Sweep:
                 f"models={' '.join(names)} kernels={','.join(args.kernels)} sizes={sizes_txt} "
                 f"seed={args.seed} order_seed={args.order_seed} "
                 f"binary_args={' '.join(args.binary_args)}")
-    sw = Sweep(args, build, Path(os.path.abspath(args.out)) / label,
-               Path(os.path.abspath(args.plots)) / label, label,
-               [found[n] for n in names], args.sizes, nworkers, settings)
+    if args.run is not None:  # exactly that folder
+        dest = Path(os.path.abspath(args.run))
+        label_dir, plots = None, Path(os.path.abspath(args.plots)) / dest.name
+    else:  # OUT/<label>/<date-time>/, chosen when the run starts
+        label_dir = Path(os.path.abspath(args.out)) / label
+        dest, plots = label_dir, Path(os.path.abspath(args.plots)) / label
+    sw = Sweep(args, build, dest, plots, label,
+               [found[n] for n in names], args.sizes, nworkers, settings, label_dir=label_dir)
     sw.context = res.out
     sw.identity = identity(args, names, seq_plan, plan, context)
     sw.configs = plan_configs(sw)
@@ -218,7 +253,7 @@ CONTEXT_KEYS = {
     "commit": ("suite", "commit"), "build_flags": ("suite", "build_flags"),
     "compiler": ("suite", "compiler"), "libraries": ("suite", "libraries"),
     "debug_build": ("suite", "debug_build"), "hostname": ("run", "hostname"),
-    "cpu": ("cpu", "brand"), "allowed_cpuset": ("topology", "allowed_cpuset"),
+    "cpu": ("cpu", "brand"), "cpu_identity": ("cpu", "identity_hash"), "allowed_cpuset": ("topology", "allowed_cpuset"),
     "bound_cpuset": ("topology", "bound_cpuset"), "this_machine": ("topology", "this_machine"),
     "cgroup_cpu_quota": ("cgroup", "cpu_quota_cpus"),
     "cgroup_cpuset": ("cgroup", "cpuset_effective"),
@@ -286,12 +321,52 @@ def steps(sw: Sweep) -> list[Step]:
             for c in sw.configs]
 
 
+def choose_run(sw: Sweep) -> None:
+    """The run's folder in OUT/<label>/: with --resume the most recent unfinished run of
+    this kind (quick or full), else a new one named by the time now. --run: as given."""
+    a, ld = sw.args, sw.label_dir
+    if ld is None:
+        return
+    refuse_committed(ld, "choose another --label or --out")  # (an older flat reference)
+    layout.label_dir_usable(ld)
+    try:
+        ld.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise Failure(f"{ld}: cannot create the folder ({e.strerror})") from None
+    layout.remove_stale_pointers(ld)  # (of a run killed outright)
+    run = layout.unfinished(ld, a.quick) if a.resume else None
+    if a.resume and run is None:
+        say(f"--resume: no unfinished {'quick ' if a.quick else ''}run in {ld}: starting a new one")
+    sw.dest = run or layout.new_run(ld, a.quick)
+    sw.plots = sw.plots / sw.dest.name
+
+
+def finish(sw: Sweep, job: str) -> None:
+    """A run that ended with status 0: finished.json in its folder, and in the layout the
+    label's pointer (latest, or latest-quick) and its charts' pointer moved to it."""
+    layout.mark_finished(sw.dest, job)
+    if sw.label_dir is None:
+        return
+    name = layout.pointer_name(sw.args.quick)
+    layout.point(sw.label_dir, name, sw.dest.name)
+    if sw.plots.is_dir():
+        layout.remove_stale_pointers(sw.plots.parent)
+        layout.point(sw.plots.parent, name, sw.plots.name)
+
+
+def _instead(sw: Sweep) -> str:
+    return ("drop --resume to start a new run" if sw.label_dir is not None
+            else "give --replace instead of --resume to start it over")
+
+
 def start(sw: Sweep) -> None:
-    """The folder: locked, cleared of what a run killed outright left half-written, then
-    resumed (only when the run recorded in identity.json is this one) or started over
-    (what an earlier sweep wrote removed, nothing else); then the settings, the machine
-    and the plan."""
-    a, dest = sw.args, sw.dest
+    """The folder: chosen (choose_run), locked, cleared of what a run killed outright left
+    half-written, then resumed (only when the run recorded in identity.json is this one),
+    begun, or with --run --replace started over (what an earlier sweep wrote removed,
+    nothing else); then the settings, the machine and the plan."""
+    a = sw.args
+    choose_run(sw)
+    dest = sw.dest
     ident_file = dest / "identity.json"
     refuse_committed(dest)
     if os.path.lexists(dest) and not dest.is_dir():
@@ -303,15 +378,18 @@ def start(sw: Sweep) -> None:
         raise Failure(f"{dest}: cannot create the folder ({e.strerror})") from None
     lock_folder(dest)
     remove_temporaries(dest, dest / "raw", sw.plots, sw.plots / "src")
+    if not a.resume and not a.replace and layout.holds_run(dest):
+        raise Usage(f"{dest} holds an earlier run: --resume continues it, --replace starts it "
+                    "over (removing what it wrote there); or choose another --run")
     if a.resume and (ident_file.exists() or (dest / "settings.txt").exists()):
         if not ident_file.exists():
             raise Usage(f"--resume: {dest} holds no identity.json (an older version of the "
-                        "suite started it): drop --resume to start over")
+                        f"suite started it): {_instead(sw)}")
         old = load_json(ident_file)
         diff = differences(old, sw.identity)
         if diff:
             raise Usage(f"--resume: {dest} was started by another run ({'; '.join(diff)}); "
-                        "drop --resume to start over")
+                        f"{_instead(sw)}")
         say(f"resuming in {dest}")
     else:
         if (dest / "raw").is_dir():
@@ -320,6 +398,7 @@ def start(sw: Sweep) -> None:
         for f in STARTED_OVER:
             (dest / f).unlink(missing_ok=True)
         remove_charts(sw.plots)
+    (dest / layout.FINISHED).unlink(missing_ok=True)  # (finished again only at its end)
     (dest / "raw").mkdir(exist_ok=True)
     write_atomic(ident_file, json.dumps(sw.identity, indent=1, sort_keys=True) + "\n")
     write_atomic(dest / "settings.txt", sw.settings + "\n")
@@ -362,9 +441,10 @@ def remove_charts(plots: Path) -> None:
 
 def execute(sw: Sweep, progress: Progress) -> int:
     """Run the plan, summarise, chart. Returns the exit status."""
-    a, dest, r = sw.args, sw.dest, runner()
-    r.on_interrupt(lambda: _interrupted(dest))
+    a, r = sw.args, runner()
+    r.on_interrupt(lambda: _interrupted(sw.dest, sw.label_dir))
     start(sw)
+    dest = sw.dest
     status, kept, t0 = 0, 0, time.time()
     for c in sw.configs:
         out = dest / c.file
@@ -435,7 +515,10 @@ def execute(sw: Sweep, progress: Progress) -> int:
     return status
 
 
-def _interrupted(dest: Path) -> None:
+def _interrupted(dest: Path, label_dir: Path | None) -> None:
+    if dest == label_dir:  # (stopped before the run had a folder)
+        say("interrupted")
+        return
     remove_temporaries(dest, dest / "raw")
     if (dest / "raw").is_dir():
         say(f"interrupted; finished configurations are kept in {os.path.abspath(dest)}/raw "
@@ -454,6 +537,9 @@ def run(args) -> int:
     sw = prepare(args, build)
     progress = Progress(steps(sw))
     try:
-        return execute(sw, progress)
+        status = execute(sw, progress)
     finally:
         progress.close()
+    if status == 0:
+        finish(sw, "sweep")
+    return status

@@ -61,7 +61,7 @@ class CommandLine(Refusals):
 
 def fake_sweep(models, kernels, reps=10, rounds=2, order_seed=42):
     args = SimpleNamespace(kernels=kernels, reps=reps, rounds=rounds, order_seed=order_seed,
-                           workers="1-all")
+                           workers="1-all", quick=False, resume=False, replace=False)
     ms = [Model(m, Path(f"/b/bench-{m}"), m == "seq", kernels) for m in models]
     return sweep.Sweep(args, None, Path("/r/x"), Path("/p/x"), "x", ms, {}, 3, "s")
 
