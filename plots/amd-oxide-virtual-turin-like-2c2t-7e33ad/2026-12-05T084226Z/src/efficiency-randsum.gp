@@ -1,0 +1,24 @@
+# efficiency-randsum.gp - randsum, N = 800000000: parallel efficiency (amd-oxide-virtual-turin-like-2c2t-7e33ad)
+# Drawn by scripts/cbench.py from /work/main/results/amd-oxide-virtual-turin-like-2c2t-7e33ad/2026-12-05T084226Z. To change it, edit the
+# values below, style.gp (every chart's look) or sweep.gp (this kind of chart),
+# then run, in this folder: gnuplot efficiency-randsum.gp (it writes ../efficiency-randsum.png and .svg).
+if (!exists("out")) out = '../efficiency-randsum'
+kind = 'efficiency'
+array heading[2] = ['randsum, N = 800000000: parallel efficiency', 'Oxide Virtual Turin-like Processor , 2 physical cores, 2 PUs (amd-oxide-virtual-turin-like-2c2t-7e33ad, 2026-12-05)']
+array caption[4] = ['Points: median speedup / p; bars: 95% bootstrap intervals (2000 resamples). At least 10 runs per point (pooled over 2 interleaved rounds).', 'Base T_seq = 141 ms, 95% CI [132 ms, 146 ms]. Every point verified against the sequential result. 3 of 11 points noisy (CV > 3%): 3 with none of the recorded causes.', 'Points are offset sideways slightly so that bars stay apart. Dashed line: the physical cores; shaded: more workers than PUs.', "At p = 1 (one worker, the same kernel call), time against bench-seq (causes: the README's p = 1 table): procpool 1.034x [1.008, 1.062], threads 1.048x [1.015, 1.069]"]
+ylabel = 'efficiency E(p) = S(p) / p'
+cores = 2
+pus = 2
+pmax = 2
+xtics = '1, 2'
+quota_from = 0
+series_n = 5
+array series[5] = ['openmp', 'procpool', 'procs', 'threadpool', 'threads']
+array data[5] = ['sweep-randsum-openmp.csv', 'sweep-randsum-procpool.csv', 'sweep-randsum-procs.csv', 'sweep-randsum-threadpool.csv', 'sweep-randsum-threads.csv']
+array rank[5] = [2, 3, 4, 5, 6]
+array offset[5] = [-0.048, -0.024, 0, 0.024, 0.048]
+seq_s = 0.141327420
+seq_title = 'bench-seq: 141 ms'
+unverified = ''
+load 'style.gp'
+load 'sweep.gp'
