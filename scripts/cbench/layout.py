@@ -141,11 +141,15 @@ def remove_stale_pointers(folder: Path) -> None:
 def resolve(d: Path) -> Path:
     """The results folder that d stands for: d itself when it holds a summary (a run's
     folder, or an older flat results/<label>/), else its latest run when it is a label
-    folder with one (followed to the real folder), else d (the caller names what is
-    missing)."""
-    if (d / "summary.csv").exists() or not (d / LATEST).is_dir():
+    folder with one (followed to the real folder) or, without the pointer, its last finished
+    full run, else d (the caller names what is missing)."""
+    if (d / "summary.csv").exists():
         return d
-    return Path(os.path.realpath(d / LATEST))
+    if (d / LATEST).is_dir():
+        return Path(os.path.realpath(d / LATEST))
+    # a clone has no pointer (they are not committed: .gitignore): the last finished full run
+    done = [r for r in runs(d, quick=False) if finished(r)]
+    return done[-1] if done else d
 
 
 def all_results(root: Path) -> list[Path]:

@@ -327,7 +327,11 @@ def choose_run(sw: Sweep) -> None:
     a, ld = sw.args, sw.label_dir
     if ld is None:
         return
-    refuse_committed(ld, "choose another --label or --out")  # (an older flat reference)
+    # an older flat reference (its summary in the label folder itself) is refused; a label
+    # folder of per-run folders takes new runs beside committed ones, which are never
+    # touched (only the uncommitted latest pointers move)
+    if (ld / "summary.csv").exists() or (ld / "raw").exists():
+        refuse_committed(ld, "choose another --label or --out")
     layout.label_dir_usable(ld)
     try:
         ld.mkdir(parents=True, exist_ok=True)
