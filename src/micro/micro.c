@@ -236,6 +236,33 @@ static void append_warn(char *buf, size_t len, const char *w)
     snprintf(buf + used, len - used, "%s%s", used ? ";" : "", w);
 }
 
+/* What cb_micro_parse loads for the whole run: released at exit (the options live in
+ * main's frame, gone by then, so the objects themselves are kept here). */
+static struct {
+    hwloc_topology_t t[16];
+    int *order[16];
+    int nt, norder;
+} kept;
+
+static void release_kept(void)
+{
+    for (int i = 0; i < kept.nt; i++)
+        hwloc_topology_destroy(kept.t[i]);
+    for (int i = 0; i < kept.norder; i++)
+        free(kept.order[i]);
+    kept.nt = kept.norder = 0;
+}
+
+static void keep_until_exit(hwloc_topology_t t, int *order)
+{
+    if (kept.nt == 0 && kept.norder == 0)
+        atexit(release_kept);
+    if (t && kept.nt < 16)
+        kept.t[kept.nt++] = t;
+    if (order && kept.norder < 16)
+        kept.order[kept.norder++] = order;
+}
+
 int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o)
 {
     static const struct option longopts[] = {
@@ -402,14 +429,17 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
                                    (unsigned long long)spec->size_max, spec->sizes_meaning);
     }
     /* this machine's topology and the policy's order of its PUs, as the harness computes
-     * them (harness.c): every plan below is cb_bind_plan's */
+     * them (harness.c): every plan below is cb_bind_plan's. They live until the process
+     * exits (released at exit, whichever way main returns) */
     if (cb_topo_load(&o->topo, NULL, NULL, err, sizeof err) < 0) {
         fprintf(stderr, "%s: %s\n", prog, err);
         return CB_EXIT_ERROR;
     }
+    keep_until_exit(o->topo.t, NULL);
     cb_bind_use(&o->topo);
     if (o->bind != CB_BIND_NONE) {
         o->order = malloc(sizeof(int) * (size_t)o->topo.pus);
+        keep_until_exit(NULL, o->order);
         if (!o->order || cb_bind_order(&o->topo, (enum cb_bind)o->bind, o->order) < 0) {
             fprintf(stderr, "%s: cannot compute the %s placement\n", prog,
                     cb_bind_name((enum cb_bind)o->bind));
