@@ -417,6 +417,52 @@ void cb_noise_causes(const double *wall, size_t n, const double *const cause[CB_
         snprintf(buf, len, "none");
 }
 
+int cb_noise_rounds(const double *wall, const size_t *run, size_t n)
+{
+    if (n < 2 * CB_ROUNDS_MIN_N)
+        return 0;
+    double *buf = malloc(2 * n * sizeof *buf);
+    size_t *done = calloc(n, sizeof *done);
+    if (!buf || !done) {
+        free(buf);
+        free(done);
+        return -ENOMEM;
+    }
+    double *one = buf + n, lo = INFINITY, hi = -INFINITY;
+    size_t rounds = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        size_t m = 0;
+        for (size_t j = i; j < n; j++)
+            if (run[j] == run[i]) {
+                done[j] = 1;
+                one[m++] = wall[j];
+            }
+        if (m < CB_ROUNDS_MIN_N)
+            continue;
+        double med = cb_median(one, m);
+        lo = med < lo ? med : lo;
+        hi = med > hi ? med : hi;
+        rounds++;
+    }
+    memcpy(buf, wall, n * sizeof *buf);
+    double all = cb_median(buf, n);
+    free(buf);
+    free(done);
+    return rounds >= CB_ROUNDS_MIN_N && all > 0 && hi - lo >= CB_ROUNDS_SPREAD * all;
+}
+
+void cb_noise_add_rounds(char *causes, size_t len)
+{
+    if (len == 0)
+        return;
+    if (strcmp(causes, "none") == 0 || !causes[0])
+        snprintf(causes, len, "rounds");
+    else if (strlen(causes) + sizeof ";rounds" <= len)
+        strcat(causes, ";rounds");
+}
+
 /* The median of the non-NAN values among n, each `stride` bytes apart from *first. */
 static double median_of(const double *first, size_t stride, size_t n, double *scratch)
 {

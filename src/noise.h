@@ -27,6 +27,12 @@
  * a Spearman rank correlation of at least CB_CAUSE_RHO (the clock: at most -CB_CAUSE_RHO,
  * a slower clock making a slower repetition) over at least CB_CAUSE_MIN_N repetitions, the
  * quantity not being constant. "none" when none of them did.
+ *
+ * One more cause needs no per-repetition record: `rounds`. A sweep measures a configuration
+ * in several rounds, each a separate run of the binary. When the rounds' medians differ by
+ * at least CB_ROUNDS_SPREAD of the point's median, the machine ran the same work at another
+ * speed from one run to the next. On a virtual machine that is the host (another guest on
+ * the same cores or cache, its clock) when nothing recorded inside the guest moved with it.
  */
 #ifndef CB_NOISE_H
 #define CB_NOISE_H
@@ -39,6 +45,8 @@
 #define CB_LOADED_MIN_S 0.05  /* ... and at least 50 ms (5 ticks) over the configuration */
 #define CB_CAUSE_RHO 0.5      /* a cause: |Spearman rho| with the wall time at least 0.5 */
 #define CB_CAUSE_MIN_N 5      /* over at least 5 repetitions */
+#define CB_ROUNDS_SPREAD 0.03 /* rounds: their medians differ by 3% (the noisy CV) or more */
+#define CB_ROUNDS_MIN_N 2     /* each of at least two rounds with two or more repetitions */
 
 /* This run's own resource use (getrusage), or a model's report of its unreaped workers'. */
 struct cb_usage {
@@ -100,6 +108,15 @@ void cb_noise_causes(const double *wall, size_t n, const double *const cause[CB_
 /* Spearman's rank correlation of the pairs (x[i], y[i]) without NANs; NAN when fewer than
  * 3 pairs remain or either side is constant. (Ties get their mean rank.) */
 double cb_spearman(const double *x, const double *y, size_t n);
+
+/* Whether the rounds differ: wall[i] was measured in round run[i] (any numbering); rounds of
+ * fewer than CB_ROUNDS_MIN_N repetitions are left out. 1 when at least CB_ROUNDS_MIN_N
+ * rounds remain and (max - min) of their medians is at least CB_ROUNDS_SPREAD times the
+ * median of all n; else 0 (-ENOMEM when out of memory). */
+int cb_noise_rounds(const double *wall, const size_t *run, size_t n);
+
+/* Add the cause `rounds` to a causes list as cb_noise_causes wrote it ("none" is replaced). */
+void cb_noise_add_rounds(char *causes, size_t len);
 
 /* A configuration's figures from its n repetitions: each field's median (NANs left out),
  * the foreign share (foreign seconds over wall seconds, all repetitions together), whether

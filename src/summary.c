@@ -51,6 +51,7 @@ struct group {
     double *wall, *util;   /* the pooled raw samples */
     struct cb_noise *noise; /* [n]: what else happened in each (NAN fields: not recorded) */
     double *moved;         /* [n]: workers that ended on another CPU */
+    size_t *run;           /* [n]: the file (round) each sample came from */
     int measured_load;     /* some raw row recorded the foreign CPU time (schema 3) */
     size_t n, cap;
     size_t runs;           /* summary rows seen: the invocations (rounds) that measured it */
@@ -90,6 +91,7 @@ static void group_free(struct group *g)
     free(g->util);
     free(g->noise);
     free(g->moved);
+    free(g->run);
 }
 
 void cb_sumset_free(struct cb_sumset *set)
@@ -202,7 +204,7 @@ static struct group *group_get(struct cb_sumset *set, char *const *s, uint64_t s
 }
 
 static int group_push(struct group *g, double wall, double util, const struct cb_noise *nz,
-                      double moved)
+                      double moved, size_t run)
 {
     if (g->n == g->cap) {
         size_t cap = g->cap ? 2 * g->cap : 16;
@@ -222,12 +224,17 @@ static int group_push(struct group *g, double wall, double util, const struct cb
         if (!m)
             return -ENOMEM;
         g->moved = m;
+        size_t *r = realloc(g->run, cap * sizeof *r);
+        if (!r)
+            return -ENOMEM;
+        g->run = r;
         g->cap = cap;
     }
     g->wall[g->n] = wall;
     g->util[g->n] = util;
     g->noise[g->n] = *nz;
     g->moved[g->n] = moved;
+    g->run[g->n] = run;
     g->measured_load |= !isnan(nz->foreign_s);
     g->n++;
     return 0;
@@ -544,7 +551,7 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
                 util = NAN;
             struct cb_noise nz;
             read_noise(&c, c_noise, &nz);
-            if ((rc = group_push(g, wall, util, &nz, moved_in(&c, c_map))) < 0)
+            if ((rc = group_push(g, wall, util, &nz, moved_in(&c, c_map), set->files)) < 0)
                 goto nomem;
             raws++;
         } else {
@@ -838,6 +845,14 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
 
         struct cb_noise_summary nz;
         cb_noise_summarize(g->noise, g->wall, g->moved, g->n, st->cv > CB_NOISY_CV, &nz);
+        /* a noisy point whose rounds (the binary's separate runs) differ: `rounds` */
+        if (st->cv > CB_NOISY_CV) {
+            int differ = cb_noise_rounds(g->wall, g->run, g->n);
+            if (differ < 0)
+                return differ;
+            if (differ)
+                cb_noise_add_rounds(nz.causes, sizeof nz.causes);
+        }
         char warn[WARN_LEN + 64];
         snprintf(warn, sizeof warn, "%s", g->warn);
         if (nz.loaded)

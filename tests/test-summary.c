@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include "csvread.h"
+#include "noise.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -357,6 +358,75 @@ static void test_not_pooled(void)
         fprintf(stderr, "(last refusal: %s)\n", err);
 }
 
+/* Issue 17: a noisy point whose two rounds (files) run at different speeds, each steady,
+ * names `rounds` as its cause; one whose rounds agree and whose noise is within them does
+ * not. */
+static void test_rounds(void)
+{
+    static const char h[] = "row,model,kernel,size,workers,bind,schedule,chunk,start,channel,"
+                            "wall_s,verified,warnings,foreign_cpu_s\n";
+    char a[2048], b[2048], sub[300], err[512] = "";
+    size_t ua = (size_t)snprintf(a, sizeof a, "%s", h), ub = (size_t)snprintf(b, sizeof b, "%s", h);
+    for (int i = 0; i < 5; i++) {
+        /* seq: 1.00 then 1.10 (rounds differ); threads: the same 0.5/0.6 mix in both */
+        ua += (size_t)snprintf(a + ua, sizeof a - ua,
+                               "raw,seq,primes,10,1,none,static,,,,%.3f,yes,,0\n"
+                               "raw,threads,primes,10,2,none,static,,,,%.3f,yes,,0\n",
+                               1.0 + 0.001 * i, i % 2 ? 0.5 : 0.6);
+        ub += (size_t)snprintf(b + ub, sizeof b - ub,
+                               "raw,seq,primes,10,1,none,static,,,,%.3f,yes,,0\n"
+                               "raw,threads,primes,10,2,none,static,,,,%.3f,yes,,0\n",
+                               1.1 + 0.001 * i, i % 2 ? 0.5 : 0.6);
+    }
+    snprintf(sub, sizeof sub, "%s/rounds", dir);
+    CHECK(mkdir(sub, 0700) == 0);
+    const char *text[2] = { a, b };
+    for (int i = 0; i < 2; i++) {
+        char path[400];
+        snprintf(path, sizeof path, "%s/r%d.csv", sub, i + 1);
+        FILE *f = fopen(path, "w");
+        CHECK(f != NULL);
+        if (f) {
+            fputs(text[i], f);
+            fclose(f);
+        }
+    }
+    struct cb_sumset *set;
+    CHECK(cb_sumset_create(&set) == 0);
+    CHECK(cb_sumset_add_dir(set, sub, err, sizeof err) == 0);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    CHECK(cb_sumset_write(set, f, 200, 42, NULL) == 0);
+    fclose(f);
+    cb_sumset_free(set);
+    char v[256];
+    field_of(out, "seq", 1, "warnings", v, sizeof v);
+    CHECK(strcmp(v, "noisy") == 0);
+    field_of(out, "seq", 1, "noise_causes", v, sizeof v);
+    CHECK(strcmp(v, "rounds") == 0);
+    field_of(out, "threads", 2, "warnings", v, sizeof v);
+    CHECK(strcmp(v, "noisy") == 0);
+    field_of(out, "threads", 2, "noise_causes", v, sizeof v);
+    CHECK(strcmp(v, "none") == 0);
+    free(out);
+    /* the rule itself: medians 1.0 and 1.029 differ by less than 3%; three rounds, one of a
+     * single repetition (left out) */
+    double w[6] = { 1.0, 1.0, 1.029, 1.029, 2.0, 1.0 };
+    size_t r[6] = { 7, 7, 9, 9, 4, 7 };
+    CHECK(cb_noise_rounds(w, r, 6) == 0);
+    w[2] = w[3] = 1.031;
+    CHECK(cb_noise_rounds(w, r, 6) == 1);
+    r[2] = 7;  /* round 9 now has one repetition: one round left, no verdict */
+    CHECK(cb_noise_rounds(w, r, 6) == 0);
+    char c[32] = "none";
+    cb_noise_add_rounds(c, sizeof c);
+    CHECK(strcmp(c, "rounds") == 0);
+    snprintf(c, sizeof c, "foreign");
+    cb_noise_add_rounds(c, sizeof c);
+    CHECK(strcmp(c, "foreign;rounds") == 0);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -368,6 +438,7 @@ int main(void)
     test_karp_flatt();
     test_sumset();
     test_series();
+    test_rounds();
     test_bad_input();
     test_not_pooled();
     char cmd[300];

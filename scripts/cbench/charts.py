@@ -355,7 +355,8 @@ def _group_summary(path: Path, rows: list[dict[str, str]]) -> tuple[dict, list[s
 
 CAUSE_WORDS = {"foreign": "other processes' CPU time", "steal": "steal time",
                "clock": "the clock", "switches": "context switches", "faults": "page faults",
-               "migrations": "migrations"}
+               "migrations": "migrations",
+               "rounds": "a different speed from one run of the binary to the next"}
 
 
 def noise_note(g: _Group) -> str:
