@@ -97,11 +97,11 @@ expect_eq "the first run: every configuration" "$(ls "$res/raw" | wc -l)" "$plan
 # (the settings of the run above, --reps 12, but for what each case changes)
 before=$(sums "$res")
 if [ "$(nproc)" -ge 2 ]; then
-    taskset -c 0 "$cbench" sweep "${args[@]}" --reps 12 --resume >/dev/null 2>"$work/err"
+    taskset -c 0 "$cbench" sweep "${args[@]}" --reps 12 --rounds 2 --resume >/dev/null 2>"$work/err"
     expect_eq "--resume under taskset -c 0: exit status" $? 2
     one_line "--resume under taskset -c 0" "$work/err" 'allowed_cpuset "0-[0-9]*" -> "0"'
 fi
-sweep --reps 12 --resume --seed 7 >/dev/null 2>"$work/err"
+sweep --reps 12 --rounds 2 --resume --seed 7 >/dev/null 2>"$work/err"
 expect_eq "--resume with another seed: exit status" $? 2
 one_line "--resume with another seed" "$work/err" "seed 42 -> 7"
 expect_eq "refused resumes: the folder unchanged" "$(sums "$res")" "$before"

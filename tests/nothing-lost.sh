@@ -38,7 +38,7 @@ git -C "$repo" -c user.name=test -c user.email=test@localhost commit -q --allow-
 expect_eq "the clone is clean before the main job" "$(git -C "$repo" status --porcelain)" ""
 
 cb=$repo/scripts/cbench.sh
-small=(--no-build --build "$build" --models threads --kernels primes --workers 1,2)
+small=(--no-build --build "$build" --models threads --kernels primes --workers 1,2 --rounds 2)
 label=$("$build/bench/bench-info" --label)
 res=$repo/results/$label plots=$repo/plots/$label
 sums() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r md5sum; find . -type l -printf '%p -> %l\n' | sort); }

@@ -62,8 +62,13 @@ def add_arguments(p) -> None:
     p.add_argument("--label", type=cli.label, help="name of the results folder (default: bench-info --label)")
     p.add_argument("--reps", type=cli.count(1, 99999),
                    help="measured repetitions per configuration, over all rounds (default 10)")
-    p.add_argument("--rounds", type=cli.count(1, 999), default=2,
-                   help="split the repetitions into R rounds (default 2)")
+    # Five rounds: each round is a separate run of every binary, and on a VM the speed of
+    # the same work differs from one run to the next by several percent (the summary's
+    # noise cause `rounds`): five runs of two repetitions spread a point over five such
+    # states instead of two, for a third more time (each run has its warm-ups).
+    p.add_argument("--rounds", type=cli.count(1, 999), 
+                   help="split the repetitions into R rounds, each a separate run of the "
+                        "binaries (default 5, or as many as --reps when fewer; --quick: 2)")
     p.add_argument("--workers", type=cli.workers, default="1-all,2xall",
                    help="worker counts of the parallel models (default 1-all,2xall)")
     p.add_argument("--models", type=cli.names, help="only these models (default: every model found)")
@@ -135,6 +140,8 @@ def check_form(args) -> None:
         args.reps = 6
     if args.reps is None:
         args.reps = 10
+    if args.rounds is None:
+        args.rounds = 2 if args.quick else min(5, args.reps)
     sizes = dict(args.size)
     if args.quick:
         for k, v in QUICK_SIZES.items():
