@@ -191,7 +191,7 @@ static int op_fork(void *ctx, uint64_t inner, double *seconds, char *err, size_t
             pid_t pid = fork();
             if (pid == 0) {
                 if (cb_proc_child_init(parent) < 0)
-                    _exit(70);
+                    _exit(CB_WEXIT_INIT);
                 cb_signals_restore(&saved);
                 cb_bind_thread(v->plan[w]); /* the child binds itself, then works */
                 placed_work(v, w, v->iters);

@@ -13,7 +13,7 @@
 
 #include "build_info.h"
 #include "context.h"
-#include "harness.h"
+#include "base.h"
 
 #include <stdint.h>
 #include <stdlib.h>

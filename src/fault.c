@@ -12,8 +12,7 @@
 #define _GNU_SOURCE
 #include "fault.h"
 
-#include "harness.h"
-#include "options.h"
+#include "base.h"
 #include "output.h"
 #include "proc.h"
 

@@ -11,6 +11,7 @@
 #ifndef CB_HARNESS_H
 #define CB_HARNESS_H
 
+#include "base.h"
 #include "kernel.h"
 #include "noise.h"
 #include "schedule.h"
@@ -19,15 +20,6 @@
 
 struct cb_options;
 struct cb_topo;
-
-/* Exit statuses of every binary (documented in the README). */
-enum {
-    CB_EXIT_OK = 0,
-    CB_EXIT_ERROR = 1,   /* a system error: out of memory, cannot create a thread, ... */
-    CB_EXIT_USAGE = 2,   /* bad command line: one line on stderr, nothing written */
-    CB_EXIT_VERIFY = 3,  /* a result failed verification */
-    CB_EXIT_WORKER = 4,  /* a worker crashed, exited abnormally or timed out */
-};
 
 #define CB_MODEL_ABI 1
 

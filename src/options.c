@@ -217,10 +217,3 @@ int cb_parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, ch
         cb_clean_line(err); /* the message quotes the argument */
     return rc;
 }
-
-void cb_clean_line(char *s)
-{
-    for (unsigned char *p = (unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            *p = '?';
-}

@@ -7,15 +7,13 @@
 #ifndef CB_OPTIONS_H
 #define CB_OPTIONS_H
 
+#include "base.h"
 #include "kernel.h"
 #include "schedule.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define CB_MAX_KERNELS 8
-#define CB_MAX_WORKERS 4096
-#define CB_MAX_REPS 100000
 
 struct cb_options {
     const struct cb_kernel *kernels[CB_MAX_KERNELS];
@@ -65,9 +63,5 @@ int cb_parse_number(const char *s, double *out);
 /* Whether a comma-separated list has an empty item ("a,,b", ",a", "a,"). strtok skips
  * empty items silently, so the list parsers ask this first and refuse such a list. */
 int cb_list_has_empty(const char *s);
-
-/* Replace every control character of s (a line break, an escape, a tab) by '?', in place:
- * an error message quotes what it was given and must stay one line on a terminal. */
-void cb_clean_line(char *s);
 
 #endif

@@ -3,7 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "proc.h"
-#include "options.h"
+#include "base.h"
 
 #include <errno.h>
 #include <mqueue.h>
@@ -18,25 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void termination_signals(sigset_t *set)
-{
-    sigemptyset(set);
-    sigaddset(set, SIGINT);
-    sigaddset(set, SIGTERM);
-    sigaddset(set, SIGHUP);
-}
-
-void cb_proc_block(sigset_t *old)
-{
-    sigset_t set;
-    termination_signals(&set);
-    sigprocmask(SIG_BLOCK, &set, old);
-}
-
-void cb_proc_unblock(const sigset_t *old)
-{
-    sigprocmask(SIG_SETMASK, old, NULL);
-}
 
 int cb_proc_child_init(pid_t parent)
 {
@@ -46,7 +27,7 @@ int cb_proc_child_init(pid_t parent)
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         signal(sigs[i], SIG_DFL);
     sigset_t set;
-    termination_signals(&set);
+    cb_termination_signals(&set);
     sigprocmask(SIG_UNBLOCK, &set, NULL); /* blocked by the parent around fork */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
         return -errno;

@@ -26,12 +26,8 @@ int cb_proc_child_init(pid_t parent);
  * without MADV_POPULATE_WRITE (before 5.14) gets the reads alone. */
 void cb_proc_prefault(void *p, size_t len);
 
-/* Block SIGINT, SIGTERM and SIGHUP while a child is created and registered, so a signal
- * cannot arrive between fork() (or posix_spawn) and cb_proc_register(): the handler would
- * not know the child. *old receives the previous mask for cb_proc_unblock. The mask is
- * inherited: cb_proc_child_init unblocks in the child. */
-void cb_proc_block(sigset_t *old);
-void cb_proc_unblock(const sigset_t *old);
+/* (Blocking SIGINT, SIGTERM and SIGHUP between fork() or posix_spawn and
+ * cb_proc_register(): cb_signals_hold and cb_signals_restore, base.h.) */
 
 /* "exited with status 3", "was killed by signal 11 (Segmentation fault)". */
 void cb_proc_describe(int status, char *buf, size_t len);

@@ -19,7 +19,7 @@
 #include "csvread.h"
 #include "kernel.h"
 #include "noise.h"
-#include "options.h"
+#include "base.h"
 #include "rng.h"
 #include "stats.h"
 

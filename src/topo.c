@@ -3,7 +3,7 @@
  */
 #include "topo.h"
 
-#include "options.h"
+#include "base.h"
 
 #include <ctype.h>
 #include <errno.h>

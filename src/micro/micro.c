@@ -50,20 +50,6 @@ void cb_micro_signals(void)
     cb_output_signals();
 }
 
-void cb_signals_hold(sigset_t *saved)
-{
-    sigset_t block;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &block, saved);
-}
-
-void cb_signals_restore(const sigset_t *saved)
-{
-    pthread_sigmask(SIG_SETMASK, saved, NULL);
-}
 
 /* ---- the command line ---------------------------------------------------------------- */
 
@@ -658,7 +644,7 @@ int cb_team_start_placed(struct cb_team *t, int processes, int n, const int *pla
             }
             if (pid == 0) {
                 if (cb_proc_child_init(parent) < 0)
-                    _exit(70);
+                    _exit(CB_WEXIT_INIT);
                 cb_signals_restore(&saved);
                 if (plan) /* the child binds itself, before its work */
                     cb_bind_thread(plan[w]);

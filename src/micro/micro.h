@@ -169,13 +169,11 @@ void cb_micro_order(const struct cb_mopts *o, uint64_t stream, int *idx, int n);
  * unlink the registered message queue and the temporary output, then re-raise. */
 void cb_micro_signals(void);
 
-/* Block the signals that the clean-up handler catches (SIGINT, SIGTERM, SIGHUP) around
- * creating a child and registering it, so that a signal can never find a live child that
- * the registry does not know yet. *saved receives the mask to restore: in the parent after
- * cb_proc_register, in a forked child once cb_proc_child_init has reset the dispositions,
- * and for posix_spawn as the child's mask (POSIX_SPAWN_SETSIGMASK). */
-void cb_signals_hold(sigset_t *saved);
-void cb_signals_restore(const sigset_t *saved);
+/* The signals that the clean-up handler catches (SIGINT, SIGTERM, SIGHUP) are blocked
+ * around creating a child and registering it (cb_signals_hold, base.h), so that a signal can
+ * never find a live child that the registry does not know yet. The saved mask is restored
+ * in the parent after cb_proc_register, in a forked child once cb_proc_child_init has reset
+ * the dispositions, and for posix_spawn as the child's mask (POSIX_SPAWN_SETSIGMASK). */
 
 /* ---- the calibrated work ----------------------------------------------------------- */
 

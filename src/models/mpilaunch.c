@@ -542,7 +542,7 @@ static int run_world(char **argv, char **envp, char *t0, size_t t0len, int p, FI
     f->v = (struct verdict){ .rank = -1, .signal = -1, .code = -1, .abort_rank = -1,
                              .abort_code = -1 };
     sigset_t old;
-    cb_proc_block(&old);
+    cb_signals_hold(&old);
     fflush(stdout);
     fflush(stderr);
     snprintf(t0, t0len, "%s=%.9f", CB_MPI_T0_ENV, cb_now());
@@ -553,7 +553,7 @@ static int run_world(char **argv, char **envp, char *t0, size_t t0len, int p, FI
     close(out[1]);
     close(err[1]);
     if (pid < 0) {
-        cb_proc_unblock(&old);
+        cb_signals_restore(&old);
         free(f);
         close(out[0]);
         close(err[0]);
@@ -563,7 +563,7 @@ static int run_world(char **argv, char **envp, char *t0, size_t t0len, int p, FI
     live_fd[0] = out[0];
     live_fd[1] = err[0];
     live_pid = pid;
-    cb_proc_unblock(&old);
+    cb_signals_restore(&old);
 
     drain(out[0], err[0], csv, f);
     int status = 0;
@@ -689,12 +689,12 @@ static int make_world_dir(void)
             continue;
         }
         sigset_t old;
-        cb_proc_block(&old);
+        cb_signals_hold(&old);
         int made = mkdtemp(dir) != NULL;
         int e = errno;
         if (made)
             memcpy(world_dir, dir, sizeof dir);
-        cb_proc_unblock(&old);
+        cb_signals_restore(&old);
         if (made)
             return 0;
         errno = e;

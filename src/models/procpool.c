@@ -187,18 +187,18 @@ static int procpool_open(const struct cb_job *job, const struct cb_config *cfg, 
     fflush(stderr);
     for (int w = 0; w < max_workers; w++) {
         sigset_t old;
-        cb_proc_block(&old); /* until the child is registered for the signal handler */
+        cb_signals_hold(&old); /* until the child is registered for the signal handler */
         pid_t pid = fork();
         if (pid == 0) {
             if (cb_proc_child_init(parent) < 0)
-                _exit(70);
+                _exit(CB_WEXIT_INIT);
             for (int i = 0; i < w; i++)
                 close(pl->pidfds[i]);
             pool_worker(job, pl->ctl, w);
         }
         if (pid < 0) {
             int e = errno;
-            cb_proc_unblock(&old);
+            cb_signals_restore(&old);
             snprintf(err, errlen, "cannot fork pool worker %d of %d: %s", w, max_workers,
                      strerror(e));
             procpool_close(pl);
@@ -207,7 +207,7 @@ static int procpool_open(const struct cb_job *job, const struct cb_config *cfg, 
         pl->pids[w] = pid;
         pl->n = w + 1;
         cb_proc_register(pid);
-        cb_proc_unblock(&old);
+        cb_signals_restore(&old);
         /* worker w serves every p > w at the same place: plans are prefixes (bind.h) */
         cb_bind_process(pid, cfg->order ? cfg->order[w % cfg->npus] : -1);
         pl->pidfds[w] = (int)syscall(SYS_pidfd_open, pid, 0);

@@ -101,19 +101,19 @@ static int child_work(const struct cb_job *job, struct slot *slots, int w, int p
     size_t bytes = job->out && lo < hi ? (size_t)(hi - lo) * job->out_stride : 0;
     void *buf = NULL;
     if (bytes && ch != CB_CHANNEL_SHM && !(buf = malloc(bytes)))
-        return 73;
+        return CB_WEXIT_BUFFER;
     if (bytes)
         cb_proc_prefault(ch == CB_CHANNEL_SHM ? cb_job_row(job, lo) : buf, bytes);
     if (write_all(ready_fd, &byte, 1) < 0) {
         free(buf);
-        return 71;
+        return CB_WEXIT_READY;
     }
     ssize_t n;
     while ((n = read(gate_fd, &byte, 1)) < 0 && errno == EINTR)
         ;
     if (n != 0) {
         free(buf);
-        return 72; /* the gate opens by EOF only */
+        return CB_WEXIT_GATE; /* the gate opens by EOF only */
     }
     cb_fault_point(w);
 
@@ -133,14 +133,14 @@ static int child_work(const struct cb_job *job, struct slot *slots, int w, int p
         slots[w].part = acc;
     } else if (ch == CB_CHANNEL_PIPE || ch == CB_CHANNEL_SOCKET) {
         if (write_all(res_fd, &head, sizeof head) < 0 || (bytes && write_all(res_fd, buf, bytes) < 0))
-            rc = 74;
+            rc = CB_WEXIT_SEND;
     } else {
         struct mq_attr attr;
         char *m = NULL;
         if (mq_getattr(res_fd, &attr) < 0 || !(m = malloc((size_t)attr.mq_msgsize)))
-            rc = 75;
+            rc = CB_WEXIT_QUEUE;
         else if (mq_send(res_fd, (const char *)&head, sizeof head, 0) < 0)
-            rc = 75;
+            rc = CB_WEXIT_QUEUE;
         size_t room = rc ? 0 : (size_t)attr.mq_msgsize - sizeof head;
         for (size_t off = 0; rc == 0 && off < bytes; off += room) {
             size_t len = bytes - off < room ? bytes - off : room;
@@ -148,7 +148,7 @@ static int child_work(const struct cb_job *job, struct slot *slots, int w, int p
             memcpy(m, &d, sizeof d);
             memcpy(m + sizeof d, (char *)buf + off, len);
             if (mq_send(res_fd, m, sizeof d + len, 0) < 0)
-                rc = 75;
+                rc = CB_WEXIT_QUEUE;
         }
         free(m);
     }
@@ -579,7 +579,7 @@ static int procs_run(const struct cb_job *job, const struct cb_config *cfg, stru
     for (int w = 0; w < p; w++) {
         pid_t pid = -1;
         sigset_t old;
-        cb_proc_block(&old); /* until the child is registered for the signal handler */
+        cb_signals_hold(&old); /* until the child is registered for the signal handler */
         if (cfg->start == CB_START_SPAWN) {
             int err_no = spawn_worker(&r, w, parent, &pid);
             if (err_no) {
@@ -591,7 +591,7 @@ static int procs_run(const struct cb_job *job, const struct cb_config *cfg, stru
             if (pid == 0) {
                 /* the child: keep its own ends, close everything else it inherited */
                 if (cb_proc_child_init(parent) < 0)
-                    _exit(70);
+                    _exit(CB_WEXIT_INIT);
                 for (int i = 0; i < p; i++) {
                     if (r.res_rd[i] >= 0)
                         close(r.res_rd[i]);
@@ -608,7 +608,7 @@ static int procs_run(const struct cb_job *job, const struct cb_config *cfg, stru
         }
         if (pid < 0) {
             int saved = errno;
-            cb_proc_unblock(&old);
+            cb_signals_restore(&old);
             snprintf(err, errlen, "cannot %s worker %d of %d: %s",
                      cfg->start == CB_START_SPAWN ? "spawn" : "fork", w, p, strerror(saved));
             run_cleanup(&r);
@@ -616,7 +616,7 @@ static int procs_run(const struct cb_job *job, const struct cb_config *cfg, stru
         }
         r.pids[w] = pid;
         cb_proc_register(pid);
-        cb_proc_unblock(&old);
+        cb_signals_restore(&old);
         /* bound from here, before it can pass the gate: binding is part of setup */
         cb_bind_process(pid, cfg->plan[w]);
         r.pidfds[w] = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -668,21 +668,21 @@ static int procs_worker_main(int argc, char **argv)
     int p = a.p, w = a.w, ch = (int)a.channel;
     pid_t parent = (pid_t)a.parent;
     if (cb_proc_child_init(parent) < 0)
-        return 70;
+        return CB_WEXIT_INIT;
     struct cb_job job;
     int e = cb_job_prepare(&job, k, size, seed);
     if (e < 0) {
         fprintf(stderr, "bench-procs worker %d: cannot prepare %s of size %llu: %s\n", w,
                 k->name, (unsigned long long)size, strerror(-e));
-        return 76;
+        return CB_WEXIT_PREPARE;
     }
     int rc = 0;
     if (job.out && ch == CB_CHANNEL_SHM && cb_job_attach_out(&job, FD_OUT) < 0)
-        rc = 77;
+        rc = CB_WEXIT_ATTACH;
     size_t bytes = (size_t)p * sizeof(struct slot);
     struct slot *slots = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, FD_CTL, 0);
     if (rc == 0 && slots == MAP_FAILED)
-        rc = 78;
+        rc = CB_WEXIT_SLOTS;
     if (rc == 0)
         rc = child_work(&job, slots, w, p, (enum cb_channel)ch, FD_GATE, FD_READY, FD_RESULT);
     if (slots != MAP_FAILED)

@@ -1,0 +1,54 @@
+/*
+ * base.h - what every layer of the suite needs and no layer owns: the exit statuses of the
+ * binaries and of worker processes, the limits of a command line, one-line error messages
+ * and the blocking of termination signals. It includes nothing of the suite's own, so any
+ * file may include it (tests/py/test_layers.py checks the layers).
+ */
+#ifndef CB_BASE_H
+#define CB_BASE_H
+
+#include <signal.h>
+
+/* Exit statuses of every binary (documented in the README). */
+enum {
+    CB_EXIT_OK = 0,
+    CB_EXIT_ERROR = 1,   /* a system error: out of memory, cannot create a thread, ... */
+    CB_EXIT_USAGE = 2,   /* bad command line: one line on stderr, nothing written */
+    CB_EXIT_VERIFY = 3,  /* a result failed verification */
+    CB_EXIT_WORKER = 4,  /* a worker crashed, exited abnormally or timed out */
+};
+
+/* Exit statuses of a worker process (bench-procs, bench-procpool, the micro-benchmarks'
+ * children): above the binaries' own and below 128 + N, so that the parent's report ("exited
+ * with status 74") says which step of the worker failed. */
+enum cb_worker_exit {
+    CB_WEXIT_INIT = 70,      /* setting the process up (signals, parent-death signal) */
+    CB_WEXIT_READY = 71,     /* telling the parent it is ready */
+    CB_WEXIT_GATE = 72,      /* the start gate closed otherwise than by EOF */
+    CB_WEXIT_BUFFER = 73,    /* no memory for the rows the channel carries home */
+    CB_WEXIT_SEND = 74,      /* writing the result to a pipe or socket */
+    CB_WEXIT_QUEUE = 75,     /* sending the result through the message queue */
+    CB_WEXIT_PREPARE = 76,   /* a spawned worker could not prepare the kernel's input */
+    CB_WEXIT_ATTACH = 77,    /* a spawned worker could not map the shared output */
+    CB_WEXIT_SLOTS = 78,     /* a spawned worker could not map the shared slots */
+};
+
+/* Limits of a command line, checked before anything is allocated or started. */
+#define CB_MAX_KERNELS 8
+#define CB_MAX_WORKERS 4096
+#define CB_MAX_REPS 100000
+
+/* Replace every control character of s (a line break, an escape, a tab) by '?', in place:
+ * an error message quotes what it was given and must stay one line on a terminal. */
+void cb_clean_line(char *s);
+
+/* Block SIGINT, SIGTERM and SIGHUP in the calling thread (*old: the mask before), and put
+ * the mask back. A process blocks them between creating a child and registering it, so a
+ * signal cannot arrive while its handler would not know the child; the mask is inherited,
+ * and a child unblocks them itself (cb_proc_child_init). */
+void cb_signals_hold(sigset_t *old);
+void cb_signals_restore(const sigset_t *old);
+/* The set of those three signals. */
+void cb_termination_signals(sigset_t *set);
+
+#endif
