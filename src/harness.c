@@ -45,17 +45,6 @@
 
 static const char *prog = "bench";
 
-const char *cb_start_name(enum cb_start st)
-{
-    return st == CB_START_FORK ? "fork" : st == CB_START_SPAWN ? "spawn" : "";
-}
-
-const char *cb_channel_name(enum cb_channel c)
-{
-    static const char *const names[] = { "", "pipe", "queue", "socket", "shm" };
-    return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "";
-}
-
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
@@ -247,8 +236,8 @@ static int check_limits(const struct cb_options *o, const struct cb_model *m,
     if (!topo->thissystem || !topo->memory)
         return 0;
     double limit = (double)topo->memory * 0.8;
-    struct cb_config cfg = { .workers = pmax, .start = (enum cb_start)o->start,
-                             .channel = (enum cb_channel)o->channel };
+    struct cb_config cfg = { .workers = pmax, .start = o->start,
+                             .channel = o->channel };
     for (size_t i = 0; i < o->nkernels; i++) {
         const struct cb_kernel *k = o->kernels[i];
         double job = k->memory ? (double)k->memory(o->sizes[i]) : 0;
@@ -284,11 +273,11 @@ static void print_plans(const struct cb_options *o, const struct cb_topo *topo,
            synthetic ? "'" : "", topo->packages, topo->numa, topo->cores, topo->pus,
            topo->pus > topo->cores ? " (SMT)" : "");
     printf("# bind=%s: physical PU numbers (os_index) of workers 0, 1, ...\n",
-           cb_bind_name((enum cb_bind)o->bind));
+           cb_bind_name(o->bind));
     int *plan = malloc(sizeof(int) * CB_MAX_WORKERS);
     for (size_t i = 0; plan && i < o->nworkers; i++) {
         int p = o->workers[i];
-        cb_bind_plan(topo, (enum cb_bind)o->bind, p, plan);
+        cb_bind_plan(topo, o->bind, p, plan);
         printf("p=%d", p);
         if (p > topo->pus)
             printf(" (oversubscribed: %d workers on %d PUs)", p, topo->pus);
@@ -326,15 +315,15 @@ static int print_plans_json(const struct cb_model *m, const struct cb_options *o
     }
     printf(",\"packages\":%d,\"numa\":%d,\"pus\":%d,\"cores\":%d,\"bind\":", topo->packages,
            topo->numa, topo->pus, topo->cores);
-    cb_json_str(stdout, cb_bind_name((enum cb_bind)o->bind));
+    cb_json_str(stdout, cb_bind_name(o->bind));
     printf(",\"schedule\":");
     cb_json_str(stdout, m->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(o->schedule) : "static");
     if (o->chunk_given)
         printf(",\"chunk\":%llu", (unsigned long long)o->chunk);
     else
         printf(",\"chunk\":null");
-    const char *start = cb_start_name((enum cb_start)o->start);
-    const char *channel = cb_channel_name((enum cb_channel)o->channel);
+    const char *start = cb_start_name(o->start);
+    const char *channel = cb_channel_name(o->channel);
     printf(",\"start\":");
     cb_json_str(stdout, *start ? start : NULL);
     printf(",\"channel\":");
@@ -345,7 +334,7 @@ static int print_plans_json(const struct cb_model *m, const struct cb_options *o
     printf("],\"plans\":[");
     for (size_t i = 0; i < o->nworkers; i++) {
         int p = o->workers[i];
-        cb_bind_plan(topo, (enum cb_bind)o->bind, p, plan);
+        cb_bind_plan(topo, o->bind, p, plan);
         printf("%s[", i ? "," : "");
         for (int w = 0; w < p; w++)
             printf("%s%d", w ? "," : "", plan[w] < 0 ? -1 : plan[w]);
@@ -386,7 +375,7 @@ static void omp_places(const struct cb_options *o, const struct cb_topo *topo, c
     int *plan = malloc(sizeof(int) * (size_t)pmax);
     size_t len = (size_t)pmax * 12 + 1;
     char *places = malloc(len);
-    if (!plan || !places || cb_bind_plan(topo, (enum cb_bind)o->bind, pmax, plan) < 0) {
+    if (!plan || !places || cb_bind_plan(topo, o->bind, pmax, plan) < 0) {
         free(plan);
         free(places);
         return;
@@ -399,7 +388,7 @@ static void omp_places(const struct cb_options *o, const struct cb_topo *topo, c
     setenv("OMP_PLACES", places, 1);
     setenv("OMP_PROC_BIND", "close", 1);
     char mark[64]; /* PID:POLICY: see cb_omp_reexecuted */
-    snprintf(mark, sizeof mark, "%ld:%s", (long)getpid(), cb_bind_name((enum cb_bind)o->bind));
+    snprintf(mark, sizeof mark, "%ld:%s", (long)getpid(), cb_bind_name(o->bind));
     setenv("CB_OMP_BIND", mark, 1);
     setenv("CB_ALLOWED_CPUSET", allowed, 1);
     free(plan);
@@ -568,7 +557,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
             if (cb_bind_parse(optarg, &b) < 0)
                 return usage_error("--bind '%s': unknown policy (none, compact, cores, scatter)",
                                    optarg);
-            o->bind = (int)b;
+            o->bind = b;
             break;
         }
         case 1009:
@@ -592,7 +581,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
             enum cb_wait wp;
             if (cb_wait_parse(optarg, &wp) < 0)
                 return usage_error("--wait '%s': unknown policy (spin, passive, auto)", optarg);
-            o->wait = (int)wp;
+            o->wait = wp;
             break;
         }
         case 1008:
@@ -783,10 +772,10 @@ static void csv_config(struct ctx *x, const char *row, const struct cb_job *job,
         snprintf(chunkbuf, sizeof chunkbuf, "%llu", (unsigned long long)chunk);
     fprintf(x->csv, "%s,%s,%s,%llu,%d,%s,%s,%s,%s,%s,%d,%d,", row, x->model->name,
             job->kernel->name, (unsigned long long)job->size, p,
-            cb_bind_name((enum cb_bind)o->bind),
+            cb_bind_name(o->bind),
             x->model->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(o->schedule) : "static",
-            chunkbuf, cb_start_name((enum cb_start)o->start),
-            cb_channel_name((enum cb_channel)o->channel), o->reps, o->warmup);
+            chunkbuf, cb_start_name(o->start),
+            cb_channel_name(o->channel), o->reps, o->warmup);
 }
 
 /* The pool_create_s column: empty for models without a persistent pool. */
@@ -810,7 +799,7 @@ static void csv_world(struct ctx *x, const struct cfg_run *c, double wait_cpu,
     if (c->world_start_s > 0)
         fprintf(x->csv, "%.9f", c->world_start_s);
     if (x->model->flags & CB_MODEL_WAIT)
-        fprintf(x->csv, ",%s,%.9f", cb_wait_name((enum cb_wait)x->o->wait), wait_cpu);
+        fprintf(x->csv, ",%s,%.9f", cb_wait_name(x->o->wait), wait_cpu);
     else
         fputs(",,", x->csv);
     cb_run_env_csv(x->csv, x->env);
@@ -855,7 +844,7 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     struct cb_config cfg = {
         .workers = c->p, .schedule = o->schedule, .chunk = chunk_for(o, job, c->p),
         .timeout = o->timeout,
-        .start = (enum cb_start)o->start, .channel = (enum cb_channel)o->channel,
+        .start = o->start, .channel = o->channel,
         .pool = x->pool, .plan = c->plan, .order = x->order, .npus = x->topo->pus,
         .wait = o->wait,
     };
@@ -1059,7 +1048,7 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                 cb_median(c->imb, (size_t)c->n));
         if (!isnan(gflops))
             fprintf(stderr, " %.2f GFLOP/s", gflops);
-        fprintf(stderr, " bind %s: %s, %s%s%s\n", cb_bind_name((enum cb_bind)o->bind), binding,
+        fprintf(stderr, " bind %s: %s, %s%s%s\n", cb_bind_name(o->bind), binding,
                 verified ? "verified" : "NOT VERIFIED", warn[0] ? " warn: " : "", warn);
     }
 }
@@ -1121,8 +1110,8 @@ static int run_kernel(struct ctx *x, size_t ki)
                 maxp = o->workers[i];
         struct cb_config pc = {
             .workers = maxp, .schedule = o->schedule, .chunk = o->chunk,
-            .timeout = o->timeout, .start = (enum cb_start)o->start,
-            .channel = (enum cb_channel)o->channel, .order = x->order, .npus = x->topo->pus,
+            .timeout = o->timeout, .start = o->start,
+            .channel = o->channel, .order = x->order, .npus = x->topo->pus,
             .wait = o->wait,
         };
         char perr[512] = "";
@@ -1147,7 +1136,7 @@ static int run_kernel(struct ctx *x, size_t ki)
     for (int i = 0; i < n && rc == 0; i++) {
         rc = cfg_alloc(&cfgs[i], o->workers[i], o->reps);
         if (rc == 0)
-            rc = cb_bind_plan(x->topo, (enum cb_bind)o->bind, o->workers[i], cfgs[i].plan);
+            rc = cb_bind_plan(x->topo, o->bind, o->workers[i], cfgs[i].plan);
     }
     if (rc < 0) {
         fprintf(stderr, "%s: out of memory\n", prog);
@@ -1274,9 +1263,9 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     int *order = NULL;
     if (o.bind != CB_BIND_NONE) {
         order = malloc(sizeof(int) * (size_t)topo.pus);
-        if (!order || cb_bind_order(&topo, (enum cb_bind)o.bind, order) < 0) {
+        if (!order || cb_bind_order(&topo, o.bind, order) < 0) {
             fprintf(stderr, "%s: cannot compute the %s placement\n", prog,
-                    cb_bind_name((enum cb_bind)o.bind));
+                    cb_bind_name(o.bind));
             free(order);
             fclose(csv);
             free(buf);

@@ -14,6 +14,8 @@
 #include "base.h"
 #include "kernel.h"
 #include "noise.h"
+#include "options.h"
+#include "pwait.h"
 #include "schedule.h"
 
 #include <stddef.h>
@@ -41,17 +43,6 @@ enum {
                                   * and reports its polling time (cb_rep.wait_cpu) */
 };
 
-/* How worker processes start, and how their results travel home. */
-enum cb_start { CB_START_NONE, CB_START_FORK, CB_START_SPAWN };
-enum cb_channel {
-    CB_CHANNEL_NONE,
-    CB_CHANNEL_PIPE,   /* one pipe per worker */
-    CB_CHANNEL_QUEUE,  /* one POSIX message queue shared by all workers */
-    CB_CHANNEL_SOCKET, /* a Unix-domain socket connection per worker */
-    CB_CHANNEL_SHM,    /* shared-memory slots and output written in place */
-};
-const char *cb_start_name(enum cb_start s);       /* "" for NONE */
-const char *cb_channel_name(enum cb_channel c);   /* "" for NONE */
 
 /* One configuration of a model. */
 struct cb_config {
@@ -68,7 +59,7 @@ struct cb_config {
     const int *order; /* the policy's order of all PUs: worker w of a pool goes to
                        * order[w % npus]; NULL when unbound */
     int npus;
-    int wait;         /* enum cb_wait (pwait.h), for models with CB_MODEL_WAIT */
+    enum cb_wait wait; /* for models with CB_MODEL_WAIT (pwait.h) */
 };
 
 /* What one repetition reports. The harness times the whole call to run(); the model sets

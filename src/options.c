@@ -217,3 +217,14 @@ int cb_parse_workers(const char *s, int pus, int *out, size_t max, size_t *n, ch
         cb_clean_line(err); /* the message quotes the argument */
     return rc;
 }
+
+const char *cb_start_name(enum cb_start st)
+{
+    return st == CB_START_FORK ? "fork" : st == CB_START_SPAWN ? "spawn" : "";
+}
+
+const char *cb_channel_name(enum cb_channel c)
+{
+    static const char *const names[] = { "", "pipe", "queue", "socket", "shm" };
+    return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "";
+}

@@ -8,12 +8,26 @@
 #define CB_OPTIONS_H
 
 #include "base.h"
+#include "bind.h"
 #include "kernel.h"
+#include "pwait.h"
 #include "schedule.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
+
+/* How worker processes start, and how their results travel home. */
+enum cb_start { CB_START_NONE, CB_START_FORK, CB_START_SPAWN };
+enum cb_channel {
+    CB_CHANNEL_NONE,
+    CB_CHANNEL_PIPE,   /* one pipe per worker */
+    CB_CHANNEL_QUEUE,  /* one POSIX message queue shared by all workers */
+    CB_CHANNEL_SOCKET, /* a Unix-domain socket connection per worker */
+    CB_CHANNEL_SHM,    /* shared-memory slots and output written in place */
+};
+const char *cb_start_name(enum cb_start s);       /* "" for NONE */
+const char *cb_channel_name(enum cb_channel c);   /* "" for NONE */
 
 struct cb_options {
     const struct cb_kernel *kernels[CB_MAX_KERNELS];
@@ -31,9 +45,10 @@ struct cb_options {
     uint64_t chunk;               /* 0: the schedule's default */
     int schedule_given, chunk_given;
     double timeout;               /* seconds per repetition, 0: none */
-    int start, channel;           /* enum cb_start, enum cb_channel (harness.h) */
-    int bind;                     /* enum cb_bind (bind.h) */
-    int wait;                     /* enum cb_wait (pwait.h): how a pool's threads wait */
+    enum cb_start start;          /* --start: how worker processes start */
+    enum cb_channel channel;      /* --channel: how their results travel home */
+    enum cb_bind bind;            /* --bind: where workers run (bind.h) */
+    enum cb_wait wait;            /* --wait: how a pool's threads wait (pwait.h) */
     int foreign_topology;         /* --foreign-topology: measure although hwloc describes
                                    * another machine (HWLOC_XMLFILE, ...); rows are marked */
 };

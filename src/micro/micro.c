@@ -373,7 +373,7 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
             if (cb_bind_parse(optarg, &b) < 0)
                 return usage_error("--bind '%s': unknown policy (none, compact, cores, scatter)",
                                    optarg);
-            o->bind = (int)b;
+            o->bind = b;
             break;
         }
         case 'h':
@@ -426,9 +426,9 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
     if (o->bind != CB_BIND_NONE) {
         o->order = malloc(sizeof(int) * (size_t)o->topo.pus);
         keep_until_exit(NULL, o->order);
-        if (!o->order || cb_bind_order(&o->topo, (enum cb_bind)o->bind, o->order) < 0) {
+        if (!o->order || cb_bind_order(&o->topo, o->bind, o->order) < 0) {
             fprintf(stderr, "%s: cannot compute the %s placement\n", prog,
-                    cb_bind_name((enum cb_bind)o->bind));
+                    cb_bind_name(o->bind));
             return CB_EXIT_ERROR;
         }
     }
@@ -446,7 +446,7 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
 
 int cb_micro_plan(const struct cb_mopts *o, int p, int *plan)
 {
-    return cb_bind_plan(&o->topo, (enum cb_bind)o->bind, p, plan);
+    return cb_bind_plan(&o->topo, o->bind, p, plan);
 }
 
 /* ---- placement ------------------------------------------------------------------------- */
@@ -988,7 +988,7 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
                         : off ? "moved" : "held";
     if (off)
         append_warn(warn, sizeof warn, "binding-moved");
-    const char *bind = cb_bind_name((enum cb_bind)o->bind);
+    const char *bind = cb_bind_name(o->bind);
 
     FILE *f = m->f;
     csv_config(f, "summary", r);

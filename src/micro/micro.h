@@ -71,7 +71,7 @@ struct cb_mopts {
     int quick, raw, quiet;
     const char *output;
     int pus;              /* the CPUs this process may run on */
-    int bind;             /* enum cb_bind: --bind, the models' placement (bind.h) */
+    enum cb_bind bind;    /* --bind, the models' placement (bind.h) */
     struct cb_topo topo;  /* this machine's, as the models load it; binding uses it */
     int *order;           /* the policy's order of all topo.pus PUs; NULL for none */
     char warn[128];       /* warnings for the whole run: loaded, debug-build, sanitizer */
