@@ -30,6 +30,7 @@
 #include "environ.h"
 #include "output.h"
 #include "timer.h"
+#include "warnings.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -372,6 +373,7 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
     fprintf(f, "    \"load_average\": [%.2f, %.2f, %.2f],\n", load[0], load[1], load[2]);
     fprintf(f, "    \"timer_resolution_s\": %.3g,\n    \"timer_cost_s\": %.3g\n  },\n",
             cb_timer_resolution(), cb_timer_cost());
+    cb_warnings_json(f, "  ", 1); /* the rules the rows' warnings follow (warnings.h) */
 
     fprintf(f, "  \"cpu\": {\n");
     kv(f, "source", "libcpuid", 0);

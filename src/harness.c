@@ -24,6 +24,7 @@
 #include "stats.h"
 #include "timer.h"
 #include "topo.h"
+#include "warnings.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +39,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define SHORT_WARN 0.010
 #define DEFAULT_REPS 10
 #define DEFAULT_WARMUP 1
 #define DEFAULT_SEED 42
@@ -947,12 +947,6 @@ static int run_once(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     return 0;
 }
 
-static void append_warn(char *buf, size_t len, const char *w)
-{
-    size_t used = strlen(buf);
-    snprintf(buf + used, len - used, "%s%s", used ? ";" : "", w);
-}
-
 /* Write the summary (and raw) rows of a configuration and print its line. */
 static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
                    const struct cb_result *ref, int ref_ok)
@@ -972,25 +966,18 @@ static void report(struct ctx *x, const struct cb_job *job, struct cfg_run *c,
     cb_noise_summarize(c->noise, c->wall, c->moved, (size_t)c->n, s.cv > CB_NOISY_CV, &nz);
     char warn[256] = "";
     if (x->global_warn[0])
-        append_warn(warn, sizeof warn, x->global_warn);
+        cb_warn_add(warn, sizeof warn, x->global_warn);
     if (c->p > x->topo->pus)
-        append_warn(warn, sizeof warn, "oversubscribed");
+        cb_warn_add(warn, sizeof warn, "oversubscribed");
     if (cb_quota_exceeded(x->env, c->p))
-        append_warn(warn, sizeof warn, "quota");
+        cb_warn_add(warn, sizeof warn, "quota");
     if (nz.loaded)
-        append_warn(warn, sizeof warn, "loaded");
-    if (s.cv > CB_NOISY_CV)
-        append_warn(warn, sizeof warn, "noisy");
-    if (s.outliers)
-        append_warn(warn, sizeof warn, "outliers");
-    if (s.median < SHORT_WARN)
-        append_warn(warn, sizeof warn, "short");
-    if (!s.ci_valid)
-        append_warn(warn, sizeof warn, "no-ci");
+        cb_warn_add(warn, sizeof warn, "loaded");
+    cb_warn_samples(warn, sizeof warn, s.cv, s.outliers, s.median, s.ci_valid);
     if (!verified)
-        append_warn(warn, sizeof warn, "unverified");
+        cb_warn_add(warn, sizeof warn, "unverified");
     if (c->off_plan)
-        append_warn(warn, sizeof warn, "binding-moved");
+        cb_warn_add(warn, sizeof warn, "binding-moved");
 
     char sum[48];
     fmt_checksum(ref, sum, sizeof sum);
@@ -1226,7 +1213,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
 
     char global[128] = "";
     if (CB_DEBUG_BUILD) {
-        append_warn(global, sizeof global, "debug-build");
+        cb_warn_add(global, sizeof global, "debug-build");
         if (!o.quiet)
             fprintf(stderr, "%s: warning: this is a debug or unoptimised build; times are not "
                     "representative\n", prog);
@@ -1248,7 +1235,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     if (!o.quiet)
         cb_quota_warning(&env, prog, o.workers, o.nworkers);
     if (o.foreign_topology && !cb_topology_is_this_machine(&topo))
-        append_warn(global, sizeof global, "foreign-topology");
+        cb_warn_add(global, sizeof global, "foreign-topology");
 
     char *buf = NULL;
     size_t len = 0;

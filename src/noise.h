@@ -37,10 +37,11 @@
 #ifndef CB_NOISE_H
 #define CB_NOISE_H
 
+#include "warnings.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
-#define CB_NOISY_CV 0.03      /* noisy: coefficient of variation above 3% */
 #define CB_LOADED_PU 0.2      /* loaded: others used more than a fifth of a PU ... */
 #define CB_LOADED_MIN_S 0.05  /* ... and at least 50 ms (5 ticks) over the configuration */
 #define CB_CAUSE_RHO 0.5      /* a cause: |Spearman rho| with the wall time at least 0.5 */

@@ -19,6 +19,7 @@
 #include "csvread.h"
 #include "kernel.h"
 #include "noise.h"
+#include "warnings.h"
 #include "base.h"
 #include "rng.h"
 #include "stats.h"
@@ -29,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHORT_WARN 0.010  /* as the harness: a median below 10 ms is short */
 #define WARN_LEN 256
 #define NAME_LEN 64       /* the longest model, kernel or variant name read */
 #define WALL_MAX 1e9      /* seconds: no repetition of the suite lasts 30 years */
@@ -289,22 +289,6 @@ static int is_recomputed(const char *w)
 
 /* Add w to a ';'-separated list unless it is there already. A warning that no longer fits
  * is left out whole, never cut. */
-static void warn_add(char *list, size_t len, const char *w)
-{
-    size_t wl = strlen(w);
-    for (const char *p = list; *p;) {
-        const char *end = strchr(p, ';');
-        size_t l = end ? (size_t)(end - p) : strlen(p);
-        if (l == wl && strncmp(p, w, wl) == 0)
-            return;
-        p += l + (end ? 1 : 0);
-    }
-    size_t used = strlen(list);
-    if (used + (used ? 1 : 0) + wl >= len)
-        return;
-    snprintf(list + used, len - used, "%s%s", used ? ";" : "", w);
-}
-
 /* Can s be written back into a CSV field unquoted, as the binaries write names: at most
  * max printable ASCII characters other than the comma and the double quote (and, unless
  * it is a list of warnings, the ';' that separates them)? The summary never quotes, so a
@@ -562,7 +546,7 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
                 /* schema 3 measures the foreign load: `loaded` is recomputed from the
                  * pooled samples; before, it was the load average, carried over */
                 if (!is_recomputed(w) && !(c_noise[N_FOREIGN] >= 0 && strcmp(w, "loaded") == 0))
-                    warn_add(g->warn, sizeof g->warn, w);
+                    cb_warn_add(g->warn, sizeof g->warn, w);
         }
     }
     if (rc < 0)
@@ -856,23 +840,16 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
         char warn[WARN_LEN + 64];
         snprintf(warn, sizeof warn, "%s", g->warn);
         if (nz.loaded)
-            warn_add(warn, sizeof warn, "loaded");
-        if (st->cv > CB_NOISY_CV)
-            warn_add(warn, sizeof warn, "noisy");
-        if (st->outliers)
-            warn_add(warn, sizeof warn, "outliers");
-        if (st->median < SHORT_WARN)
-            warn_add(warn, sizeof warn, "short");
-        if (!st->ci_valid)
-            warn_add(warn, sizeof warn, "no-ci");
+            cb_warn_add(warn, sizeof warn, "loaded");
+        cb_warn_samples(warn, sizeof warn, st->cv, st->outliers, st->median, st->ci_valid);
         if (g->unverified)
-            warn_add(warn, sizeof warn, "unverified");
+            cb_warn_add(warn, sizeof warn, "unverified");
         if (!sq) {
-            warn_add(warn, sizeof warn, "no-seq");
+            cb_warn_add(warn, sizeof warn, "no-seq");
             cnt.no_seq++;
         }
         if (sq && sq->unverified)
-            warn_add(warn, sizeof warn, "seq-unverified");
+            cb_warn_add(warn, sizeof warn, "seq-unverified");
         if (g->unverified)
             cnt.unverified++;
 

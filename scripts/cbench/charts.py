@@ -359,12 +359,13 @@ CAUSE_WORDS = {"foreign": "other processes' CPU time", "steal": "steal time",
                "rounds": "a different speed from one run of the binary to the next"}
 
 
-def noise_note(g: _Group) -> str:
-    """The caption's words on noise: how many points are noisy, what moved with them (the
-    summary's noise_causes), and how many ran beside measured foreign load."""
+def noise_note(g: _Group, noisy_cv: float = 0.03) -> str:
+    """The caption's words on noise: how many points are noisy (CV above the run's threshold,
+    context.json's warnings), what moved with them (the summary's noise_causes), and how many
+    ran beside measured foreign load."""
     note = ""
     if g.noisy:
-        note = f" {g.noisy} of {g.points} points noisy (CV > 3%)"
+        note = f" {g.noisy} of {g.points} points noisy (CV > {noisy_cv * 100:g}%)"
         if g.causes:
             moved = [f"{CAUSE_WORDS.get(c, c)} ({n})" for c, n in
                      sorted(g.causes.items(), key=lambda t: (-t[1], t[0])) if c != "none"]
@@ -462,7 +463,7 @@ def draw_sweep(results_dir: Path, out: Path) -> int:
         base = ("No bench-seq baseline in this folder." if seq is None else
                 f"Base T_seq = {secs(seq['median_s'])}, 95% CI [{secs(seq['ci_low_s'])}, "
                 f"{secs(seq['ci_high_s'])}].")
-        noise = noise_note(g)
+        noise = noise_note(g, m.noisy_cv)
         tseq = float(seq["median_s"]) if seq is not None else None
         quota_note = [f"Hatched: more workers than the CPU quota ({m.quota:g} CPUs, cgroup "
                       "cpu.max): those points measure the quota, not the machine."] \

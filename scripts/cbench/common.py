@@ -285,6 +285,13 @@ class Machine:
         quota = get("cgroup", "cpu_quota_cpus")  # (schema 2; None: unlimited or not recorded)
         self.quota = quota if isinstance(quota, (int, float)) and quota > 0 else None
         self.this_machine = get("topology", "this_machine") is not False
+        # the thresholds the run's warnings followed (src/warnings.h, in context.json since
+        # the one table of issue 19); runs before it were judged by the same 3% CV
+        self.noisy_cv = 0.03
+        for w in get("warnings") or []:
+            if isinstance(w, dict) and w.get("name") == "noisy" and \
+                    isinstance(w.get("threshold"), (int, float)) and w["threshold"] > 0:
+                self.noisy_cv = float(w["threshold"])
 
 
 def _dig(doc, keys):

@@ -8,6 +8,7 @@
 #include "build_info.h"
 #include "harness.h"
 #include "noise.h"
+#include "warnings.h"
 #include "proc.h"
 #include "rng.h"
 #include "stats.h"
@@ -35,7 +36,6 @@
 #define QUICK_MIN_TIME 0.002
 #define DEFAULT_DELAY_S 1e-6
 #define DEFAULT_TIMEOUT 120.0
-#define NOISY_CV 0.05
 #define TICK_NS 50000000L /* how often a waiting parent checks its children */
 
 const char cb_micro_csv_header[] =
@@ -214,12 +214,6 @@ static void print_help(const struct cb_mspec *s)
         printf("\n%s", s->help_extra);
     printf("\nExit status: 0 success, 1 system error, 2 bad command line, 3 a check failed,\n"
            "4 a worker failed or hung.\n");
-}
-
-static void append_warn(char *buf, size_t len, const char *w)
-{
-    size_t used = strlen(buf);
-    snprintf(buf + used, len - used, "%s%s", used ? ";" : "", w);
 }
 
 /* What cb_micro_parse loads for the whole run: released at exit (the options live in
@@ -437,9 +431,9 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
         return usage_error("%s", oerr);
 
     if (CB_DEBUG_BUILD)
-        append_warn(o->warn, sizeof o->warn, "debug-build");
+        cb_warn_add(o->warn, sizeof o->warn, "debug-build");
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    append_warn(o->warn, sizeof o->warn, "sanitizer");
+    cb_warn_add(o->warn, sizeof o->warn, "sanitizer");
 #endif
     return 0;
 }
@@ -965,17 +959,11 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
     char warn[256];
     snprintf(warn, sizeof warn, "%s", o->warn);
     if (!isnan(nz.foreign_s) && cb_noise_loaded(nz.foreign_s, span))
-        append_warn(warn, sizeof warn, "loaded");
+        cb_warn_add(warn, sizeof warn, "loaded");
     if (r->workers > o->pus)
-        append_warn(warn, sizeof warn, "oversubscribed");
-    if (sv.cv > NOISY_CV)
-        append_warn(warn, sizeof warn, "noisy");
-    if (sv.outliers)
-        append_warn(warn, sizeof warn, "outliers");
-    if (!s.ci_valid)
-        append_warn(warn, sizeof warn, "no-ci");
-    if (o->min_time < 0.010) /* METHOD.md: warn below 10 ms a sample */
-        append_warn(warn, sizeof warn, "short");
+        cb_warn_add(warn, sizeof warn, "oversubscribed");
+    /* noisy and outliers from the operation's own samples, the CI from the difference */
+    cb_warn_samples(warn, sizeof warn, sv.cv, sv.outliers, o->min_time, s.ci_valid);
     /* where the workers ran, the models' meaning (harness.c): held when every worker
      * started and ended each recorded piece of work on its planned PU */
     int unknown = !r->where || r->nplan <= 0, off = 0;
@@ -987,7 +975,7 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
     const char *binding = unknown ? "unknown" : o->bind == CB_BIND_NONE ? "unbound"
                         : off ? "moved" : "held";
     if (off)
-        append_warn(warn, sizeof warn, "binding-moved");
+        cb_warn_add(warn, sizeof warn, "binding-moved");
     const char *bind = cb_bind_name(o->bind);
 
     FILE *f = m->f;
