@@ -14,6 +14,7 @@
 
 #include "bind.h"
 #include "build_info.h"
+#include "cli.h"
 #include "environ.h"
 #include "fault.h"
 #include "options.h"
@@ -45,18 +46,8 @@
 
 static const char *prog = "bench";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cb_clean_line(msg); /* one line, whatever the arguments it quotes hold */
-    fprintf(stderr, "%s: %s (see --help)\n", prog, msg);
-    return CB_EXIT_USAGE;
-}
+/* (one line, "PROG: MESSAGE (see --help)": cli.c) */
+#define usage_error cb_cli_usage
 
 static void print_help(const struct cb_model *m)
 {
@@ -400,224 +391,185 @@ static void omp_places(const struct cb_options *o, const struct cb_topo *topo, c
             "run unbound\n", prog, strerror(errno));
 }
 
-static int parse_options(int argc, char **argv, const struct cb_model *m, struct cb_options *o,
-                         struct cb_topo *topo)
-{
-    static const struct option longopts[] = {
-        { "kernel", required_argument, NULL, 'k' },
-        { "size", required_argument, NULL, 'n' },
-        { "workers", required_argument, NULL, 'w' },
-        { "schedule", required_argument, NULL, 's' },
-        { "chunk", required_argument, NULL, 'c' },
-        { "reps", required_argument, NULL, 'r' },
-        { "warmup", required_argument, NULL, 1001 },
-        { "seed", required_argument, NULL, 1002 },
-        { "sequential-order", no_argument, NULL, 1003 },
-        { "timeout", required_argument, NULL, 1004 },
-        { "output", required_argument, NULL, 'o' },
-        { "raw", no_argument, NULL, 1005 },
-        { "start", required_argument, NULL, 1006 },
-        { "channel", required_argument, NULL, 1007 },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { "model-info", no_argument, NULL, 1008 },
-        { "bind", required_argument, NULL, 'b' },
-        { "topology", required_argument, NULL, 1009 },
-        { "topology-xml", required_argument, NULL, 1010 },
-        { "plan", no_argument, NULL, 1011 },
-        { "json", no_argument, NULL, 1012 },
-        { "wait", required_argument, NULL, 1013 },
-        { "foreign-topology", no_argument, NULL, 1014 },
-        { 0, 0, 0, 0 },
-    };
+/* What the command line asked beyond struct cb_options, kept for preparing the run. */
+struct cmdline {
     struct size_arg sizes[16];
-    size_t nsizes = 0;
-    const char *workers = NULL, *synthetic = NULL, *xml = NULL;
-    int plan_only = 0, json = 0;
-    char err[512];
+    size_t nsizes;
+    const char *workers, *synthetic, *xml;
+    int plan_only, json;
+};
 
+/* --model-info: one line for scripts: what this model is and which options it takes. */
+static void print_model_info(const struct cb_model *m)
+{
+    printf("model=%s serial=%d schedule=%s start=%s channel=%s timeout=%d pool=%d "
+           "inexact=%d kernels=", m->name, !!(m->flags & CB_MODEL_SERIAL),
+           m->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(m->schedule) : "",
+           m->flags & CB_MODEL_START ? cb_start_name(m->start) : "",
+           m->flags & CB_MODEL_CHANNEL ? cb_channel_name(m->channel) : "",
+           !!(m->flags & (CB_MODEL_TIMEOUT | CB_MODEL_WATCHDOG)), m->open != NULL,
+           !!(m->flags & CB_MODEL_INEXACT));
+    for (size_t i = 0, first = 1; cb_kernels[i]; i++)
+        if (!(m->flags & CB_MODEL_INEXACT) || cb_kernels[i]->tolerance) {
+            printf("%s%s", first ? "" : ",", cb_kernels[i]->name);
+            first = 0;
+        }
+    printf("\n");
+}
+
+/* One option of a model's own (the shared ones are cli.c's): 0, -1 (done: help, version,
+ * model info printed) or an exit status. */
+static int model_option(int c, const char *arg, const struct cb_model *m, struct cb_options *o,
+                        struct cmdline *cl)
+{
+    uint64_t v;
+    switch (c) {
+    case CB_OPT_KERNEL:
+        return add_kernels(o, arg);
+    case CB_OPT_SIZE:
+        if (cl->nsizes >= sizeof cl->sizes / sizeof cl->sizes[0])
+            return usage_error("--size: given too often");
+        cl->sizes[cl->nsizes++].text = arg;
+        return 0;
+    case CB_OPT_WORKERS:
+        if (m->flags & CB_MODEL_SERIAL && strcmp(arg, "1") != 0)
+            return usage_error("--workers '%s': model %s runs one worker only", arg, m->name);
+        cl->workers = arg;
+        o->workers_given = 1;
+        return 0;
+    case CB_OPT_SCHEDULE:
+        if (!(m->flags & CB_MODEL_SCHEDULE))
+            return usage_error("--schedule: model %s has no choice of schedule", m->name);
+        if (cb_schedule_parse(arg, &o->schedule) < 0)
+            return usage_error("--schedule '%s': unknown schedule (static, cyclic, dynamic, "
+                               "guided)", arg);
+        o->schedule_given = 1;
+        return 0;
+    case CB_OPT_CHUNK:
+        if (!(m->flags & CB_MODEL_SCHEDULE))
+            return usage_error("--chunk: model %s has no choice of schedule", m->name);
+        if (cb_parse_u64(arg, &v) < 0 || v == 0)
+            return usage_error("--chunk '%s': not a positive count", arg);
+        o->chunk = v;
+        o->chunk_given = 1;
+        return 0;
+    case CB_OPT_SEQUENTIAL_ORDER:
+        o->interleave = 0;
+        return 0;
+    case CB_OPT_START:
+        if (!(m->flags & CB_MODEL_START))
+            return usage_error("--start: model %s has no choice of start method", m->name);
+        if (strcmp(arg, "fork") == 0)
+            o->start = CB_START_FORK;
+        else if (strcmp(arg, "spawn") == 0)
+            o->start = CB_START_SPAWN;
+        else
+            return usage_error("--start '%s': unknown start method (fork, spawn)", arg);
+        return 0;
+    case CB_OPT_CHANNEL:
+        if (!(m->flags & CB_MODEL_CHANNEL))
+            return usage_error("--channel: model %s has no choice of channel", m->name);
+        for (int ch = CB_CHANNEL_PIPE; ch <= CB_CHANNEL_SHM; ch++)
+            if (strcmp(arg, cb_channel_name((enum cb_channel)ch)) == 0) {
+                o->channel = (enum cb_channel)ch;
+                return 0;
+            }
+        return usage_error("--channel '%s': unknown channel (pipe, queue, socket, shm)", arg);
+    case CB_OPT_WAIT: {
+        if (!(m->flags & CB_MODEL_WAIT))
+            return usage_error("--wait: model %s has no pool whose threads wait", m->name);
+        enum cb_wait wp;
+        if (cb_wait_parse(arg, &wp) < 0)
+            return usage_error("--wait '%s': unknown policy (spin, passive, auto)", arg);
+        o->wait = wp;
+        return 0;
+    }
+    case CB_OPT_TOPOLOGY:
+        cl->synthetic = arg;
+        return 0;
+    case CB_OPT_TOPOLOGY_XML:
+        cl->xml = arg;
+        return 0;
+    case CB_OPT_PLAN:
+        cl->plan_only = 1;
+        return 0;
+    case CB_OPT_JSON:
+        cl->json = 1;
+        return 0;
+    case CB_OPT_FOREIGN_TOPOLOGY:
+        o->foreign_topology = 1;
+        return 0;
+    case CB_OPT_HELP:
+        print_help(m);
+        return -1;
+    case CB_OPT_VERSION:
+        cb_cli_version();
+        return -1;
+    case CB_OPT_MODEL_INFO:
+        print_model_info(m);
+        return -1;
+    default:
+        return usage_error("unknown option '%s'", "?"); /* not reached: the table's codes */
+    }
+}
+
+/* Parse the command line into *o and *cl (nothing is loaded or checked against the
+ * machine here): 0, -1 (help, version or model info printed) or an exit status. */
+static int parse_options(int argc, char **argv, const struct cb_model *m, struct cb_options *o,
+                         struct cmdline *cl)
+{
     memset(o, 0, sizeof *o);
-    o->reps = DEFAULT_REPS;
-    o->warmup = DEFAULT_WARMUP;
-    o->seed = DEFAULT_SEED;
+    memset(cl, 0, sizeof *cl);
     o->interleave = 1;
     o->schedule = m->schedule;
     o->start = m->start;
     o->channel = m->channel;
-    o->bind = CB_BIND_CORES;
     o->wait = CB_WAIT_AUTO;
-
-    opterr = 0;
+    struct cb_cli_common cc = { .reps = DEFAULT_REPS, .warmup = DEFAULT_WARMUP,
+                                .seed = DEFAULT_SEED, .bind = CB_BIND_CORES };
+    const struct option *longopts;
+    const char *shortopts;
+    cb_cli_begin(prog, CB_CLI_MODELS, &longopts, &shortopts);
     int c, rc;
-    while ((c = getopt_long(argc, argv, ":k:n:w:s:c:r:o:b:qhV", longopts, NULL)) != -1) {
-        uint64_t v;
-        switch (c) {
-        case 'k':
-            if ((rc = add_kernels(o, optarg)) != 0)
-                return rc;
-            break;
-        case 'n':
-            if (nsizes >= sizeof sizes / sizeof sizes[0])
-                return usage_error("--size: given too often");
-            sizes[nsizes++].text = optarg;
-            break;
-        case 'w':
-            if (m->flags & CB_MODEL_SERIAL) {
-                if (strcmp(optarg, "1") != 0)
-                    return usage_error("--workers '%s': model %s runs one worker only", optarg,
-                                       m->name);
-            }
-            workers = optarg;
-            o->workers_given = 1;
-            break;
-        case 's':
-            if (!(m->flags & CB_MODEL_SCHEDULE))
-                return usage_error("--schedule: model %s has no choice of schedule", m->name);
-            if (cb_schedule_parse(optarg, &o->schedule) < 0)
-                return usage_error("--schedule '%s': unknown schedule (static, cyclic, dynamic, "
-                                   "guided)", optarg);
-            o->schedule_given = 1;
-            break;
-        case 'c':
-            if (!(m->flags & CB_MODEL_SCHEDULE))
-                return usage_error("--chunk: model %s has no choice of schedule", m->name);
-            if (cb_parse_u64(optarg, &v) < 0 || v == 0)
-                return usage_error("--chunk '%s': not a positive count", optarg);
-            o->chunk = v;
-            o->chunk_given = 1;
-            break;
-        case 'r':
-            if (cb_parse_u64(optarg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
-                return usage_error("--reps '%s': not a count from 1 to %d", optarg, CB_MAX_REPS);
-            o->reps = (int)v;
-            break;
-        case 1001:
-            if (cb_parse_u64(optarg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
-                return usage_error("--warmup '%s': not a count from 1 to %d (at least one "
-                                   "warm-up run is discarded)", optarg, CB_MAX_REPS);
-            o->warmup = (int)v;
-            break;
-        case 1002:
-            if (cb_parse_u64(optarg, &v) < 0)
-                return usage_error("--seed '%s': not an unsigned integer", optarg);
-            o->seed = v;
-            break;
-        case 1003:
-            o->interleave = 0;
-            break;
-        case 1006:
-            if (!(m->flags & CB_MODEL_START))
-                return usage_error("--start: model %s has no choice of start method", m->name);
-            if (strcmp(optarg, "fork") == 0)
-                o->start = CB_START_FORK;
-            else if (strcmp(optarg, "spawn") == 0)
-                o->start = CB_START_SPAWN;
-            else
-                return usage_error("--start '%s': unknown start method (fork, spawn)", optarg);
-            break;
-        case 1007: {
-            if (!(m->flags & CB_MODEL_CHANNEL))
-                return usage_error("--channel: model %s has no choice of channel", m->name);
-            int found = 0;
-            for (int ch = CB_CHANNEL_PIPE; ch <= CB_CHANNEL_SHM; ch++)
-                if (strcmp(optarg, cb_channel_name((enum cb_channel)ch)) == 0) {
-                    o->channel = (enum cb_channel)ch;
-                    found = 1;
-                }
-            if (!found)
-                return usage_error("--channel '%s': unknown channel (pipe, queue, socket, shm)",
-                                   optarg);
-            break;
-        }
-        case 1004:
-            if (!(m->flags & (CB_MODEL_TIMEOUT | CB_MODEL_WATCHDOG)))
-                return usage_error("--timeout: model %s cannot stop a hung worker", m->name);
-            if (cb_parse_seconds(optarg, &o->timeout) < 0)
-                return usage_error("--timeout '%s': not a positive number of seconds", optarg);
-            break;
-        case 'o':
-            o->output = optarg;
-            break;
-        case 1005:
-            o->raw = 1;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'h':
-            print_help(m);
-            return -1;
-        case 'V':
-            printf("%s (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n", prog,
-                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
-            return -1;
-        case 'b': {
-            enum cb_bind b;
-            if (cb_bind_parse(optarg, &b) < 0)
-                return usage_error("--bind '%s': unknown policy (none, compact, cores, scatter)",
-                                   optarg);
-            o->bind = b;
-            break;
-        }
-        case 1009:
-            synthetic = optarg;
-            break;
-        case 1010:
-            xml = optarg;
-            break;
-        case 1011:
-            plan_only = 1;
-            break;
-        case 1012:
-            json = 1;
-            break;
-        case 1014:
-            o->foreign_topology = 1;
-            break;
-        case 1013: {
-            if (!(m->flags & CB_MODEL_WAIT))
-                return usage_error("--wait: model %s has no pool whose threads wait", m->name);
-            enum cb_wait wp;
-            if (cb_wait_parse(optarg, &wp) < 0)
-                return usage_error("--wait '%s': unknown policy (spin, passive, auto)", optarg);
-            o->wait = wp;
-            break;
-        }
-        case 1008:
-            /* one line for scripts: what this model is and which options it takes */
-            printf("model=%s serial=%d schedule=%s start=%s channel=%s timeout=%d pool=%d "
-                   "inexact=%d kernels=", m->name, !!(m->flags & CB_MODEL_SERIAL),
-                   m->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(m->schedule) : "",
-                   m->flags & CB_MODEL_START ? cb_start_name(m->start) : "",
-                   m->flags & CB_MODEL_CHANNEL ? cb_channel_name(m->channel) : "",
-                   !!(m->flags & (CB_MODEL_TIMEOUT | CB_MODEL_WATCHDOG)), m->open != NULL,
-                   !!(m->flags & CB_MODEL_INEXACT));
-            for (size_t i = 0, first = 1; cb_kernels[i]; i++)
-                if (!(m->flags & CB_MODEL_INEXACT) || cb_kernels[i]->tolerance) {
-                    printf("%s%s", first ? "" : ",", cb_kernels[i]->name);
-                    first = 0;
-                }
-            printf("\n");
-            return -1;
-        case ':':
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (optopt)
-                return usage_error("unknown option '-%c'", optopt);
-            return usage_error("unknown option '%s'", argv[optind - 1]);
-        }
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if (c == CB_OPT_TIMEOUT && !(m->flags & (CB_MODEL_TIMEOUT | CB_MODEL_WATCHDOG)))
+            return usage_error("--timeout: model %s cannot stop a hung worker", m->name);
+        if ((rc = cb_cli_common(c, optarg, argv, &cc)) == 1)
+            rc = model_option(c, optarg, m, o, cl);
+        if (rc != 0)
+            return rc;
     }
-    if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
-    if (json && !plan_only)
+    if ((rc = cb_cli_rest(argc, argv)) != 0)
+        return rc;
+    o->reps = cc.reps;
+    o->warmup = cc.warmup;
+    o->seed = cc.seed;
+    o->timeout = cc.timeout;
+    o->output = cc.output;
+    o->raw = cc.raw;
+    o->quiet = cc.quiet;
+    o->bind = cc.bind;
+    if (cl->json && !cl->plan_only)
         return usage_error("--json: only with --plan (prints the plan as JSON; a run writes "
                            "CSV)");
-    if (synthetic && xml)
+    if (cl->synthetic && cl->xml)
         return usage_error("--topology and --topology-xml: give one of them");
-    if ((synthetic || xml) && !plan_only)
+    if ((cl->synthetic || cl->xml) && !cl->plan_only)
         return usage_error("--topology%s describes another machine: use it with --plan",
-                           xml ? "-xml" : "");
+                           cl->xml ? "-xml" : "");
+    return 0;
+}
+
+/* Prepare the run the command line asked for: load the topology, choose the kernels and
+ * sizes and worker counts, check the limits, print the plan (--plan), refuse another
+ * machine's topology, export OpenMP's places and reserve the output. 0, -1 (the plan was
+ * printed) or an exit status. */
+static int prepare_run(char **argv, const struct cb_model *m, struct cb_options *o,
+                       const struct cmdline *cl, struct cb_topo *topo)
+{
+    char err[512];
+    int rc;
+    const char *synthetic = cl->synthetic, *xml = cl->xml;
     if (cb_topo_load(topo, synthetic, xml, err, sizeof err) < 0) {
         if (synthetic || xml)
             return usage_error("%s", err);
@@ -632,7 +584,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
         if (m->flags & CB_MODEL_INEXACT && !o->kernels[i]->tolerance)
             return usage_error("--kernel %s: model %s runs only kernels with floating-point "
                                "output (matmul)", o->kernels[i]->name, m->name);
-    if ((rc = apply_sizes(o, sizes, nsizes)) != 0)
+    if ((rc = apply_sizes(o, cl->sizes, cl->nsizes)) != 0)
         return rc;
     if (o->chunk_given && o->schedule == CB_SCHED_STATIC)
         return usage_error("--chunk: the static schedule has no chunks (use cyclic, dynamic or "
@@ -640,7 +592,7 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     if (m->flags & CB_MODEL_SERIAL) {
         o->workers[0] = 1;
         o->nworkers = 1;
-    } else if (cb_parse_workers(workers ? workers : "all", topo->pus, o->workers,
+    } else if (cb_parse_workers(cl->workers ? cl->workers : "all", topo->pus, o->workers,
                                 CB_MAX_WORKERS, &o->nworkers, err, sizeof err) < 0) {
         return usage_error("%s", err);
     }
@@ -650,8 +602,8 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
      * before its first run), except for another machine's topology */
     if (!synthetic && !xml && (rc = check_limits(o, m, topo)) != 0)
         return rc;
-    if (plan_only) {
-        if (json)
+    if (cl->plan_only) {
+        if (cl->json)
             return (rc = print_plans_json(m, o, topo, synthetic, xml)) != 0 ? rc : -1;
         print_plans(o, topo, synthetic, xml);
         return -1;
@@ -1170,6 +1122,15 @@ out:
     return rc;
 }
 
+/* The command line parsed, then the run prepared: 0, -1 (done: help, plan) or a status. */
+static int parse_and_prepare(int argc, char **argv, const struct cb_model *model,
+                             struct cb_options *o, struct cb_topo *topo)
+{
+    struct cmdline cl;
+    int rc = parse_options(argc, argv, model, o, &cl);
+    return rc ? rc : prepare_run(argv, model, o, &cl, topo);
+}
+
 static void set_prog(int argc, char **argv)
 {
     if (argc > 0 && argv[0]) {
@@ -1183,7 +1144,7 @@ int cb_parse_command_line(int argc, char **argv, const struct cb_model *model,
 {
     set_prog(argc, argv);
     cb_close_stdout_at_exit();
-    return parse_options(argc, argv, model, o, topo);
+    return parse_and_prepare(argc, argv, model, o, topo);
 }
 
 int cb_main(int argc, char **argv, const struct cb_model *model)
@@ -1204,7 +1165,7 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
 
     struct cb_topo topo = { 0 };
     struct cb_options o;
-    int rc = parse_options(argc, argv, model, &o, &topo);
+    int rc = parse_and_prepare(argc, argv, model, &o, &topo);
     if (rc != 0) {
         cb_output_discard();
         cb_topo_destroy(&topo);

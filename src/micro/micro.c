@@ -6,6 +6,7 @@
 #include "output.h"
 
 #include "build_info.h"
+#include "cli.h"
 #include "harness.h"
 #include "noise.h"
 #include "warnings.h"
@@ -53,18 +54,8 @@ void cb_micro_signals(void)
 
 /* ---- the command line ---------------------------------------------------------------- */
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cb_clean_line(msg); /* one line, whatever the arguments it quotes hold */
-    fprintf(stderr, "%s: %s (see --help)\n", prog, msg);
-    return CB_EXIT_USAGE;
-}
+/* (one line, "PROG: MESSAGE (see --help)": cli.c) */
+#define usage_error cb_cli_usage
 
 /* A size: digits with a binary suffix Ki, Mi, Gi (powers of 2), or what cb_parse_u64 takes
  * (k, M, G as powers of 10, or an exponent). */
@@ -243,36 +234,66 @@ static void keep_until_exit(hwloc_topology_t t, int *order)
         kept.order[kept.norder++] = order;
 }
 
+/* One option of the micro-benchmarks' own (the shared ones are cli.c's): 0, -1 (help or
+ * version printed) or an exit status; *workers and *sizes keep the lists for later. */
+static int micro_option(int c, const char *arg, const struct cb_mspec *spec, struct cb_mopts *o,
+                        const char **workers, const char **sizes, double *min_time)
+{
+    switch (c) {
+    case CB_OPT_WORKERS:
+        if (!(spec->flags & CB_MOPT_WORKERS))
+            return usage_error("--workers: %s has no worker counts to choose", spec->prog);
+        *workers = arg;
+        return 0;
+    case CB_OPT_SIZES:
+        if (!(spec->flags & CB_MOPT_SIZES))
+            return usage_error("--sizes: %s has no sizes to choose", spec->prog);
+        *sizes = arg;
+        return 0;
+    case CB_OPT_ONLY:
+        return parse_only(arg, spec, o);
+    case CB_OPT_BETWEEN:
+        if (!(spec->flags & CB_MOPT_BETWEEN))
+            return usage_error("--between: %s has no choice of threads or processes",
+                               spec->prog);
+        return parse_between(arg, o);
+    case CB_OPT_DELAY: {
+        if (!(spec->flags & CB_MOPT_DELAY))
+            return usage_error("--delay: %s has no calibrated work to choose", spec->prog);
+        char *end;
+        errno = 0;
+        double ns = strtod(arg, &end);
+        if (errno || end == arg || *end || !isfinite(ns) || ns < 0 || ns > 1e9)
+            return usage_error("--delay '%s': not a number of nanoseconds from 0 to 1e9", arg);
+        o->delay_s = ns * 1e-9;
+        return 0;
+    }
+    case CB_OPT_MIN_TIME:
+        if (cb_parse_seconds(arg, min_time) < 0 || *min_time > 60)
+            return usage_error("--min-time '%s': not a number of seconds above 0, at most 60",
+                               arg);
+        return 0;
+    case CB_OPT_QUICK:
+        o->quick = 1;
+        return 0;
+    case CB_OPT_HELP:
+        print_help(spec);
+        return -1;
+    case CB_OPT_VERSION:
+        cb_cli_version();
+        return -1;
+    default:
+        return usage_error("unknown option '%s'", "?"); /* not reached: the table's codes */
+    }
+}
+
 int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o)
 {
-    static const struct option longopts[] = {
-        { "workers", required_argument, NULL, 'w' },
-        { "sizes", required_argument, NULL, 1001 },
-        { "only", required_argument, NULL, 1002 },
-        { "between", required_argument, NULL, 1003 },
-        { "delay", required_argument, NULL, 1004 },
-        { "reps", required_argument, NULL, 'r' },
-        { "warmup", required_argument, NULL, 1005 },
-        { "min-time", required_argument, NULL, 1006 },
-        { "timeout", required_argument, NULL, 1007 },
-        { "seed", required_argument, NULL, 1008 },
-        { "quick", no_argument, NULL, 1009 },
-        { "output", required_argument, NULL, 'o' },
-        { "raw", no_argument, NULL, 1010 },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { "bind", required_argument, NULL, 'b' },
-        { 0, 0, 0, 0 },
-    };
     prog = spec->prog;
     cb_close_stdout_at_exit();
     memset(o, 0, sizeof *o);
-    o->seed = 42;
-    o->timeout = DEFAULT_TIMEOUT;
     o->delay_s = DEFAULT_DELAY_S;
     o->between = CB_BETWEEN_THREADS | CB_BETWEEN_PROCESSES;
-    o->bind = CB_BIND_CORES;
     for (int i = 0; spec->names[i]; i++)
         o->only |= 1u << i;
 
@@ -282,111 +303,29 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
         o->pus = 1;
 
     const char *workers = NULL, *sizes = NULL;
-    int reps = 0, warmup = 0;
     double min_time = 0;
     char err[512];
-    opterr = 0;
+    /* reps and warmup 0: not given (their defaults depend on --quick) */
+    struct cb_cli_common cc = { .seed = 42, .timeout = DEFAULT_TIMEOUT, .bind = CB_BIND_CORES };
+    const struct option *longopts;
+    const char *shortopts;
+    cb_cli_begin(prog, CB_CLI_MICRO, &longopts, &shortopts);
     int c, rc;
-    while ((c = getopt_long(argc, argv, ":w:r:o:b:qhV", longopts, NULL)) != -1) {
-        uint64_t v;
-        switch (c) {
-        case 'w':
-            if (!(spec->flags & CB_MOPT_WORKERS))
-                return usage_error("--workers: %s has no worker counts to choose", spec->prog);
-            workers = optarg;
-            break;
-        case 1001:
-            if (!(spec->flags & CB_MOPT_SIZES))
-                return usage_error("--sizes: %s has no sizes to choose", spec->prog);
-            sizes = optarg;
-            break;
-        case 1002:
-            if ((rc = parse_only(optarg, spec, o)) != 0)
-                return rc;
-            break;
-        case 1003:
-            if (!(spec->flags & CB_MOPT_BETWEEN))
-                return usage_error("--between: %s has no choice of threads or processes",
-                                   spec->prog);
-            if ((rc = parse_between(optarg, o)) != 0)
-                return rc;
-            break;
-        case 1004: {
-            if (!(spec->flags & CB_MOPT_DELAY))
-                return usage_error("--delay: %s has no calibrated work to choose", spec->prog);
-            double ns;
-            char *end;
-            errno = 0;
-            ns = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !isfinite(ns) || ns < 0 || ns > 1e9)
-                return usage_error("--delay '%s': not a number of nanoseconds from 0 to 1e9",
-                                   optarg);
-            o->delay_s = ns * 1e-9;
-            break;
-        }
-        case 'r':
-            if (cb_parse_u64(optarg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
-                return usage_error("--reps '%s': not a count from 1 to %d", optarg, CB_MAX_REPS);
-            reps = (int)v;
-            break;
-        case 1005:
-            if (cb_parse_u64(optarg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
-                return usage_error("--warmup '%s': not a count from 1 to %d (at least one "
-                                   "warm-up sample is discarded)", optarg, CB_MAX_REPS);
-            warmup = (int)v;
-            break;
-        case 1006:
-            if (cb_parse_seconds(optarg, &min_time) < 0 || min_time > 60)
-                return usage_error("--min-time '%s': not a number of seconds above 0, at most 60",
-                                   optarg);
-            break;
-        case 1007:
-            if (cb_parse_seconds(optarg, &o->timeout) < 0)
-                return usage_error("--timeout '%s': not a positive number of seconds", optarg);
-            break;
-        case 1008:
-            if (cb_parse_u64(optarg, &v) < 0)
-                return usage_error("--seed '%s': not an unsigned integer", optarg);
-            o->seed = v;
-            break;
-        case 1009:
-            o->quick = 1;
-            break;
-        case 'o':
-            o->output = optarg;
-            break;
-        case 1010:
-            o->raw = 1;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'b': {
-            /* the models' names and parser (bind.c): one table of policies */
-            enum cb_bind b;
-            if (cb_bind_parse(optarg, &b) < 0)
-                return usage_error("--bind '%s': unknown policy (none, compact, cores, scatter)",
-                                   optarg);
-            o->bind = b;
-            break;
-        }
-        case 'h':
-            print_help(spec);
-            return -1;
-        case 'V':
-            printf("%s (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n", prog,
-                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
-            return -1;
-        case ':':
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (optopt)
-                return usage_error("unknown option '-%c'", optopt);
-            return usage_error("unknown option '%s'", argv[optind - 1]);
-        }
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if ((rc = cb_cli_common(c, optarg, argv, &cc)) == 1)
+            rc = micro_option(c, optarg, spec, o, &workers, &sizes, &min_time);
+        if (rc != 0)
+            return rc;
     }
-    if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
+    if ((rc = cb_cli_rest(argc, argv)) != 0)
+        return rc;
+    int reps = cc.reps, warmup = cc.warmup;
+    o->seed = cc.seed;
+    o->timeout = cc.timeout;
+    o->output = cc.output;
+    o->raw = cc.raw;
+    o->quiet = cc.quiet;
+    o->bind = cc.bind;
 
     o->reps = reps ? reps : o->quick ? QUICK_REPS : DEFAULT_REPS;
     o->warmup = warmup ? warmup : o->quick ? QUICK_WARMUP : DEFAULT_WARMUP;

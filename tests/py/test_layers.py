@@ -24,7 +24,7 @@ LAYERS = [
     ("measure", ["kernel.h", "schedule.h", "bind.h", "noise.h", "environ.h", "context.h",
                  "pool.h", "summary.h", "warnings.h"]),
     # 3: the shared command line
-    ("options", ["options.h"]),
+    ("options", ["options.h", "cli.h"]),
     # 4: the benchmark main every model plugs into
     ("harness", ["harness.h"]),
     # 5: the models and the micro-benchmarks
