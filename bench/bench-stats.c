@@ -17,6 +17,9 @@
  *   median [FILE]    median, its CI, min and max of numbers, one per line
  *   ratio NUM DEN    the ratio of two benchmark CSVs' medians, point by point, with its
  *                    bootstrap interval
+ *   verdicts DIR     the series ranked at every kernel, size and worker count, slower or
+ *                    tied (Bonferroni-corrected bootstrap), and whether each keeps its
+ *                    efficiency, to DIR/verdicts.csv (stats-verdicts.c, src/verdict.c)
  *
  * This is a tool, not a model: it has no --model-info, so nothing that discovers models by
  * asking every bench-* binary takes it for one. Every input is read and checked before
@@ -35,6 +38,8 @@
 #include "stats.h"
 #include "summary.h"
 #include "csvread.h"
+#include "stats-verdicts.h"
+#include "verdict.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -152,14 +157,39 @@ static void help(void)
            "      95%% percentile bootstrap interval over the raw rows (empty when a side\n"
            "      has fewer than 2; a side without raw rows gives its summary's median).\n"
            "      CSV: kernel,size,workers_num,workers_den,n_num,n_den,median_num_s,\n"
-           "      median_den_s,ratio,ci_low,ci_high\n\n"
-           "      --seed N        bootstrap seed (default %d)\n"
+           "      median_den_s,ratio,ci_low,ci_high\n",
+           AGREE_OVERLAP_PERCENT, AGREE_MEDIAN_REL_DIFF);
+    printf("  verdicts DIR [-o FILE] [--seed N] [--resamples N] [--tie FRACTION] [-q]\n"
+           "      the raw rows of DIR/raw/*.csv pooled as bench-summary pools them, judged;\n"
+           "      written to DIR/verdicts.csv (FILE; '-': stdout). CSV: kind,kernel,size,\n"
+           "      workers,series,model,rank,median_s,ci_low_s,ci_high_s,ratio,ratio_lo,\n"
+           "      ratio_hi,verdict,detail. kind=rank: at each kernel, size and workers every\n"
+           "      series measured there (bench-seq at p = 1) by median wall time, rank 1 the\n"
+           "      fastest (ratio 1, verdict fastest); the others' ratio median/fastest's with\n"
+           "      a percentile bootstrap interval (both sides resampled), Bonferroni-corrected\n"
+           "      over the m comparisons in the file (the rank rows not fastest): level\n"
+           "      1 - %g/m. slower when ratio_lo > 1 and ratio >= 1 + tie (default %g: a\n"
+           "      smaller difference is a tie however significant), else tie; detail\n"
+           "      m=M;level=L, with no-ci; first when a side has fewer than %d samples (no\n"
+           "      interval, a tie). kind=scaling: each parallel series at p > 1: ratio is\n"
+           "      the efficiency T_seq / (p T_p) with summary.csv's 95%% interval (not\n"
+           "      corrected), holds (lo >= %g), drops (hi < %g) or unclear; detail\n"
+           "      oversubscribed when p exceeds the PUs. kind=scaling-summary, one per\n"
+           "      series: workers the largest p up to which every p holds (0: none),\n"
+           "      holds-to-p or drops-beyond-p, detail in words. Without bench-seq: no\n"
+           "      scaling rows, a note on stderr. Median and CI as summary.csv's (CI empty\n"
+           "      for n <= 5); a closing line on stderr unless -q\n\n",
+           CB_VERDICT_ALPHA, CB_VERDICT_TIE, CB_VERDICT_MIN_N, CB_VERDICT_EFFICIENCY,
+           CB_VERDICT_EFFICIENCY);
+    printf("      --seed N        bootstrap seed (default %d)\n"
            "      --resamples N   bootstrap resamples, 100 to 1000000 (default %d)\n"
+           "      --tie FRACTION  verdicts: the smallest difference that is not a tie\n"
+           "                      (default %g)\n"
            "  -h, --help          this text\n"
            "  -V, --version       version and build\n\n"
            "Exit status: 0 success, 1 system error, 2 bad command line or bad input (one line\n"
            "names the file and the problem; nothing is written).\n",
-           AGREE_OVERLAP_PERCENT, AGREE_MEDIAN_REL_DIFF, CB_SUM_SEED, CB_SUM_RESAMPLES);
+           CB_SUM_SEED, CB_SUM_RESAMPLES, CB_VERDICT_TIE);
 }
 
 /* --- reading CSV files ------------------------------------------------------------------- */
@@ -1697,7 +1727,7 @@ int main(int argc, char **argv)
 
     if (argc < 2)
         return usage("no subcommand given: engines, overlap, agree, breakeven, yardstick, "
-                      "median or ratio (see --help)");
+                      "median, ratio or verdicts (see --help)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         help();
@@ -1710,12 +1740,14 @@ int main(int argc, char **argv)
     }
     if (cmd[0] == '-')
         return usage("unknown option '%s' (see --help)", cmd);
+    if (strcmp(cmd, "verdicts") == 0) /* its own options: stats-verdicts.c */
+        return cb_stats_verdicts(argc - 1, argv + 1, help);
     int sub = 0;
     while (sub < S_N && strcmp(cmd, subs[sub]) != 0)
         sub++;
     if (sub == S_N)
         return usage("unknown subcommand '%s' (engines, overlap, agree, breakeven, yardstick, "
-                     "median, ratio; see --help)", cmd);
+                     "median, ratio, verdicts; see --help)", cmd);
 
     struct boot_opts bo = { CB_SUM_SEED, CB_SUM_RESAMPLES };
     const char *output = NULL;

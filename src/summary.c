@@ -777,12 +777,50 @@ static const char *const header =
     "efficiency,efficiency_lo,efficiency_hi,karp_flatt,karp_flatt_lo,karp_flatt_hi,"
     "verified,warnings,resamples,boot_seed," CB_NOISE_COLUMNS "\n";
 
+int cb_sumset_points(struct cb_sumset *set, size_t *n)
+{
+    int rc = name_series(set);
+    if (rc < 0)
+        return rc;
+    qsort(set->g, set->n, sizeof *set->g, cmp_group);
+    free(set->slot); /* the index points at the order before sorting */
+    set->slot = NULL;
+    set->nslot = 0;
+    *n = set->n;
+    return 0;
+}
+
+void cb_sumset_point(const struct cb_sumset *set, size_t i, struct cb_sum_point *pt)
+{
+    const struct group *g = &set->g[i];
+    *pt = (struct cb_sum_point){
+        .model = g->s[F_MODEL], .kernel = g->s[F_KERNEL], .series = g->series,
+        .bind = g->s[F_BIND], .size = g->size, .workers = g->workers, .wall = g->wall,
+        .n = g->n, .warnings = g->warn, .unverified = g->unverified,
+    };
+}
+
+int cb_sumset_seq_of(const struct cb_sumset *set, size_t i, size_t *j)
+{
+    const struct group *s = find_seq(set, &set->g[i]);
+    if (!s)
+        return -ENOENT;
+    *j = (size_t)(s - set->g);
+    return 0;
+}
+
+uint64_t cb_sumset_speedup_key(const struct cb_sumset *set, size_t i, uint64_t seed)
+{
+    return cb_rng_key(seed, group_hash(&set->g[i], 1));
+}
+
 int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed,
                     struct cb_sum_counts *counts)
 {
     if (resamples < 1)
         return -EINVAL;
-    int rc = name_series(set);
+    size_t npoints;
+    int rc = cb_sumset_points(set, &npoints);
     if (rc < 0)
         return rc;
     for (size_t i = 0; i < set->n; i++) {
@@ -791,10 +829,6 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
             return rc;
         g->util_med = cb_median(g->util, g->n);
     }
-    qsort(set->g, set->n, sizeof *set->g, cmp_group);
-    free(set->slot); /* the index points at the order before sorting */
-    set->slot = NULL;
-    set->nslot = 0;
 
     struct cb_sum_counts cnt = { .files = set->files, .points = set->n };
     fputs(header, f);
@@ -809,7 +843,7 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
             S = Slo = Shi = 1.0;
         } else if (sq) {
             rc = cb_boot_ratio(sq->wall, sq->n, g->wall, g->n, resamples,
-                               cb_rng_key(seed, group_hash(g, 1)), &S, &Slo, &Shi);
+                               cb_sumset_speedup_key(set, i, seed), &S, &Slo, &Shi);
             if (rc < 0)
                 return rc;
         }

@@ -67,6 +67,37 @@ int cb_sumset_add_dir(struct cb_sumset *set, const char *dir, char *err, size_t 
 int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed,
                     struct cb_sum_counts *counts);
 
+/* The pooled points themselves, for the tools that judge them (verdict.h): a point as a
+ * row of summary.csv shows it. The pointers are views into the set, valid until it is
+ * freed; wall holds the pooled raw wall times, n of them, in the order they were read. */
+struct cb_sum_point {
+    const char *model, *kernel, *series, *bind;
+    uint64_t size;
+    int workers;
+    const double *wall;
+    size_t n;
+    const char *warnings; /* the binaries' run-wide warnings carried over (oversubscribed,
+                           * debug-build, ...), ';'-separated; not the recomputed ones */
+    int unverified;       /* some repetition in some file failed */
+};
+
+/* Name the series and put the points in summary.csv's order (cb_point_order, then
+ * workers), their count in *n. Call it once every file is added; cb_sumset_write does the
+ * same. Returns 0 or -ENOMEM. */
+int cb_sumset_points(struct cb_sumset *set, size_t *n);
+
+/* Point i (i < n) of that order, in *pt. */
+void cb_sumset_point(const struct cb_sumset *set, size_t i, struct cb_sum_point *pt);
+
+/* The index of point i's sequential baseline, as summary.csv takes it (bench-seq on the
+ * same kernel and size, the same binding preferred), in *j. Returns 0, or -ENOENT when the
+ * folder has none. */
+int cb_sumset_seq_of(const struct cb_sumset *set, size_t i, size_t *j);
+
+/* The generator key of point i's absolute speedup in summary.csv for this seed: with it,
+ * cb_boot_ratio(seq, point) gives summary.csv's speedup interval exactly. */
+uint64_t cb_sumset_speedup_key(const struct cb_sumset *set, size_t i, uint64_t seed);
+
 void cb_sumset_free(struct cb_sumset *set);
 
 #endif
