@@ -17,6 +17,8 @@
  *   median [FILE]    median, its CI, min and max of numbers, one per line
  *   ratio NUM DEN    the ratio of two benchmark CSVs' medians, point by point, with its
  *                    bootstrap interval
+ *   machines A B     two results folders (machines) from their raw rows: time and speedup
+ *                    ratios with intervals, verdicts (stats-machines.c)
  *
  * This is a tool, not a model: it has no --model-info, so nothing that discovers models by
  * asking every bench-* binary takes it for one. Every input is read and checked before
@@ -35,6 +37,7 @@
 #include "stats.h"
 #include "summary.h"
 #include "csvread.h"
+#include "stats-machines.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -154,12 +157,13 @@ static void help(void)
            "      CSV: kernel,size,workers_num,workers_den,n_num,n_den,median_num_s,\n"
            "      median_den_s,ratio,ci_low,ci_high\n\n"
            "      --seed N        bootstrap seed (default %d)\n"
-           "      --resamples N   bootstrap resamples, 100 to 1000000 (default %d)\n"
-           "  -h, --help          this text\n"
+           "      --resamples N   bootstrap resamples, 100 to 1000000 (default %d)\n",
+           AGREE_OVERLAP_PERCENT, AGREE_MEDIAN_REL_DIFF, CB_SUM_SEED, CB_SUM_RESAMPLES);
+    fputs(CB_MACHINES_HELP "      --seed N, --resamples N as for ratio\n", stdout);
+    printf("  -h, --help          this text\n"
            "  -V, --version       version and build\n\n"
            "Exit status: 0 success, 1 system error, 2 bad command line or bad input (one line\n"
-           "names the file and the problem; nothing is written).\n",
-           AGREE_OVERLAP_PERCENT, AGREE_MEDIAN_REL_DIFF, CB_SUM_SEED, CB_SUM_RESAMPLES);
+           "names the file and the problem; nothing is written).\n");
 }
 
 /* --- reading CSV files ------------------------------------------------------------------- */
@@ -1687,17 +1691,18 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { 0, 0, 0, 0 },
     };
-    enum { S_ENGINES, S_OVERLAP, S_AGREE, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO, S_N };
+    enum { S_ENGINES, S_OVERLAP, S_AGREE, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO,
+           S_MACHINES, S_N };
     static const char *const subs[S_N] = { "engines", "overlap", "agree", "breakeven",
-                                           "yardstick", "median", "ratio" };
+                                           "yardstick", "median", "ratio", "machines" };
     /* which options each subcommand takes: s(eed) b (resamples) o(utput) q(uiet) */
-    static const char *const takes[S_N] = { "sb", "", "", "q", "o", "", "sb" };
+    static const char *const takes[S_N] = { "sb", "", "", "q", "o", "", "sb", "sb" };
     cb_close_stdout_at_exit();
     cb_output_signals();
 
     if (argc < 2)
         return usage("no subcommand given: engines, overlap, agree, breakeven, yardstick, "
-                      "median or ratio (see --help)");
+                      "median, ratio or machines (see --help)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         help();
@@ -1715,7 +1720,7 @@ int main(int argc, char **argv)
         sub++;
     if (sub == S_N)
         return usage("unknown subcommand '%s' (engines, overlap, agree, breakeven, yardstick, "
-                     "median, ratio; see --help)", cmd);
+                     "median, ratio, machines; see --help)", cmd);
 
     struct boot_opts bo = { CB_SUM_SEED, CB_SUM_RESAMPLES };
     const char *output = NULL;
@@ -1806,6 +1811,10 @@ int main(int argc, char **argv)
         break;
     case S_RATIO:
         rc = cmd_ratio(nargs, args, &bo);
+        break;
+    case S_MACHINES:
+        rc = cb_stats_machines(nargs, args, bo.seed, bo.resamples, stdout, err, sizeof err);
+        rc = rc < 0 ? finish_error(rc) : CB_EXIT_OK;
         break;
     }
     return rc;

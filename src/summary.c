@@ -778,6 +778,30 @@ static void put_num(FILE *f, int decimals, double v)
         fprintf(f, "%.*f", decimals, v);
 }
 
+int cb_sumset_points(struct cb_sumset *set, size_t *n)
+{
+    int rc = name_series(set);
+    if (rc < 0)
+        return rc;
+    qsort(set->g, set->n, sizeof *set->g, cmp_group);
+    free(set->slot); /* the index points at the order before sorting */
+    set->slot = NULL;
+    set->nslot = 0;
+    *n = set->n;
+    return 0;
+}
+
+void cb_sumset_point(const struct cb_sumset *set, size_t i, struct cb_sumpoint *pt)
+{
+    const struct group *g = &set->g[i], *sq = find_seq(set, g);
+    *pt = (struct cb_sumpoint){
+        .kernel = g->s[F_KERNEL], .model = g->s[F_MODEL], .series = g->series,
+        .size = g->size, .workers = g->workers, .wall = g->wall, .n = g->n,
+        .seq_wall = sq ? sq->wall : NULL, .seq_n = sq ? sq->n : 0, .is_seq = sq == g,
+        .unverified = g->unverified,
+    };
+}
+
 static const char *const header =
     "kernel,size,size_name,model,series,bind,schedule,chunk,start,channel,workers,n,runs,"
     "median_s,ci_low_s,ci_high_s,min_s,max_s,mean_s,stddev_s,cv,outliers,util,gflops,"
@@ -791,7 +815,8 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
 {
     if (resamples < 1)
         return -EINVAL;
-    int rc = name_series(set);
+    size_t npoints;
+    int rc = cb_sumset_points(set, &npoints);
     if (rc < 0)
         return rc;
     for (size_t i = 0; i < set->n; i++) {
@@ -800,10 +825,6 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
             return rc;
         g->util_med = cb_median(g->util, g->n);
     }
-    qsort(set->g, set->n, sizeof *set->g, cmp_group);
-    free(set->slot); /* the index points at the order before sorting */
-    set->slot = NULL;
-    set->nslot = 0;
 
     struct cb_sum_counts cnt = { .files = set->files, .points = set->n };
     fputs(header, f);

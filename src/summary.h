@@ -69,4 +69,25 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
 
 void cb_sumset_free(struct cb_sumset *set);
 
+/* One pooled point of a set, as read: what a tool that holds two sets against each other
+ * (bench-stats machines) needs. The pointers are the set's own, valid until it is freed. */
+struct cb_sumpoint {
+    const char *kernel, *model, *series; /* series as in summary.csv */
+    uint64_t size;
+    int workers;
+    const double *wall;                  /* the pooled raw wall times, n of them */
+    size_t n;
+    const double *seq_wall;              /* its baseline's (bench-seq, same kernel and size, */
+    size_t seq_n;                        /* as summary.csv's speedup): NULL and 0 when none */
+    int is_seq;                          /* the point is its own baseline */
+    int unverified;                      /* some repetition failed */
+};
+
+/* Name the series and put the points in summary.csv's order (cb_point_order, then workers),
+ * as cb_sumset_write does. Returns the number of points (*n) and 0, or -ENOMEM. */
+int cb_sumset_points(struct cb_sumset *set, size_t *n);
+
+/* Point i (< the number cb_sumset_points gave) of a set put in order. */
+void cb_sumset_point(const struct cb_sumset *set, size_t i, struct cb_sumpoint *pt);
+
 #endif
