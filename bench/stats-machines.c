@@ -254,8 +254,12 @@ static int kernel_row(FILE *f, struct row *rows, size_t n, int resamples)
 static int load(struct side *s, const char *dir, char *err, size_t errlen)
 {
     struct stat st;
-    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    if (stat(dir, &st) < 0) {
         seterr(err, errlen, "%s: no such results folder", dir);
+        return -EINVAL;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        seterr(err, errlen, "%s: a file, not a results folder", dir);
         return -EINVAL;
     }
     char raw[PATH_MAX];
