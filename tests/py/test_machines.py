@@ -5,8 +5,9 @@ kernel sizes without --allow-different (exit 2, one line, nothing written), run 
 on synthetic raw folders with the build's bench-summary and bench-stats (CBENCH_BUILD, set
 by tests/meson.build, else build/); the charts are not drawn here (tests/charts.sh)."""
 import json
-import re
 import os
+import re
+import shutil
 import subprocess
 import tempfile
 import unittest
