@@ -20,6 +20,8 @@
  *   verdicts DIR     the series ranked at every kernel, size and worker count, slower or
  *                    tied (Bonferroni-corrected bootstrap), and whether each keeps its
  *                    efficiency, to DIR/verdicts.csv (stats-verdicts.c, src/verdict.c)
+ *   machines A B     two results folders (machines) from their raw rows: time and speedup
+ *                    ratios with intervals, verdicts (stats-machines.c)
  *
  * This is a tool, not a model: it has no --model-info, so nothing that discovers models by
  * asking every bench-* binary takes it for one. Every input is read and checked before
@@ -40,6 +42,7 @@
 #include "csvread.h"
 #include "stats-verdicts.h"
 #include "verdict.h"
+#include "stats-machines.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -181,6 +184,7 @@ static void help(void)
            "      for n <= 5); a closing line on stderr unless -q\n\n",
            CB_VERDICT_ALPHA, CB_VERDICT_TIE, CB_VERDICT_MIN_N, CB_VERDICT_EFFICIENCY,
            CB_VERDICT_EFFICIENCY);
+    fputs(CB_MACHINES_HELP "      --seed N, --resamples N as for ratio\n\n", stdout);
     printf("      --seed N        bootstrap seed (default %d)\n"
            "      --resamples N   bootstrap resamples, 100 to 1000000 (default %d)\n"
            "      --tie FRACTION  verdicts: the smallest difference that is not a tie\n"
@@ -1717,17 +1721,18 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { 0, 0, 0, 0 },
     };
-    enum { S_ENGINES, S_OVERLAP, S_AGREE, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO, S_N };
+    enum { S_ENGINES, S_OVERLAP, S_AGREE, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO,
+           S_MACHINES, S_N };
     static const char *const subs[S_N] = { "engines", "overlap", "agree", "breakeven",
-                                           "yardstick", "median", "ratio" };
+                                           "yardstick", "median", "ratio", "machines" };
     /* which options each subcommand takes: s(eed) b (resamples) o(utput) q(uiet) */
-    static const char *const takes[S_N] = { "sb", "", "", "q", "o", "", "sb" };
+    static const char *const takes[S_N] = { "sb", "", "", "q", "o", "", "sb", "sb" };
     cb_close_stdout_at_exit();
     cb_output_signals();
 
     if (argc < 2)
         return usage("no subcommand given: engines, overlap, agree, breakeven, yardstick, "
-                      "median, ratio or verdicts (see --help)");
+                      "median, ratio, verdicts or machines (see --help)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         help();
@@ -1747,7 +1752,7 @@ int main(int argc, char **argv)
         sub++;
     if (sub == S_N)
         return usage("unknown subcommand '%s' (engines, overlap, agree, breakeven, yardstick, "
-                     "median, ratio, verdicts; see --help)", cmd);
+                     "median, ratio, verdicts, machines; see --help)", cmd);
 
     struct boot_opts bo = { CB_SUM_SEED, CB_SUM_RESAMPLES };
     const char *output = NULL;
@@ -1838,6 +1843,10 @@ int main(int argc, char **argv)
         break;
     case S_RATIO:
         rc = cmd_ratio(nargs, args, &bo);
+        break;
+    case S_MACHINES:
+        rc = cb_stats_machines(nargs, args, bo.seed, bo.resamples, stdout, err, sizeof err);
+        rc = rc < 0 ? finish_error(rc) : CB_EXIT_OK;
         break;
     }
     return rc;

@@ -793,10 +793,12 @@ int cb_sumset_points(struct cb_sumset *set, size_t *n)
 void cb_sumset_point(const struct cb_sumset *set, size_t i, struct cb_sum_point *pt)
 {
     const struct group *g = &set->g[i];
+    const struct group *sq = find_seq(set, g);
     *pt = (struct cb_sum_point){
         .model = g->s[F_MODEL], .kernel = g->s[F_KERNEL], .series = g->series,
         .bind = g->s[F_BIND], .size = g->size, .workers = g->workers, .wall = g->wall,
         .n = g->n, .warnings = g->warn, .unverified = g->unverified,
+        .seq_wall = sq ? sq->wall : NULL, .seq_n = sq ? sq->n : 0, .is_seq = sq == g,
     };
 }
 

@@ -67,9 +67,10 @@ int cb_sumset_add_dir(struct cb_sumset *set, const char *dir, char *err, size_t 
 int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed,
                     struct cb_sum_counts *counts);
 
-/* The pooled points themselves, for the tools that judge them (verdict.h): a point as a
- * row of summary.csv shows it. The pointers are views into the set, valid until it is
- * freed; wall holds the pooled raw wall times, n of them, in the order they were read. */
+/* The pooled points themselves, for the tools that judge them (verdict.h) or hold two sets
+ * against each other (bench-stats machines): a point as a row of summary.csv shows it. The
+ * pointers are views into the set, valid until it is freed; wall holds the pooled raw wall
+ * times, n of them, in the order they were read. */
 struct cb_sum_point {
     const char *model, *kernel, *series, *bind;
     uint64_t size;
@@ -79,6 +80,9 @@ struct cb_sum_point {
     const char *warnings; /* the binaries' run-wide warnings carried over (oversubscribed,
                            * debug-build, ...), ';'-separated; not the recomputed ones */
     int unverified;       /* some repetition in some file failed */
+    const double *seq_wall; /* its baseline's (bench-seq, same kernel and size, as */
+    size_t seq_n;           /* summary.csv's speedup): NULL and 0 when none */
+    int is_seq;             /* the point is its own baseline */
 };
 
 /* Name the series and put the points in summary.csv's order (cb_point_order, then

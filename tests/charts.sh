@@ -155,11 +155,20 @@ valid_png "$work/cmpx/compare-speedup-randsum.png"
 # an identical copy overlaps everywhere
 cbench compare --build "$build" --out "$work/cmpsame" "$ires" "$other" >"$work/same.out" 2>/dev/null
 grep -q '(100.0%)' "$work/same.out" && ok || fail "a copy does not overlap 100%: $(cat "$work/same.out")"
-# differing sizes: a warning, still charted
+# machines compared in numbers (issue 18): a table and a verdict line per kernel
+expect_eq "a copy: one machines table" "$(ls "$work"/cmpsame/machines-*.md 2>/dev/null | wc -l)" 1
+expect_eq "a copy: one verdict line per kernel, the same time" \
+    "$(grep -c 'runs .* as fast as .* at p = 1 within the interval' "$work/same.out")" 3
+# differing sizes: refused, nothing drawn; with --allow-different a warning, still charted
 sed -i 's/^primes,300000,/primes,300001,/' "$other/summary.csv"
-cbench compare --build "$build" --out "$work/cmpw" "$res" "$other" >/dev/null 2>"$work/warn.err"
-expect_eq "compare with differing sizes: exit status" $? 0
+cbench compare --build "$build" --out "$work/cmp-sizes" "$res" "$other" >/dev/null 2>"$work/sizes.err"
+expect_refusal "compare with differing sizes" $? "$work/sizes.err"
+grep -q 'size of primes 300000 -> 300001' "$work/sizes.err" && ok || fail "the refusal does not name the sizes"
+[ ! -e "$work/cmp-sizes" ] && ok || fail "compare wrote charts for differing sizes"
+cbench compare --build "$build" --allow-different --out "$work/cmpw" "$res" "$other" >"$work/warn.out" 2>"$work/warn.err"
+expect_eq "compare --allow-different with differing sizes: exit status" $? 0
 grep -q 'warning: kernel primes has size' "$work/warn.err" && ok || fail "no warning for differing sizes"
+grep -q 'compared although they differ (--allow-different): size of primes' "$work/warn.out" && ok || fail "--allow-different does not list the sizes"
 # a different schema version: refused, nothing drawn
 sed -i 's/"schema_version": [0-9]*/"schema_version": 999/' "$other/context.json"
 cbench compare --build "$build" --out "$work/cmp-schema" "$res" "$other" >/dev/null 2>"$work/schema.err"
