@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tests.py.support import ROOT, Refusals, main, main_out
 
-from cbench import report  # noqa: E402
+from cbench import readme, report  # noqa: E402
 
 RUN = ROOT / "results" / "intel-xeon-2c2t"
 PLOTS = ROOT / "plots" / "intel-xeon-2c2t"
@@ -215,6 +215,56 @@ class ReportRefusals(Refusals):
         self.refused("one results folder only", str(RUN), str(RUN))
         with tempfile.NamedTemporaryFile() as f:
             self.refused("a file, not a folder", str(RUN), "--out", f.name)
+
+
+class Readme(unittest.TestCase):
+    def setUp(self):
+        self.t = tempfile.TemporaryDirectory()
+        t = Path(self.t.name)
+        self.reports = t / "reports"
+        report.generate(RUN, PLOTS, str(self.reports / "intel-xeon-2c2t"), verdicts_file=FIXTURE)
+        self.readme = t / "README.md"
+        self.readme.write_text("# title\n\nhand-written\n\n<!-- report:intel-xeon-2c2t:verdicts -->\n"
+                               "| old | table |\n<!-- /report -->\n\nafter\n")
+
+    def tearDown(self):
+        self.t.cleanup()
+
+    def run_readme(self, *argv):
+        return main_out("readme", "--readme", str(self.readme), "--reports", str(self.reports), *argv)
+
+    def test_check_then_rewrite_then_check(self):
+        before = self.readme.read_text()
+        status, out, err = self.run_readme("--check")
+        self.assertEqual(status, 1, err)
+        self.assertIn("intel-xeon-2c2t:verdicts differs", err)
+        self.assertEqual(self.readme.read_text(), before)
+        status, out, err = self.run_readme()
+        self.assertEqual(status, 0, err)
+        text = self.readme.read_text()
+        self.assertIn(SENTENCE, text)
+        self.assertTrue(text.startswith("# title\n\nhand-written\n\n"))
+        self.assertTrue(text.endswith("<!-- /report -->\n\nafter\n"))
+        self.assertNotIn("| old | table |", text)
+        self.assertEqual(self.run_readme("--check")[0], 0)
+        # a hand edit inside the block is found
+        self.readme.write_text(text.replace("1.08×", "1.07×"))
+        self.assertEqual(self.run_readme("--check")[0], 1)
+
+    def test_refusals(self):
+        for body, word in [("<!-- report:intel-xeon-2c2t:nosuch -->\n<!-- /report -->\n", "no section 'nosuch'"),
+                           ("<!-- report:nosuch-label:tables -->\n<!-- /report -->\n", "no report.md for nosuch-label"),
+                           ("<!-- report:intel-xeon-2c2t:tables -->\nunclosed\n", "has no <!-- /report -->")]:
+            self.readme.write_text(body)
+            status, out, err = self.run_readme()
+            self.assertEqual(status, 2, err)
+            self.assertEqual(len(err.splitlines()), 1, err)
+            self.assertIn(word, err)
+            self.assertEqual(self.readme.read_text(), body)
+
+    def test_the_repository_readme_is_what_its_reports_give(self):
+        status, err = main("readme", "--check")
+        self.assertEqual(status, 0, err)
 
 
 if __name__ == "__main__":
