@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import layout
-from .common import (ROOT, Failure, Machine, Usage, committed, load_json, make_dir, nonempty,
+from .common import (ROOT, Failure, Machine, Usage, check_creatable, committed, load_json, make_dir, nonempty,
                      one_line, read_csv, whole, write_atomic)
 from .runner import runner
 
@@ -662,6 +662,7 @@ def out_folder(run: Run, out: str | None) -> Path:
     d = Path(os.path.abspath(out)) if out else run.dir
     if os.path.lexists(d) and not d.is_dir():
         raise Usage(f"--out '{out}': a file, not a folder")
+    check_creatable("--out", d)
     holds_results = d.is_dir() and (layout.holds_run(d) or (d / "summary.csv").exists())
     if holds_results and committed(d):
         raise Usage(f"{d} holds results committed to this repository (a reference, never "
