@@ -30,6 +30,7 @@ import csv
 import html
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +165,7 @@ class Verdicts:
     rows: list[dict[str, str]] | None   # None: none to show
     why: str = ""                        # why there are none
     text: str = ""                       # the CSV as bench-stats wrote it (to keep beside)
+    given: Path | None = None            # --verdicts FILE: rendered, not computed here
 
 
 def compute_verdicts(run: Run, build: Path) -> Verdicts:
@@ -176,9 +178,12 @@ def compute_verdicts(run: Run, build: Path) -> Verdicts:
     with tempfile.TemporaryDirectory(prefix=".report.", suffix=".tmp") as tmp:
         out = Path(tmp) / "verdicts.csv"
         r = runner()
+        # (a signal ends the driver at r.check(), past the with's clean-up: removed there)
+        clean = r.on_interrupt(lambda: shutil.rmtree(tmp, ignore_errors=True))
         res = r.run([str(stats), "verdicts", str(run.dir), "-o", str(out)],
                     capture=True, err_capture=True, timeout=600)
         r.check()
+        r.forget(clean)
         err = [ln for ln in res.err.splitlines() if ln.strip()]
         if res.status == 2 and any("unknown subcommand" in ln for ln in err):
             return Verdicts(None, "this build's bench-stats has no `verdicts` subcommand")
@@ -330,8 +335,12 @@ def verdict_blocks(run: Run, v: Verdicts) -> list[Block]:
         return [("p", f"Verdicts are unavailable in this build: {v.why}. None are shown; "
                       "the tables below hold the measurements.")]
     out: list[Block] = []
+    if v.given is not None:
+        out.append(("p", f"These verdicts are the rows of `{v.given.name}`, given with "
+                         "`--verdicts`: rendered as they are, not computed from this run by "
+                         "bench-stats here."))
     if not v.rows:
-        return [("p", "bench-stats verdicts gave no verdict for this run.")]
+        return out + [("p", "bench-stats verdicts gave no verdict for this run.")]
     ks = list(dict.fromkeys(r["kernel"] for r in v.rows))
     for k in ks:
         rows = [r for r in v.rows if r["kernel"] == k]
@@ -678,7 +687,7 @@ def generate(run_dir: Path, plots: Path | None = None, out: str | None = None,
     dest = out_folder(run, out)
     folder, charts = chart_files(run, Path(os.path.abspath(plots)) if plots else None)
     if verdicts_file is not None:
-        v = Verdicts(read_verdicts(verdicts_file), text="")
+        v = Verdicts(read_verdicts(verdicts_file), given=Path(verdicts_file))
     else:
         v = compute_verdicts(run, Path(os.path.abspath(build)))
     bl = blocks(run, v, folder, charts)

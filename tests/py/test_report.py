@@ -62,6 +62,8 @@ class Report(unittest.TestCase):
             md, page = report.generate(RUN, PLOTS, t, verdicts_file=FIXTURE)
             text = md.read_text()
             self.assertIn(SENTENCE, text)
+            self.assertIn("rows of `verdicts-fixture.csv`, given with `--verdicts`: rendered as "
+                          "they are, not computed from this run", text)
             self.assertIn("p = 1, primes: procs fastest (0.861 s); threads ties (1.003×) "
                           "(no interval: too few samples)", text)
             self.assertIn("primes, threads: efficiency stays ≥ 0.9 up to 2 workers", text)
@@ -116,6 +118,7 @@ class Report(unittest.TestCase):
             b = fake_build(Path(t), f'[ "$1" = verdicts ] && [ "$3" = -o ] && cp "{FIXTURE}" "$4"')
             md, _ = report.generate(RUN, PLOTS, str(Path(t) / "out"), b)
             self.assertIn(SENTENCE, md.read_text())
+            self.assertNotIn("given with `--verdicts`", md.read_text())
             self.assertEqual((Path(t) / "out" / "verdicts.csv").read_bytes(), FIXTURE.read_bytes())
 
     def test_a_run_bench_stats_refuses_gets_no_verdicts(self):
