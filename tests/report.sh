@@ -12,13 +12,18 @@
 #                                  makes any attempt to load something an error that Chromium
 #                                  logs), every chart drawn (the DOM holds each inline <svg>
 #                                  with its paths), a screenshot kept in the build directory.
-#                                  Exit 77 (skipped) where chromium is not installed.
+#                                  Exit 77 (skipped) where chromium is not installed
+#                                  (CB_CHROMIUM names another binary of it).
 . "$(dirname "$0")/lib.sh"
 build=$(cd "$1" && pwd)
 mode=${2:-}
 src=$(cd "$(dirname "$0")/.." && pwd)
 B=$build/bench
 command -v gnuplot >/dev/null 2>&1 || { echo "report: gnuplot not installed: skipped"; exit 77; }
+if [ "$mode" = --browser ] && ! command -v "${CB_CHROMIUM:-chromium}" >/dev/null 2>&1; then
+    echo "report-browser: chromium not installed (scripts/setup.sh --tests installs it): skipped"
+    exit 77
+fi
 export PYTHONDONTWRITEBYTECODE=1
 cbench() { "$src/scripts/cbench.sh" "$@"; }
 fixture=$src/tests/py/data/report/verdicts-fixture.csv  # made-up rows for the renderer
@@ -94,15 +99,11 @@ if [ "$mode" != --browser ]; then
 fi
 
 # --- the browser -------------------------------------------------------------------------------
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "report-browser: chromium not installed (scripts/setup.sh --tests installs it): skipped"
-    exit 77
-fi
 # chromium's profile, caches and crash reports stay in the build directory
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_CACHE_HOME=$work/home/.cache
 mkdir -p "$HOME"
 chrome() {
-    timeout 120 chromium --headless=new --disable-gpu --no-sandbox --no-first-run \
+    timeout 120 "${CB_CHROMIUM:-chromium}" --headless=new --disable-gpu --no-sandbox --no-first-run \
         --no-default-browser-check --disable-extensions --disable-dev-shm-usage \
         --user-data-dir="$work/profile" --enable-logging=stderr --v=0 "$@"
 }
