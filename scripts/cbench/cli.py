@@ -17,6 +17,8 @@ SUBCOMMANDS = {
     "run": "the main job: set-up, build, sweep, micro-benchmarks, charts",
     "sweep": "the sweep alone: every model x kernel x worker count, summary and charts",
     "plot": "a results folder's charts",
+    "report": "a run's report: report.md and a self-contained report.html",
+    "readme": "the README's generated result tables, from the runs' reports (--check)",
     "compare": "machines side by side: charts and how many intervals overlap",
     "agree": "two runs of the same settings on the same machine, held against each other",
     "micro": "the micro-benchmarks, break-even sizes, their tables and charts",

@@ -29,9 +29,11 @@ def add_arguments(p) -> None:
                    help="the sweep only (the micro-benchmarks take about 6 more minutes)")
 
 
-def setup() -> None:
+def setup(tests: bool = False) -> None:
+    """scripts/setup.sh; for the tests (--tests) also the browser of the report's test,
+    which may fail to install without failing the set-up."""
     r = runner()
-    res = r.run(["bash", str(SCRIPTS / "setup.sh")])
+    res = r.run(["bash", str(SCRIPTS / "setup.sh"), *(["--tests"] if tests else [])])
     r.check()
     if res.status:
         raise Failure("scripts/setup.sh failed")

@@ -7,7 +7,9 @@ Each run writes a folder of its own, OUT/<label>/<UTC date-time>[-quick]/ (e.g.
 results/amd-epyc-7b13-2c2t-3fa9c1/2026-12-05T071500Z/): context.json, identity.json (what
 defines the run: --resume goes on only when all of it is the same), lstopo.{png,svg,xml},
 plan.csv, settings.txt, raw/ (one CSV per model, kernel and round), summary.csv,
-sweep.json, and finished.json when it ended with status 0; the charts and their sources
+sweep.json, report.md and report.html (cbench.sh report: the run's report, with
+verdicts.csv when the build's bench-stats gives verdicts), and finished.json when it ended
+with status 0; the charts and their sources
 (src/) go to PLOTS/<label>/<the same name>/. A finished run points OUT/<label>/latest
 (latest-quick for --quick runs) and PLOTS/<label>/latest at itself. No run deletes or
 changes another's files. --resume continues the most recent unfinished run of the label
@@ -53,7 +55,8 @@ DEFAULT_KERNELS = ["primes", "randsum", "matmul"]
 TIMED_OUT = 4  # the exit status of a run in which a configuration ran past its time limit
 SWEEP_CHARTS = ["speedup-*", "efficiency-*", "time-*", "sweep-*"]
 STARTED_OVER = ["summary.csv", "sweep.json", "plan.csv", "settings.txt", "context.json", "identity.json",
-                "lstopo.png", "lstopo.svg", "lstopo.xml", "progress.json", layout.FINISHED]
+                "lstopo.png", "lstopo.svg", "lstopo.xml", "progress.json", "report.md", "report.html",
+                "verdicts.csv", layout.FINISHED]
 
 
 def add_arguments(p) -> None:
@@ -520,9 +523,18 @@ def execute(sw: Sweep, progress: Progress) -> int:
         r.check()
     else:
         progress.say("gnuplot not found (scripts/setup.sh installs gnuplot-nox): no charts")
+    reports = ""
+    try:  # the run's report, from its files and charts (and bench-stats verdicts)
+        from . import report
+        md, page = report.generate(dest, sw.plots, None, sw.build.dir)
+        reports = f", report {md} and {page}"
+    except (Failure, Usage) as e:
+        progress.say(f"no report: {e}")
+        status = status or 1
+    r.check()
     r.deadline = None
     progress.say(f"{len(sw.configs)} configurations in {fmt_time(finished - t0)}; "
-                 f"results in {dest}, charts in {sw.plots}")
+                 f"results in {dest}, charts in {sw.plots}{reports}")
     return status
 
 

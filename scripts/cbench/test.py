@@ -84,7 +84,7 @@ def suite(folder: str, setup_args: list[str], test_args: list[str]) -> tuple[int
 
 
 def run(args) -> int:
-    setup()
+    setup(tests=True)  # (chromium too, for the report's browser test, where it can be had)
     passed = failed = 0
     for folder, s, t in SUITES + (SANITIZED if args.sanitizers else []):
         ok, bad = suite(folder, s, t)
