@@ -136,7 +136,11 @@ static void help(void)
            "      median_rel_diff, max_rel_diff (over the compared points), the targets\n"
            "      target_overlap_percent (%d: at least) and target_median_rel_diff (%g: at\n"
            "      most), overlap_ok, median_ok, verdict (agree when both targets are met,\n"
-           "      else disagree; disagree when no point is compared)\n"
+           "      else disagree; disagree when no point is compared), then shift (the median\n"
+           "      of b/a - 1: the machine as a whole faster or slower in B),\n"
+           "      shift_same_direction (points that moved its way),\n"
+           "      median_rel_diff_after_shift and max_rel_diff_after_shift (|b/a / (1 +\n"
+           "      shift) - 1|: what moved on its own)\n"
            "  breakeven DIR [-q]\n"
            "      DIR/breakeven/*.csv (one run of bench-seq or of a model at one size each;\n"
            "      the series is the model, or model-START for one with a choice of start\n"
@@ -1061,7 +1065,8 @@ static int cmd_agree(int argc, char **argv)
     /* match[i]: B's point of A's point i, or NULL */
     const struct agree_point **match = rc == 0 ? calloc(a.n, sizeof *match) : NULL;
     double *rel = rc == 0 ? calloc(a.n + 1, sizeof *rel) : NULL;
-    if (rc == 0 && (!match || !rel))
+    double *ratio = rc == 0 ? calloc(a.n + 1, sizeof *ratio) : NULL; /* b / a */
+    if (rc == 0 && (!match || !rel || !ratio))
         rc = fail(-ENOMEM, "out of memory");
     size_t points = 0, compared = 0, overlap = 0, no_ci = 0, only_a = 0, only_b = 0;
     size_t largest = SIZE_MAX; /* A's index of the compared point with the largest rel_diff */
@@ -1083,6 +1088,7 @@ static int cmd_agree(int argc, char **argv)
             continue;
         }
         double d = fabs(y->med - x->med) / x->med;
+        ratio[compared] = y->med / x->med;
         rel[compared++] = d;
         overlap += cb_intervals_overlap(x->lo, x->hi, y->lo, y->hi);
         if (largest == SIZE_MAX || d > largest_rel) { /* (the first of equals) */
@@ -1122,7 +1128,8 @@ static int cmd_agree(int argc, char **argv)
         int median_ok = compared && median <= AGREE_MEDIAN_REL_DIFF * (1 + 1e-9);
         fprintf(f, "\npoints,compared,overlap,overlap_percent,no_ci,only_a,only_b,"
                 "median_rel_diff,max_rel_diff,target_overlap_percent,target_median_rel_diff,"
-                "overlap_ok,median_ok,verdict\n%zu,%zu,%zu,", points, compared, overlap);
+                "overlap_ok,median_ok,verdict,shift,shift_same_direction,median_rel_diff_after_shift,"
+                "max_rel_diff_after_shift\n%zu,%zu,%zu,", points, compared, overlap);
         if (compared)
             fprintf(f, "%.1f", 100.0 * (double)overlap / (double)compared);
         fprintf(f, ",%zu,%zu,%zu,", no_ci, only_a, only_b);
@@ -1130,13 +1137,32 @@ static int cmd_agree(int argc, char **argv)
             fprintf(f, "%.6g,%.6g", median, largest_rel);
         else
             fprintf(f, ",");
-        fprintf(f, ",%d,%g,%s,%s,%s\n", AGREE_OVERLAP_PERCENT, AGREE_MEDIAN_REL_DIFF,
+        fprintf(f, ",%d,%g,%s,%s,%s", AGREE_OVERLAP_PERCENT, AGREE_MEDIAN_REL_DIFF,
                 overlap_ok ? "yes" : "no", median_ok ? "yes" : "no",
                 overlap_ok && median_ok ? "agree" : "disagree");
+        /* the machine's shift: the median of b/a - 1, how many points moved its way, and
+         * the differences left once B is divided by it (a machine that ran faster or
+         * slower as a whole, against points that moved on their own) */
+        size_t same = 0;
+        double shift = NAN, after_med = NAN, after_max = NAN;
+        if (compared) {
+            shift = cb_median(ratio, compared) - 1;
+            after_max = 0;
+            for (size_t i = 0; i < compared; i++) {
+                same += (ratio[i] - 1) * shift > 0;
+                rel[i] = fabs(ratio[i] / (1 + shift) - 1);
+                after_max = fmax(after_max, rel[i]);
+            }
+            after_med = cb_median(rel, compared);
+            fprintf(f, ",%.6g,%zu,%.6g,%.6g\n", shift, same, after_med, after_max);
+        } else {
+            fprintf(f, ",,,,\n");
+        }
         rc = text_close(&out);
     }
     free(match);
     free(rel);
+    free(ratio);
     agree_free(&a);
     agree_free(&b);
     if (rc == 0)

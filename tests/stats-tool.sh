@@ -191,7 +191,7 @@ expect_eq "agree: exit status" $? 0
 sed '/^$/,$d' ag.txt >ag-points.csv
 sed '1,/^$/d' ag.txt >ag-totals.csv
 expect_eq "agree: header" "$(head -1 ag-points.csv)" "row,kernel,size,model,series,bind,schedule,chunk,start,channel,workers,a_median_s,a_ci_low_s,a_ci_high_s,b_median_s,b_ci_low_s,b_ci_high_s,overlap,rel_diff,largest"
-expect_eq "agree: totals header" "$(head -1 ag-totals.csv)" "points,compared,overlap,overlap_percent,no_ci,only_a,only_b,median_rel_diff,max_rel_diff,target_overlap_percent,target_median_rel_diff,overlap_ok,median_ok,verdict"
+expect_eq "agree: totals header" "$(head -1 ag-totals.csv)" "points,compared,overlap,overlap_percent,no_ci,only_a,only_b,median_rel_diff,max_rel_diff,target_overlap_percent,target_median_rel_diff,overlap_ok,median_ok,verdict,shift,shift_same_direction,median_rel_diff_after_shift,max_rel_diff_after_shift"
 # recomputed: per point with a CI in both, key,overlap,rel_diff; then the totals' figures
 agree_awk='FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     { k = $c["kernel"]; split("size model series bind schedule chunk start channel workers", f, " ")
@@ -214,7 +214,17 @@ expect_eq "agree: one row is the largest" "$(grep -c ',yes$' ag-points.csv)" 1
 expect_eq "agree: the largest's rel_diff is max_rel_diff" "$(grep ',yes$' ag-points.csv | cut -d, -f19)" \
     "$(tail -1 ag-totals.csv | cut -d, -f9)"
 "$S" agree res-a/summary.csv res-a/summary.csv >ag2.txt
-expect_eq "agree: a file with itself" "$(tail -1 ag2.txt)" "6,6,6,100.0,0,0,0,0,0,90,0.02,yes,yes,agree"
+expect_eq "agree: a file with itself" "$(tail -1 ag2.txt)" "6,6,6,100.0,0,0,0,0,0,90,0.02,yes,yes,agree,0,0,0,0"
+# the machine's shift: B is A with every median and bound 1.25 times as long: a shift of
+# 0.25 on every point, nothing left once it is divided out
+awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+    { $c["median_s"] *= 1.25; $c["ci_low_s"] *= 1.25; $c["ci_high_s"] *= 1.25; print }' \
+    res-a/summary.csv >slower.csv
+"$S" agree res-a/summary.csv slower.csv >ag4.txt
+expect_eq "agree: a uniform shift" "$(tail -1 ag4.txt | cut -d, -f8,15,16)" "0.25,0.25,6"
+# (what is left: only awk's rounding of the scaled figures, far below any real difference)
+awk -F, '{ exit !($17 < 1e-5 && $18 < 1e-5) }' <<<"$(tail -1 ag4.txt)" && ok ||
+    fail "agree: a uniform shift leaves $(tail -1 ag4.txt | cut -d, -f17,18) once divided out"
 "$S" agree res-a/summary.csv res-b/summary.csv >ag2.txt
 cmp -s ag.txt ag2.txt && ok || fail "agree: the same input gave other bytes"
 # a point without a CI in B, one only in A, one whose workers differ (only in A, only in B)
@@ -228,7 +238,7 @@ expect_eq "agree: no-ci, only-a, only-b counted" "$(tail -1 ag3.txt | cut -d, -f
 awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
     { $c["ci_low_s"] = ""; $c["ci_high_s"] = ""; print }' res-b/summary.csv >noci2.csv
 "$S" agree res-a/summary.csv noci2.csv >ag3.txt
-expect_eq "agree: no point compared" "$(tail -1 ag3.txt)" "6,0,0,,6,0,0,,,90,0.02,no,no,disagree"
+expect_eq "agree: no point compared" "$(tail -1 ag3.txt)" "6,0,0,,6,0,0,,,90,0.02,no,no,disagree,,,,"
 { cat res-a/summary.csv; tail -1 res-a/summary.csv; } >twice.csv
 refused "agree: a point twice" "twice.csv:8: a second row of the point on line 7" "$S" agree res-a/summary.csv twice.csv
 awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
@@ -239,7 +249,7 @@ refused "agree: not a summary" "threads.csv: not a summary.csv (no column 'serie
 refused "agree: a folder" "res-b: a folder" "$S" agree res-a/summary.csv res-b
 refused "agree: one file" "expected two" "$S" agree res-a/summary.csv
 rm -rf res-a res-b noci.csv header.csv ag.txt ag2.txt ag3.txt ag-points.csv ag-totals.csv \
-    partial.csv twice.csv halfci.csv noci2.csv
+    partial.csv twice.csv halfci.csv noci2.csv ag4.txt slower.csv
 
 # --- yardstick -------------------------------------------------------------------------------
 mkdir ys

@@ -47,7 +47,8 @@ KEY = ["kernel", "size", "model", "series", "bind", "schedule", "chunk", "start"
        "workers"]
 TOTALS = ["points", "compared", "overlap", "overlap_percent", "no_ci", "only_a", "only_b",
           "median_rel_diff", "max_rel_diff", "target_overlap_percent", "target_median_rel_diff",
-          "overlap_ok", "median_ok", "verdict"]
+          "overlap_ok", "median_ok", "verdict", "shift", "shift_same_direction",
+          "median_rel_diff_after_shift", "max_rel_diff_after_shift"]
 # What may differ between two runs of the same settings: the seeds (see the docstring), and
 # what identity.json records without it changing anything (as sweep.differences).
 SEEDS = ("seed", "order_seed")
@@ -215,6 +216,18 @@ def report(a: Path, b: Path, rows: list[dict], t: dict) -> list[str]:
                      f"largest {t['max_rel_diff']}"
                      + (f" at {name(largest)}: {largest['a_median_s']} s -> "
                         f"{largest['b_median_s']} s" if largest else ""))
+        if t.get("shift"):
+            # the machine as a whole: how far B's medians moved together, and what is left
+            shift = float(t["shift"])
+            if shift == 0:
+                lines.append("the machine's shift: none (the median of b/a - 1 is 0)")
+            else:
+                lines.append(f"the machine's shift: B's medians are {abs(shift) * 100:.1f}% "
+                             f"{'lower' if shift < 0 else 'higher'} than A's (the median of b/a - 1), "
+                             f"{t['shift_same_direction']} of {t['compared']} points moved that way; "
+                             f"with B divided by it, the median difference is "
+                             f"{t['median_rel_diff_after_shift']} and the largest "
+                             f"{t['max_rel_diff_after_shift']}")
     only = [(w, [name(r) for r in rows if r["row"] == f"only-{w.lower()}"]) for w in "AB"]
     if any(n for _, n in only):
         lines.append("in one run only, not compared: " + "; ".join(

@@ -161,6 +161,10 @@ class Figures(unittest.TestCase):
             "relative difference of the medians |b - a| / a: median 0.0078125 (target: at "
             "most 0.02), largest 0.25 at primes 1000 threads p=10 (bind=cores "
             "schedule=static): 1.0 s -> 1.25 s",
+            # every point moved up by 1/128 (the machine), one by 1/4: 0.25/1.0078125 on its own
+            "the machine's shift: B's medians are 0.8% higher than A's (the median of b/a - 1), "
+            "10 of 10 points moved that way; with B divided by it, the median difference is 0 "
+            "and the largest 0.24031",
             "verdict: agree"])
         self.assertEqual(out.splitlines()[:2], [f"A = {self.a}", f"B = {self.d / 'b'}"])
         # --strict changes nothing when they agree
@@ -203,11 +207,12 @@ class Figures(unittest.TestCase):
                          "median in both; 1 no-ci: none in a run, not compared)")
         self.assertIn("overlap for 8 of 8 points (100.0%", lines[3])
         self.assertIn("median 0 ", lines[4])  # the no-ci point's 0.5 is not counted
-        self.assertEqual(lines[5], "in one run only, not compared: 1 only in A (primes 1000 "
+        self.assertEqual(lines[5], "the machine's shift: none (the median of b/a - 1 is 0)")
+        self.assertEqual(lines[6], "in one run only, not compared: 1 only in A (primes 1000 "
                          "threads p=10 (bind=cores schedule=static)); 2 only in B (primes 1000 "
                          "threads p=11 (bind=cores schedule=static), primes 1000 procs-fork p=2 "
                          "(bind=cores schedule=static start=fork))")
-        self.assertEqual(lines[6], "verdict: agree")
+        self.assertEqual(lines[7], "verdict: agree")
         rows = agree.parse_csv_text((self.d / "points.csv").read_text())
         self.assertEqual([r["row"] for r in rows],
                          ["no-ci"] + ["both"] * 8 + ["only-a", "only-b", "only-b"])
