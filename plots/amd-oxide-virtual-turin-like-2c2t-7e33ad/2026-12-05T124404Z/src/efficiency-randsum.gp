@@ -1,0 +1,24 @@
+# efficiency-randsum.gp - randsum, N = 800000000: parallel efficiency (amd-oxide-virtual-turin-like-2c2t-7e33ad)
+# Drawn by scripts/cbench.py from /work/main/results/amd-oxide-virtual-turin-like-2c2t-7e33ad/2026-12-05T124404Z. To change it, edit the
+# values below, style.gp (every chart's look) or sweep.gp (this kind of chart),
+# then run, in this folder: gnuplot efficiency-randsum.gp (it writes ../efficiency-randsum.png and .svg).
+if (!exists("out")) out = '../efficiency-randsum'
+kind = 'efficiency'
+array heading[2] = ['randsum, N = 800000000: parallel efficiency', 'Oxide Virtual Turin-like Processor , 2 physical cores, 2 PUs (amd-oxide-virtual-turin-like-2c2t-7e33ad, 2026-12-05)']
+array caption[3] = ['Points: median speedup / p; bars: 95% bootstrap intervals (2000 resamples). At least 10 runs per point (pooled over 5 interleaved rounds).', 'Base T_seq = 138 ms, 95% CI [130 ms, 139 ms]. Every point verified against the sequential result. 7 of 16 points noisy (CV > 3%): moving with a different speed from one run of the binary to the next (7), page faults (2), context switches (2).', 'Points are offset sideways slightly so that bars stay apart. Dashed line: the physical cores; shaded: more workers than PUs.']
+ylabel = 'efficiency E(p) = S(p) / p'
+cores = 2
+pus = 2
+pmax = 4
+xtics = '1, 2, 4'
+quota_from = 0
+series_n = 5
+array series[5] = ['openmp', 'procpool', 'procs', 'threadpool', 'threads']
+array data[5] = ['sweep-randsum-openmp.csv', 'sweep-randsum-procpool.csv', 'sweep-randsum-procs.csv', 'sweep-randsum-threadpool.csv', 'sweep-randsum-threads.csv']
+array rank[5] = [2, 3, 4, 5, 6]
+array offset[5] = [-0.096, -0.048, 0, 0.048, 0.096]
+seq_s = 0.137936012
+seq_title = 'bench-seq: 138 ms'
+unverified = ''
+load 'style.gp'
+load 'sweep.gp'
