@@ -100,31 +100,31 @@ int cb_cli_common(int code, const char *arg, char **argv, struct cb_cli_common *
     case CB_OPT_REPS:
         if (cb_parse_u64(arg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
             return cb_cli_usage("--reps '%s': not a count from 1 to %d", arg, CB_MAX_REPS);
-        c->reps = (int)v;
+        *c->reps = (int)v;
         return 0;
     case CB_OPT_WARMUP:
         if (cb_parse_u64(arg, &v) < 0 || v == 0 || v > CB_MAX_REPS)
             return cb_cli_usage("--warmup '%s': not a count from 1 to %d (at least one "
                                 "warm-up repetition is discarded)", arg, CB_MAX_REPS);
-        c->warmup = (int)v;
+        *c->warmup = (int)v;
         return 0;
     case CB_OPT_SEED:
         if (cb_parse_u64(arg, &v) < 0)
             return cb_cli_usage("--seed '%s': not an unsigned integer", arg);
-        c->seed = v;
+        *c->seed = v;
         return 0;
     case CB_OPT_TIMEOUT:
-        if (cb_parse_seconds(arg, &c->timeout) < 0)
+        if (cb_parse_seconds(arg, c->timeout) < 0)
             return cb_cli_usage("--timeout '%s': not a positive number of seconds", arg);
         return 0;
     case CB_OPT_OUTPUT:
-        c->output = arg;
+        *c->output = arg;
         return 0;
     case CB_OPT_RAW:
-        c->raw = 1;
+        *c->raw = 1;
         return 0;
     case CB_OPT_QUIET:
-        c->quiet = 1;
+        *c->quiet = 1;
         return 0;
     case CB_OPT_BIND: {
         /* the policies' names and parser (bind.c): one table of policies */
@@ -132,9 +132,12 @@ int cb_cli_common(int code, const char *arg, char **argv, struct cb_cli_common *
         if (cb_bind_parse(arg, &b) < 0)
             return cb_cli_usage("--bind '%s': unknown policy (none, compact, cores, scatter)",
                                 arg);
-        c->bind = b;
+        *c->bind = b;
         return 0;
     }
+    case CB_OPT_VERSION:
+        cb_cli_version();
+        return -1;
     case ':':
         return cb_cli_usage("option '%s' needs a value", argv[optind - 1]);
     case '?':
@@ -146,8 +149,19 @@ int cb_cli_common(int code, const char *arg, char **argv, struct cb_cli_common *
     }
 }
 
-int cb_cli_rest(int argc, char **argv)
+int cb_cli_parse(int argc, char **argv, const char *name, unsigned who, struct cb_cli_common *c,
+                 int (*own)(int code, const char *arg, void *ctx), void *ctx)
 {
+    const struct option *longopts;
+    const char *shortopts;
+    cb_cli_begin(name, who, &longopts, &shortopts);
+    int code, rc;
+    while ((code = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if ((rc = cb_cli_common(code, optarg, argv, c)) == 1)
+            rc = own(code, optarg, ctx);
+        if (rc != 0)
+            return rc;
+    }
     if (optind < argc)
         return cb_cli_usage("unexpected argument '%s'", argv[optind]);
     return 0;

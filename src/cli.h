@@ -54,14 +54,15 @@ enum cb_opt {
     CB_OPT_QUICK,
 };
 
-/* What the options both kinds of binary take set; the caller fills in its defaults first. */
+/* Where the options both kinds of binary take go: the caller's own fields, holding its
+ * defaults. */
 struct cb_cli_common {
-    int reps, warmup;
-    uint64_t seed;
-    double timeout;       /* seconds, 0: none */
-    const char *output;
-    int raw, quiet;
-    enum cb_bind bind;
+    int *reps, *warmup;
+    uint64_t *seed;
+    double *timeout;      /* seconds, 0: none */
+    const char **output;
+    int *raw, *quiet;
+    enum cb_bind *bind;
 };
 
 /* Start parsing for program `prog` (the name usage lines begin with) and the binaries
@@ -75,12 +76,16 @@ int cb_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parse option `code` with value `arg` if it is a shared one (reps, warmup, seed, timeout,
  * output, raw, quiet, bind) into *c: 0 when done, 1 when `code` is not a shared option,
- * CB_EXIT_USAGE (the line printed) for a bad value. Also answers getopt_long's ':' (a
+ * CB_EXIT_USAGE (the line printed) for a bad value, -1 for --version (printed). Also answers getopt_long's ':' (a
  * missing value) and '?' (an unknown option) with their line. */
 int cb_cli_common(int code, const char *arg, char **argv, struct cb_cli_common *c);
 
-/* "unexpected argument 'X'" when argv[optind] is left over, else 0. */
-int cb_cli_rest(int argc, char **argv);
+/* Parse the whole command line of program `prog`, one of the binaries `who`: the shared
+ * options into *c (holding the caller's defaults), every other option of the table through
+ * own(code, value, ctx); a left-over argument is refused. 0, -1 (own printed what was
+ * asked: --help, --version) or an exit status, the line printed. */
+int cb_cli_parse(int argc, char **argv, const char *prog, unsigned who, struct cb_cli_common *c,
+                 int (*own)(int code, const char *arg, void *ctx), void *ctx);
 
 /* --version: the program, the suite's version and commit, the build flags and compiler. */
 void cb_cli_version(void);

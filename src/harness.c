@@ -419,9 +419,18 @@ static void print_model_info(const struct cb_model *m)
 
 /* One option of a model's own (the shared ones are cli.c's): 0, -1 (done: help, version,
  * model info printed) or an exit status. */
-static int model_option(int c, const char *arg, const struct cb_model *m, struct cb_options *o,
-                        struct cmdline *cl)
+struct model_ctx {
+    const struct cb_model *m;
+    struct cb_options *o;
+    struct cmdline *cl;
+};
+
+static int model_option(int c, const char *arg, void *vctx)
 {
+    const struct model_ctx *x = vctx;
+    const struct cb_model *m = x->m;
+    struct cb_options *o = x->o;
+    struct cmdline *cl = x->cl;
     uint64_t v;
     switch (c) {
     case CB_OPT_KERNEL:
@@ -491,19 +500,13 @@ static int model_option(int c, const char *arg, const struct cb_model *m, struct
         cl->xml = arg;
         return 0;
     case CB_OPT_PLAN:
-        cl->plan_only = 1;
-        return 0;
     case CB_OPT_JSON:
-        cl->json = 1;
-        return 0;
-    case CB_OPT_FOREIGN_TOPOLOGY:
-        o->foreign_topology = 1;
+    case CB_OPT_FOREIGN_TOPOLOGY: /* the flags */
+        *(c == CB_OPT_PLAN ? &cl->plan_only : c == CB_OPT_JSON ? &cl->json
+                                                                : &o->foreign_topology) = 1;
         return 0;
     case CB_OPT_HELP:
         print_help(m);
-        return -1;
-    case CB_OPT_VERSION:
-        cb_cli_version();
         return -1;
     case CB_OPT_MODEL_INFO:
         print_model_info(m);
@@ -525,30 +528,18 @@ static int parse_options(int argc, char **argv, const struct cb_model *m, struct
     o->start = m->start;
     o->channel = m->channel;
     o->wait = CB_WAIT_AUTO;
-    struct cb_cli_common cc = { .reps = DEFAULT_REPS, .warmup = DEFAULT_WARMUP,
-                                .seed = DEFAULT_SEED, .bind = CB_BIND_CORES };
-    const struct option *longopts;
-    const char *shortopts;
-    cb_cli_begin(prog, CB_CLI_MODELS, &longopts, &shortopts);
-    int c, rc;
-    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-        if (c == CB_OPT_TIMEOUT && !(m->flags & (CB_MODEL_TIMEOUT | CB_MODEL_WATCHDOG)))
-            return usage_error("--timeout: model %s cannot stop a hung worker", m->name);
-        if ((rc = cb_cli_common(c, optarg, argv, &cc)) == 1)
-            rc = model_option(c, optarg, m, o, cl);
-        if (rc != 0)
-            return rc;
-    }
-    if ((rc = cb_cli_rest(argc, argv)) != 0)
+    o->reps = DEFAULT_REPS;
+    o->warmup = DEFAULT_WARMUP;
+    o->seed = DEFAULT_SEED;
+    o->bind = CB_BIND_CORES;
+    struct cb_cli_common cc = { &o->reps, &o->warmup, &o->seed, &o->timeout, &o->output,
+                                &o->raw, &o->quiet, &o->bind };
+    struct model_ctx ctx = { m, o, cl };
+    int rc = cb_cli_parse(argc, argv, prog, CB_CLI_MODELS, &cc, model_option, &ctx);
+    if (rc != 0)
         return rc;
-    o->reps = cc.reps;
-    o->warmup = cc.warmup;
-    o->seed = cc.seed;
-    o->timeout = cc.timeout;
-    o->output = cc.output;
-    o->raw = cc.raw;
-    o->quiet = cc.quiet;
-    o->bind = cc.bind;
+    if (o->timeout > 0 && !(m->flags & (CB_MODEL_TIMEOUT | CB_MODEL_WATCHDOG)))
+        return usage_error("--timeout: model %s cannot stop a hung worker", m->name);
     if (cl->json && !cl->plan_only)
         return usage_error("--json: only with --plan (prints the plan as JSON; a run writes "
                            "CSV)");

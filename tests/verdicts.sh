@@ -218,9 +218,12 @@ for d in "$src"/results/*/*/raw "$src"/results/*/raw; do
     [ -d "$d" ] || continue
     run_dir=${d%/raw}
     name=$(echo "${run_dir#"$src"/results/}" | tr / _)
+    # (a sweep keeps its own verdicts.csv beside its report: it must stay as it was)
+    before=$(md5sum "$run_dir/verdicts.csv" 2>/dev/null || echo none)
     "$S" verdicts "$run_dir" -q -o "real-$name.csv" 2>err.txt
     expect_eq "$name: exit status" $? 0
-    [ ! -e "$run_dir/verdicts.csv" ] && ok || fail "$name: a verdicts.csv was written into results/"
+    expect_eq "$name: the run's own verdicts.csv (or its absence) unchanged" \
+        "$(md5sum "$run_dir/verdicts.csv" 2>/dev/null || echo none)" "$before"
     expect_eq "$name: header" "$(head -1 "real-$name.csv")" "$HDR"
     expect_eq "$name: one fastest per rank set" "$(awk -F, '$1 == "rank" { n[$2 "/" $3 "/" $4] += $14 == "fastest" } END { for (k in n) if (n[k] != 1) print k }' "real-$name.csv")" ""
     # a verdict of slower has its interval above 1 and its ratio at least 1.02

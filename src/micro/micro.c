@@ -236,9 +236,20 @@ static void keep_until_exit(hwloc_topology_t t, int *order)
 
 /* One option of the micro-benchmarks' own (the shared ones are cli.c's): 0, -1 (help or
  * version printed) or an exit status; *workers and *sizes keep the lists for later. */
-static int micro_option(int c, const char *arg, const struct cb_mspec *spec, struct cb_mopts *o,
-                        const char **workers, const char **sizes, double *min_time)
+struct micro_ctx {
+    const struct cb_mspec *spec;
+    struct cb_mopts *o;
+    const char **workers, **sizes;
+    double *min_time;
+};
+
+static int micro_option(int c, const char *arg, void *vctx)
 {
+    const struct micro_ctx *x = vctx;
+    const struct cb_mspec *spec = x->spec;
+    struct cb_mopts *o = x->o;
+    const char **workers = x->workers, **sizes = x->sizes;
+    double *min_time = x->min_time;
     switch (c) {
     case CB_OPT_WORKERS:
         if (!(spec->flags & CB_MOPT_WORKERS))
@@ -279,9 +290,6 @@ static int micro_option(int c, const char *arg, const struct cb_mspec *spec, str
     case CB_OPT_HELP:
         print_help(spec);
         return -1;
-    case CB_OPT_VERSION:
-        cb_cli_version();
-        return -1;
     default:
         return usage_error("unknown option '%s'", "?"); /* not reached: the table's codes */
     }
@@ -306,26 +314,16 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
     double min_time = 0;
     char err[512];
     /* reps and warmup 0: not given (their defaults depend on --quick) */
-    struct cb_cli_common cc = { .seed = 42, .timeout = DEFAULT_TIMEOUT, .bind = CB_BIND_CORES };
-    const struct option *longopts;
-    const char *shortopts;
-    cb_cli_begin(prog, CB_CLI_MICRO, &longopts, &shortopts);
-    int c, rc;
-    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-        if ((rc = cb_cli_common(c, optarg, argv, &cc)) == 1)
-            rc = micro_option(c, optarg, spec, o, &workers, &sizes, &min_time);
-        if (rc != 0)
-            return rc;
-    }
-    if ((rc = cb_cli_rest(argc, argv)) != 0)
+    int reps = 0, warmup = 0;
+    o->seed = 42;
+    o->timeout = DEFAULT_TIMEOUT;
+    o->bind = CB_BIND_CORES;
+    struct cb_cli_common cc = { &reps, &warmup, &o->seed, &o->timeout, &o->output, &o->raw,
+                                &o->quiet, &o->bind };
+    struct micro_ctx ctx = { spec, o, &workers, &sizes, &min_time };
+    int rc = cb_cli_parse(argc, argv, prog, CB_CLI_MICRO, &cc, micro_option, &ctx);
+    if (rc != 0)
         return rc;
-    int reps = cc.reps, warmup = cc.warmup;
-    o->seed = cc.seed;
-    o->timeout = cc.timeout;
-    o->output = cc.output;
-    o->raw = cc.raw;
-    o->quiet = cc.quiet;
-    o->bind = cc.bind;
 
     o->reps = reps ? reps : o->quick ? QUICK_REPS : DEFAULT_REPS;
     o->warmup = warmup ? warmup : o->quick ? QUICK_WARMUP : DEFAULT_WARMUP;
