@@ -133,7 +133,12 @@ for k in primes empty; do
         md=$(walls_at $p d1.csv | med)
         want=$(awk -v a="$mn" -v b="$md" 'BEGIN { printf "%.6g,%.6g,%.6g", a, b, a / b }')
         row=$(awk -F, -v k=$k -v p=$p '$1 == k && $4 == p' r1.csv)
-        expect_eq "ratio $k p=$p: medians and ratio" "$(echo "$row" | cut -d, -f7-9)" "$want"
+        # (within 1e-5 relative: the shell's medians pass through text, the tool's do not, so
+        # the sixth digit of a median of two samples may round the other way)
+        awk -F, -v got="$(echo "$row" | cut -d, -f7-9)" -v want="$want" 'BEGIN {
+            n = split(got, g, ","); split(want, w, ",")
+            for (i = 1; i <= 3; i++) if (n != 3 || g[i] - w[i] > 1e-5 * w[i] || w[i] - g[i] > 1e-5 * w[i]) exit 1
+        }' && ok || fail "ratio $k p=$p: medians and ratio: got '$(echo "$row" | cut -d, -f7-9)', expected '$want'"
         echo "$row" | awk -F, '{ exit !($10 > 0 && $10 <= $9 && $9 <= $11) }' && ok ||
             fail "ratio $k p=$p: the ratio is not inside its interval: $row"
     done
