@@ -48,7 +48,8 @@ temporaries() { find "$work/results" "$work/plots" -name '.*' 2>/dev/null | tr '
 # --- SIGKILL at random moments ------------------------------------------------------------
 t0=$(date +%s%N)
 sweep >/dev/null 2>"$work/err"
-expect_eq "an uninterrupted sweep: exit status ($(tail -1 "$work/err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "an uninterrupted sweep: exit status ($(tail -1 "$work/err"))" "$rc" 0
 span=$((($(date +%s%N) - t0) / 1000000))
 planned=$(($(wc -l <"$res/plan.csv") - 1))
 echo "integrity: an uninterrupted sweep took $span ms, $planned configurations"
@@ -65,7 +66,8 @@ for ((n = 0; n < 8; n++)); do
     expect_eq "$what: processes left" "$(leftovers)" 0
     kept=$(cd "$res/raw" 2>/dev/null && md5sum -- *.csv 2>/dev/null)
     sweep --resume >/dev/null 2>"$work/err"
-    expect_eq "$what: the resumed sweep's exit status ($(tail -1 "$work/err"))" $? 0
+    rc=$?  # (before the message's $(...), which sets $? again)
+    expect_eq "$what: the resumed sweep's exit status ($(tail -1 "$work/err"))" "$rc" 0
     expect_eq "$what: then every configuration" "$(ls "$res/raw" | wc -l)" "$planned"
     expect_eq "$what: then temporary files" "$(temporaries)" ""
     [ -z "$kept" ] || expect_eq "$what: finished configurations changed by the resume" \
@@ -90,7 +92,8 @@ sweep --reps 12 --rounds 2 --replace >/dev/null 2>"$work/err2"
 expect_eq "a second run into a held folder: exit status" $? 2
 one_line "a second run into a held folder" "$work/err2" "in use by another run (PID $first)"
 wait "$first"
-expect_eq "the first run, beside the refused one: exit status ($(tail -1 "$work/err1"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "the first run, beside the refused one: exit status ($(tail -1 "$work/err1"))" "$rc" 0
 expect_eq "the first run: every configuration" "$(ls "$res/raw" | wc -l)" "$planned"
 
 # --- resume only the same run --------------------------------------------------------------
@@ -114,7 +117,8 @@ expect_eq "HWLOC_XMLFILE: nothing written" "$(ls "$work/results")" "x"
 if [ -x "$B/bench-openmp" ]; then
     OMP_PROC_BIND=true OMP_PLACES=cores "$cbench" sweep "${base[@]}" --run "$work/results/omp" --models openmp \
         --kernels randsum --size randsum=400000 --reps 1 --rounds 1 >/dev/null 2>"$work/err"
-    expect_eq "inherited OMP_PROC_BIND: exit status ($(tail -1 "$work/err"))" $? 0
+    rc=$?  # (before the message's $(...), which sets $? again)
+    expect_eq "inherited OMP_PROC_BIND: exit status ($(tail -1 "$work/err"))" "$rc" 0
     grep -q "OMP_PROC_BIND=true, OMP_PLACES=cores removed" "$work/err" && ok ||
         fail "inherited OMP_PROC_BIND: no note that it was removed: $(head -3 "$work/err")"
     expect_eq "inherited OMP_PROC_BIND: bench-openmp's team placed as planned" \
@@ -188,7 +192,8 @@ expect_eq "a relative --run from another folder: exit status" $? 0
 expect_eq "--out -dash: exit status" $? 2
 one_line "--out -dash" "$work/err" "--out=-VALUE"
 TMPDIR=$work/nonexistent "$cbench" sweep --help >/dev/null 2>"$work/err"
-expect_eq "TMPDIR that does not exist: --help's exit status ($(cat "$work/err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "TMPDIR that does not exist: --help's exit status ($(cat "$work/err"))" "$rc" 0
 
 expect_eq "at the end: processes left" "$(leftovers)" 0
 finish integrity

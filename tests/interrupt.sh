@@ -238,7 +238,8 @@ for ((n = 0; n < 40 && swept < 20; n++)); do
     expect_eq "$what: incomplete raw CSVs" "$bad" ""
     if ls "$res"/raw/*.csv >/dev/null 2>&1; then
         "$B/bench-summary" -q -o "$work/check.csv" "$res" 2>"$work/check.err"
-        expect_eq "$what: bench-summary reads the raw CSVs ($(head -1 "$work/check.err"))" $? 0
+        rc=$?  # (before the message's $(...), which sets $? again)
+        expect_eq "$what: bench-summary reads the raw CSVs ($(head -1 "$work/check.err"))" "$rc" 0
         # a summary that is there describes the raw CSVs that are there
         if [ -e "$res/summary.csv" ]; then
             cmp -s "$work/check.csv" "$res/summary.csv" && ok ||

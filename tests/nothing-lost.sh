@@ -52,7 +52,8 @@ only_new() {
 
 # --- the main job, quick, with the micro-benchmarks ------------------------------------------
 "$cb" run --quick "${small[@]}" >/dev/null 2>"$work/run1.err"
-expect_eq "the main job: exit status ($(tail -1 "$work/run1.err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "the main job: exit status ($(tail -1 "$work/run1.err"))" "$rc" 0
 only_new "the main job"
 # (the label folders are new, or, where this machine's runs are committed, the run folders)
 expect_eq "the main job: what git sees" "$(git -C "$repo" status --porcelain | sort |
@@ -71,12 +72,14 @@ before=$(sums "$res/$first"; sums "$plots/$first")
 
 # --- a second quick run, and a full one ------------------------------------------------------
 "$cb" run --quick --no-micro "${small[@]}" >/dev/null 2>"$work/run2.err"
-expect_eq "a second quick run: exit status ($(tail -1 "$work/run2.err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "a second quick run: exit status ($(tail -1 "$work/run2.err"))" "$rc" 0
 second=$(readlink "$res/latest-quick")
 [ -n "$second" ] && [ "$second" != "$first" ] && [ -d "$res/$second" ] && ok ||
     fail "a second quick run: latest-quick is '$second' (the first run: '$first')"
 "$cb" run --no-micro "${small[@]}" --reps 2 --size primes=30000 >/dev/null 2>"$work/run3.err"
-expect_eq "a full run: exit status ($(tail -1 "$work/run3.err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "a full run: exit status ($(tail -1 "$work/run3.err"))" "$rc" 0
 full=$(readlink "$res/latest")
 [[ $full =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z(-[0-9]+)?$ ]] && ok ||
     fail "a full run: latest is not a full run's folder: '$full'"
@@ -101,7 +104,8 @@ interrupted=$(grep -o "kept in $res/[^/]*/raw" "$work/int.err" | sed "s|kept in 
     fail "the interrupted sweep does not name its folder: $(tail -1 "$work/int.err")"
 kept=$(cd "$res/$interrupted/raw" && md5sum -- *.csv 2>/dev/null)
 "$cb" sweep "${small[@]}" --reps 6 --size primes=300000 --resume >/dev/null 2>"$work/res.err"
-expect_eq "--resume: exit status ($(tail -1 "$work/res.err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "--resume: exit status ($(tail -1 "$work/res.err"))" "$rc" 0
 grep -q "resuming in $res/$interrupted" "$work/res.err" && ok ||
     fail "--resume did not continue the interrupted run $interrupted: $(head -2 "$work/res.err")"
 expect_eq "--resume: no new run folder" "$(ls "$res" | sort)" "$runs_before"
@@ -119,21 +123,25 @@ fi
 
 # --- the readers ------------------------------------------------------------------------------
 "$cb" plot "$res" --out "$work/p" >/dev/null 2>"$work/err"
-expect_eq "plot of a label folder: exit status ($(tail -1 "$work/err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "plot of a label folder: exit status ($(tail -1 "$work/err"))" "$rc" 0
 [ -s "$work/p/speedup-primes.svg" ] && ok || fail "plot of a label folder drew nothing"
 "$cb" compare --build "$build" --out "$work/cmp" "$res" "$res/$first" >"$work/cmp.out" 2>"$work/err"
-expect_eq "compare of a label folder and a run: exit status ($(tail -1 "$work/err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "compare of a label folder and a run: exit status ($(tail -1 "$work/err"))" "$rc" 0
 grep -q "$label@$interrupted vs $label@$first" "$work/cmp.out" && ok ||
     fail "compare does not name the runs by their folders: $(cat "$work/cmp.out")"
 "$cb" compare --all --build "$build" --out "$work/all" >"$work/all.out" 2>"$work/err"
-expect_eq "compare --all: exit status ($(tail -1 "$work/err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "compare --all: exit status ($(tail -1 "$work/err"))" "$rc" 0
 want=$(( $(ls -d "$repo"/results/*/summary.csv 2>/dev/null | wc -l) ))
 expect_eq "compare --all: the committed folders and the new label's latest run, against the first" \
     "$(grep -c 'vs' "$work/all.out")" "$want"
 grep -q "vs $label" "$work/all.out" && ok || fail "compare --all left out the new label: $(cat "$work/all.out")"
 expect_eq "the first run's files at the end" "$(sums "$res/$first"; sums "$plots/$first")" "$before"
 "$cb" micro --from "$res/$first" --build "$build" --plots "$work/m" >/dev/null 2>"$work/err"
-expect_eq "micro --from a run's folder: exit status ($(tail -1 "$work/err"))" $? 0
+rc=$?  # (before the message's $(...), which sets $? again)
+expect_eq "micro --from a run's folder: exit status ($(tail -1 "$work/err"))" "$rc" 0
 only_new "at the end"
 expect_eq "processes left" "$(leftovers)" 0
 finish nothing-lost

@@ -201,7 +201,16 @@ def run(args: argparse.Namespace) -> int:
             common.say(f"{b} against {a}: no time or speedup ratios ({', '.join(no_raw)} "
                        "kept no raw/ samples)")
             continue
-        text, points, kernels = bench_stats_machines(stats, dirs[0], dirs[i])
+        try:
+            text, points, kernels = bench_stats_machines(stats, dirs[0], dirs[i])
+        except Usage as e:
+            # --all holds every folder against the first, whatever it measured: a pair with
+            # nothing in common is said and left, not a reason to compare none of them
+            if not (args.all and "in common" in str(e)):
+                raise
+            said.append(f"{b} against {a}: no time or speedup ratios (no kernel, size, series "
+                        "and worker count in common)")
+            continue
         stem = f"machines-{charts.safe_name(b)}"
         files.append((out / f"{stem}.csv", text))
         files.append((out / f"{stem}.md", machine_numbers.markdown(

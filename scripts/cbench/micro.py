@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from . import breakeven, layout
-from .charts import draw_micro, human_bytes, micro_files
+from .charts import MICRO_FILES, draw_micro, human_bytes, micro_files
 from .binaries import Build
 from .common import (ROOT, Failure, Usage, check_creatable, csv_text, load_json, lock_folder, make_dir,
                      nonempty, one_line, refuse_committed, remove_temporaries, say, write_atomic)
@@ -442,7 +442,8 @@ def _again(args) -> int:
     if not d.is_dir():
         raise Usage(f"{d}: no such folder")
     d = layout.resolve(d)
-    if not (d / "context.json").exists() and (d / "micro").is_dir():  # (a run's folder)
+    # a run's folder: its micro/ (the sweep's context.json beside it is no micro result)
+    if (d / "micro").is_dir() and not any((d / f"{f}.csv").exists() for f in MICRO_FILES):
         d = d / "micro"
     micro_files(d)
     run = d.parent if d.name == "micro" else d
