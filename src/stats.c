@@ -158,10 +158,11 @@ double cb_resample_median(const double *x, size_t n, uint64_t key, uint64_t base
     return cb_quantile_sorted(scratch, n, 0.5);
 }
 
-int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, int resamples,
-                  uint64_t key, double *ratio, double *lo, double *hi)
+int cb_boot_ratio_level(const double *num, size_t nn, const double *den, size_t nd,
+                        int resamples, uint64_t key, double alpha, double *ratio, double *lo,
+                        double *hi)
 {
-    if (nn == 0 || nd == 0 || resamples < 1)
+    if (nn == 0 || nd == 0 || resamples < 1 || !(alpha > 0 && alpha < 1))
         return -EINVAL;
     double mn = cb_median(num, nn), md = cb_median(den, nd);
     size_t big = nn > nd ? nn : nd;
@@ -173,6 +174,8 @@ int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, in
         return -ENOMEM;
     }
     *ratio = mn / md;
+    /* the draws of cb_boot_ratio: resample b takes positions b (nn + nd) .. of the stream,
+     * the numerator's first */
     uint64_t stride = (uint64_t)nn + nd;
     for (int b = 0; b < resamples; b++) {
         uint64_t base = (uint64_t)b * stride;
@@ -180,8 +183,16 @@ int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, in
         double c = cb_resample_median(den, nd, key, base + nn, scratch);
         r[b] = a / c;
     }
-    percentile_95(r, (size_t)resamples, lo, hi);
+    cb_sort_doubles(r, (size_t)resamples);
+    *lo = cb_quantile_sorted(r, (size_t)resamples, alpha / 2);
+    *hi = cb_quantile_sorted(r, (size_t)resamples, 1 - alpha / 2);
     free(scratch);
     free(r);
     return 0;
+}
+
+int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, int resamples,
+                  uint64_t key, double *ratio, double *lo, double *hi)
+{
+    return cb_boot_ratio_level(num, nn, den, nd, resamples, key, 0.05, ratio, lo, hi);
 }

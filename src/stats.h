@@ -63,4 +63,12 @@ int cb_boot_median(const double *x, size_t n, int resamples, uint64_t key, doubl
 int cb_boot_ratio(const double *num, size_t nn, const double *den, size_t nd, int resamples,
                   uint64_t key, double *ratio, double *lo, double *hi);
 
+/* The ratio of medians median(num) / median(den) in *ratio, with the two-sided percentile
+ * interval of level 1 - alpha of `resamples` bootstrap ratios (cb_boot_ratio is this one at
+ * alpha = 0.05). Returns 0, -EINVAL or -ENOMEM. */
+int cb_boot_ratio_level(const double *num, size_t nn, const double *den, size_t nd,
+                        int resamples, uint64_t key, double alpha, double *ratio, double *lo,
+                        double *hi);
+
+
 #endif

@@ -21,39 +21,6 @@
 const char cb_verdict_header[] = "kind,kernel,size,workers,series,model,rank,median_s,ci_low_s,"
                                  "ci_high_s,ratio,ratio_lo,ratio_hi,verdict,detail\n";
 
-int cb_boot_ratio_level(const double *num, size_t nn, const double *den, size_t nd,
-                        int resamples, uint64_t key, double alpha, double *ratio, double *lo,
-                        double *hi)
-{
-    if (nn == 0 || nd == 0 || resamples < 1 || !(alpha > 0 && alpha < 1))
-        return -EINVAL;
-    double mn = cb_median(num, nn), md = cb_median(den, nd);
-    size_t big = nn > nd ? nn : nd;
-    double *scratch = malloc(big * sizeof *scratch);
-    double *r = malloc((size_t)resamples * sizeof *r);
-    if (!scratch || !r || isnan(mn) || isnan(md)) {
-        free(scratch);
-        free(r);
-        return -ENOMEM;
-    }
-    *ratio = mn / md;
-    /* the draws of cb_boot_ratio: resample b takes positions b (nn + nd) .. of the stream,
-     * the numerator's first */
-    uint64_t stride = (uint64_t)nn + nd;
-    for (int b = 0; b < resamples; b++) {
-        uint64_t base = (uint64_t)b * stride;
-        double a = cb_resample_median(num, nn, key, base, scratch);
-        double c = cb_resample_median(den, nd, key, base + nn, scratch);
-        r[b] = a / c;
-    }
-    cb_sort_doubles(r, (size_t)resamples);
-    *lo = cb_quantile_sorted(r, (size_t)resamples, alpha / 2);
-    *hi = cb_quantile_sorted(r, (size_t)resamples, 1 - alpha / 2);
-    free(scratch);
-    free(r);
-    return 0;
-}
-
 /* A point with what the verdicts need of it. */
 struct vp {
     struct cb_sum_point p;

@@ -59,11 +59,4 @@ extern const char cb_verdict_header[];
 int cb_verdicts_write(struct cb_sumset *set, FILE *f, const struct cb_verdict_opts *o,
                       struct cb_verdict_counts *counts);
 
-/* The ratio of medians median(num) / median(den) in *ratio, with the two-sided percentile
- * interval of level 1 - alpha of `resamples` bootstrap ratios (cb_boot_ratio's draws: with
- * alpha = 0.05 the same interval). Returns 0, -EINVAL or -ENOMEM. */
-int cb_boot_ratio_level(const double *num, size_t nn, const double *den, size_t nd,
-                        int resamples, uint64_t key, double alpha, double *ratio, double *lo,
-                        double *hi);
-
 #endif
