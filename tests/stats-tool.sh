@@ -222,12 +222,13 @@ expect_eq "agree: the largest's rel_diff is max_rel_diff" "$(grep ',yes$' ag-poi
 expect_eq "agree: a file with itself" "$(tail -1 ag2.txt)" "6,6,6,100.0,0,0,0,0,0,90,0.02,yes,yes,agree,0,0,0,0"
 # the machine's shift: B is A with every median and bound 1.25 times as long: a shift of
 # 0.25 on every point, nothing left once it is divided out
-awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+# (CONVFMT keeps every digit: at awk's default %.6g a ratio could read 1.249999)
+awk -F, 'BEGIN { OFS = ","; CONVFMT = "%.17g" } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
     { $c["median_s"] *= 1.25; $c["ci_low_s"] *= 1.25; $c["ci_high_s"] *= 1.25; print }' \
     res-a/summary.csv >slower.csv
 "$S" agree res-a/summary.csv slower.csv >ag4.txt
 expect_eq "agree: a uniform shift" "$(tail -1 ag4.txt | cut -d, -f8,15,16)" "0.25,0.25,6"
-# (what is left: only awk's rounding of the scaled figures, far below any real difference)
+# (what is left: only the rounding of the scaled figures, far below any real difference)
 awk -F, '{ exit !($17 < 1e-5 && $18 < 1e-5) }' <<<"$(tail -1 ag4.txt)" && ok ||
     fail "agree: a uniform shift leaves $(tail -1 ag4.txt | cut -d, -f17,18) once divided out"
 "$S" agree res-a/summary.csv res-b/summary.csv >ag2.txt
