@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# badinput.sh BUILD_DIR TABLE - bad input at every entry point, one table for all of them
+# badinput.sh BUILD_DIR TABLE [K/N] - bad input at every entry point, one table for all of them
 # (tests/data/bad-invocations.txt): every binary in BUILD_DIR/bench, every script in
 # scripts/ and every subcommand of scripts/cbench.py. Each case must end with its exit
 # status (2 unless the table says otherwise), exactly one line on stderr that contains the table's word, nothing on stdout, and nothing
@@ -15,9 +15,17 @@
 # A binary that is not built (bench-openmp, bench-openblas or bench-mpi without their
 # libraries) has its cases skipped, with a note that counts them. Then the good invocations:
 # --help (and --version for the binaries) exit 0.
+#
+# K/N (default 0/1): try only the table's cases whose number is K modulo N, and the good
+# invocations only when K is 0, so that meson runs the table as N tests side by side (each
+# shard with its own scratch folders and snapshot), instead of one three-minute test.
 . "$(dirname "$0")/lib.sh"
 build=$(cd "$1" && pwd)
 table=$2
+shard=${3:-0/1}
+[[ $shard =~ ^([0-9]+)/([1-9][0-9]*)$ ]] && [ "${BASH_REMATCH[1]}" -lt "${BASH_REMATCH[2]}" ] || {
+    echo "badinput.sh: bad shard '$shard' (expected K/N with 0 <= K < N)" >&2; exit 2; }
+shard_k=${BASH_REMATCH[1]} shard_n=${BASH_REMATCH[2]}
 src=$(cd "$(dirname "$0")/.." && pwd)
 B=$build/bench
 
@@ -99,6 +107,7 @@ while IFS= read -r line || [ -n "$line" ]; do
         args+=("${a//@B@/$build}")
     done
     cases=$((cases + 1))
+    [ $((cases % shard_n)) = "$shard_k" ] || continue
     case $prog in
         *.sh|cbench) [ $sanitized = 0 ] || { driver_skipped=$((driver_skipped + 1)); continue; } ;;
     esac
@@ -141,7 +150,9 @@ for prog in "${!missing[@]}"; do
     echo "note: $prog is not built here: its ${missing[$prog]} bad invocations were not tried"
 done
 
-# --- the good invocations exit 0 -----------------------------------------------------------
+# --- the good invocations exit 0 (in shard 0) ----------------------------------------------
+[ "$shard_k" = 0 ] || { echo "badinput: shard $shard: $ran of the table's cases tried"
+    expect_eq "cases tried" "$((ran > 0))" 1; finish badinput; exit; }
 for bin in "$B"/bench-*; do
     [ -f "$bin" ] && [ -x "$bin" ] || continue
     name=${bin##*/}
