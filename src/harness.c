@@ -48,14 +48,113 @@ static int close_to_reference(const struct cb_job *job, const double *ref_out, d
     return worst <= tol;
 }
 
-/* One repetition of configuration c. Returns 0, or the model's failure status. */
+/* Whether repetition `repno` (a warm-up unless `record`) computed the reference result:
+ * bit for bit, or for an inexact model element by element within the kernel's tolerance.
+ * A failure is named on stderr, counted in the samples and makes the run's status
+ * CB_EXIT_VERIFY. */
+static int verify_rep(struct cb_run *run, const struct cb_job *job, struct cb_samples *samples,
+                      const struct cb_rep *rep, const struct cb_result *ref, int record,
+                      int repno)
+{
+    struct cb_result res;
+    job->kernel->finish(job, &rep->total, &res);
+    int ok = res.checksum_hi == ref->checksum_hi && res.checksum_lo == ref->checksum_lo;
+    if (run->ref_out) {
+        double diff;
+        ok = close_to_reference(job, run->ref_out, &diff);
+        if (!ok)
+            fprintf(stderr, "%s: verification failed: %s %s size %llu, %d workers: an element "
+                    "differs from the reference by %.3g, more than the tolerance %.3g\n",
+                    cb_harness_prog, run->model->name, job->kernel->name,
+                    (unsigned long long)job->size, samples->p, diff,
+                    job->kernel->tolerance(job->size));
+    }
+    if (!ok && !run->ref_out) {
+        char got[48], want[48];
+        cb_checksum_format(&res, got, sizeof got);
+        cb_checksum_format(ref, want, sizeof want);
+        fprintf(stderr, "%s: verification failed: %s %s size %llu, %d workers, %s %d: "
+                "checksum %s, the sequential reference %s\n", cb_harness_prog,
+                run->model->name, job->kernel->name, (unsigned long long)job->size,
+                samples->p, record ? "repetition" : "warm-up", repno + 1, got, want);
+    }
+    if (!ok) {
+        samples->bad++;
+        run->status = CB_EXIT_VERIFY;
+    }
+    return ok;
+}
+
+/* Where the workers of repetition i ran (where0: when they started, where1: when they
+ * finished), against the plan. */
+static void record_placement(struct cb_samples *samples, int i, const int *where0,
+                             const int *where1)
+{
+    int unknown = 0, off = 0;
+    for (int w = 0; w < samples->p; w++) {
+        if (where0[w] < 0 || where1[w] < 0) {
+            unknown = 1;
+            continue;
+        }
+        samples->migrations += where0[w] != where1[w];
+        samples->moved[i] += where0[w] != where1[w];
+        off |= samples->plan[w] >= 0 &&
+               (where0[w] != samples->plan[w] || where1[w] != samples->plan[w]);
+    }
+    samples->unknown += unknown;
+    samples->off_plan += off;
+}
+
+/* The span of one repetition as the harness saw it: the call to run() from t0 to t3, and
+ * this process's usage and the world's at both ends (noise.h). */
+struct rep_span {
+    double t0, t3;
+    struct cb_noise_mark mark0, mark1;
+};
+
+/* Record a measured repetition: its phases, CPU time, what else happened, the model's
+ * reports, the workers' balance and where they ran. */
+static void record_rep(struct cb_samples *samples, const struct cb_rep *rep,
+                       const struct rep_span *span, const int *where0, const int *where1)
+{
+    int i = samples->n++;
+    double wall = span->t3 - span->t0;
+    samples->wall[i] = wall;
+    samples->setup[i] = rep->t_gate - span->t0;
+    samples->compute[i] = rep->t_done - rep->t_gate;
+    samples->collect[i] = span->t3 - rep->t_done;
+    samples->user[i] = span->mark1.own.user - span->mark0.own.user + rep->other.user;
+    samples->sys[i] = span->mark1.own.sys - span->mark0.own.sys + rep->other.sys;
+    cb_noise_between(&span->mark0, &span->mark1, &rep->other, where1, samples->p,
+                     &samples->noise[i]);
+    if (rep->world_start_s > 0)
+        samples->world_start_s = rep->world_start_s;
+    if (rep->hosts && (!samples->hosts || strcmp(samples->hosts, rep->hosts) != 0)) {
+        free(samples->hosts);
+        samples->hosts = strdup(rep->hosts); /* NULL if memory is short: the column stays empty */
+    }
+    samples->waitcpu[i] = rep->wait_cpu;
+    samples->util[i] = wall > 0 ? (samples->user[i] + samples->sys[i]) / (wall * samples->p)
+                                : 0.0;
+    double mx = 0.0, sum = 0.0;
+    for (int w = 0; w < samples->p; w++) {
+        sum += samples->worker[w];
+        if (samples->worker[w] > mx)
+            mx = samples->worker[w];
+    }
+    samples->imb[i] = sum > 0 ? mx / (sum / samples->p) : 1.0;
+    record_placement(samples, i, where0, where1);
+}
+
+/* One repetition of a configuration (a warm-up unless `record`). Returns 0, or the model's
+ * failure status. */
 static int run_once(struct cb_run *run, const struct cb_job *job, struct cb_samples *samples,
                     const struct cb_result *ref, int record, int repno)
 {
     const struct cb_options *opts = run->opts;
     struct cb_config cfg = {
-        .workers = samples->p, .schedule = opts->schedule, .chunk = cb_chunk_for(opts, job, samples->p),
-        .timeout = opts->timeout,
+        .workers = samples->p, .schedule = opts->schedule,
+        .chunk = cb_chunk_for(opts, job, samples->p), .timeout = opts->timeout,
         .start = opts->start, .channel = opts->channel,
         .pool = run->pool, .plan = samples->plan, .order = run->order, .npus = run->topo->pus,
         .wait = opts->wait,
@@ -64,7 +163,8 @@ static int run_once(struct cb_run *run, const struct cb_job *job, struct cb_samp
     int *where1 = samples->cpu1 + (size_t)samples->n * (size_t)samples->p;
     for (int w = 0; w < samples->p; w++)
         where0[w] = where1[w] = -1;
-    struct cb_rep rep = { .worker_compute = samples->worker, .cpu_start = where0, .cpu_end = where1 };
+    struct cb_rep rep = { .worker_compute = samples->worker, .cpu_start = where0,
+                          .cpu_end = where1 };
     char err[512] = "";
     memset(samples->worker, 0, (size_t)samples->p * sizeof(double));
     if (job->kernel->reset)
@@ -76,12 +176,12 @@ static int run_once(struct cb_run *run, const struct cb_job *job, struct cb_samp
         fprintf(stderr, "%s: cannot start the --timeout watchdog thread\n", cb_harness_prog);
         return CB_EXIT_ERROR;
     }
-    struct cb_noise_mark mark0, mark1;
-    cb_noise_mark(&mark0);
-    double t0 = cb_now();
+    struct rep_span span;
+    cb_noise_mark(&span.mark0);
+    span.t0 = cb_now();
     int rc = run->model->run(job, &cfg, &rep, err, sizeof err);
-    double t3 = cb_now();
-    cb_noise_mark(&mark1);
+    span.t3 = cb_now();
+    cb_noise_mark(&span.mark1);
     cb_fault_rep_end();
     if (rc != 0) {
         fprintf(stderr, "%s: %s (kernel %s, size %llu, %d workers)\n", cb_harness_prog,
@@ -89,73 +189,9 @@ static int run_once(struct cb_run *run, const struct cb_job *job, struct cb_samp
                 (unsigned long long)job->size, samples->p);
         return rc;
     }
-
-    struct cb_result res;
-    job->kernel->finish(job, &rep.total, &res);
-    int ok = res.checksum_hi == ref->checksum_hi && res.checksum_lo == ref->checksum_lo;
-    if (run->ref_out) {
-        double diff;
-        ok = close_to_reference(job, run->ref_out, &diff);
-        if (!ok)
-            fprintf(stderr, "%s: verification failed: %s %s size %llu, %d workers: an element "
-                    "differs from the reference by %.3g, more than the tolerance %.3g\n", cb_harness_prog,
-                    run->model->name, job->kernel->name, (unsigned long long)job->size, samples->p,
-                    diff, job->kernel->tolerance(job->size));
-    }
-    if (!ok && !run->ref_out) {
-        char got[48], want[48];
-        cb_checksum_format(&res, got, sizeof got);
-        cb_checksum_format(ref, want, sizeof want);
-        fprintf(stderr, "%s: verification failed: %s %s size %llu, %d workers, %s %d: "
-                "checksum %s, the sequential reference %s\n", cb_harness_prog, run->model->name,
-                job->kernel->name, (unsigned long long)job->size, samples->p,
-                record ? "repetition" : "warm-up", repno + 1, got, want);
-    }
-    if (!ok) {
-        samples->bad++;
-        run->status = CB_EXIT_VERIFY;
-    }
-    if (!record)
-        return 0;
-
-    int i = samples->n++;
-    double wall = t3 - t0;
-    samples->wall[i] = wall;
-    samples->setup[i] = rep.t_gate - t0;
-    samples->compute[i] = rep.t_done - rep.t_gate;
-    samples->collect[i] = t3 - rep.t_done;
-    samples->user[i] = mark1.own.user - mark0.own.user + rep.other.user;
-    samples->sys[i] = mark1.own.sys - mark0.own.sys + rep.other.sys;
-    cb_noise_between(&mark0, &mark1, &rep.other, where1, samples->p, &samples->noise[i]);
-    if (rep.world_start_s > 0)
-        samples->world_start_s = rep.world_start_s;
-    if (rep.hosts && (!samples->hosts || strcmp(samples->hosts, rep.hosts) != 0)) {
-        free(samples->hosts);
-        samples->hosts = strdup(rep.hosts); /* NULL if memory is short: the column stays empty */
-    }
-    samples->waitcpu[i] = rep.wait_cpu;
-    samples->util[i] = wall > 0 ? (samples->user[i] + samples->sys[i]) / (wall * samples->p) : 0.0;
-    double mx = 0.0, sum = 0.0;
-    for (int w = 0; w < samples->p; w++) {
-        sum += samples->worker[w];
-        if (samples->worker[w] > mx)
-            mx = samples->worker[w];
-    }
-    samples->imb[i] = sum > 0 ? mx / (sum / samples->p) : 1.0;
-
-    /* where the workers ran, against the plan */
-    int unknown = 0, off = 0;
-    for (int w = 0; w < samples->p; w++) {
-        if (where0[w] < 0 || where1[w] < 0) {
-            unknown = 1;
-            continue;
-        }
-        samples->migrations += where0[w] != where1[w];
-        samples->moved[i] += where0[w] != where1[w];
-        off |= samples->plan[w] >= 0 && (where0[w] != samples->plan[w] || where1[w] != samples->plan[w]);
-    }
-    samples->unknown += unknown;
-    samples->off_plan += off;
+    verify_rep(run, job, samples, &rep, ref, record, repno);
+    if (record)
+        record_rep(samples, &rep, &span, where0, where1);
     return 0;
 }
 
@@ -170,6 +206,95 @@ static void shuffle(int *idx, int n, uint64_t key, uint64_t round)
     }
 }
 
+/* An inexact model's yardstick: a copy of the reference output, which the model's own
+ * output is compared with element by element. 0, or an exit status (the line printed). */
+static int copy_reference_output(struct cb_run *run, const struct cb_job *job)
+{
+    const struct cb_kernel *k = job->kernel;
+    if (!k->tolerance || !job->out) {
+        fprintf(stderr, "%s: model %s cannot run kernel %s (no tolerance defined)\n",
+                cb_harness_prog, run->model->name, k->name);
+        return CB_EXIT_USAGE;
+    }
+    run->ref_out = malloc(job->out_bytes);
+    if (!run->ref_out)
+        return CB_EXIT_ERROR;
+    memcpy(run->ref_out, job->out, job->out_bytes);
+    return 0;
+}
+
+/* A pool model's pool, for the largest worker count, created once per kernel and timed
+ * apart from the repetitions. 0, or the model's status (the line printed). */
+static int open_pool(struct cb_run *run, const struct cb_job *job)
+{
+    const struct cb_options *opts = run->opts;
+    int maxp = 1;
+    for (size_t i = 0; i < opts->nworkers; i++)
+        if (opts->workers[i] > maxp)
+            maxp = opts->workers[i];
+    struct cb_config pc = {
+        .workers = maxp, .schedule = opts->schedule, .chunk = opts->chunk,
+        .timeout = opts->timeout, .start = opts->start,
+        .channel = opts->channel, .order = run->order, .npus = run->topo->pus,
+        .wait = opts->wait,
+    };
+    char perr[512] = "";
+    double t0 = cb_now();
+    int rc = run->model->open(job, &pc, maxp, &run->pool, perr, sizeof perr);
+    run->pool_create_s = cb_now() - t0;
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s\n", cb_harness_prog, perr[0] ? perr : "cannot create the pool");
+        return rc;
+    }
+    if (!opts->quiet)
+        fprintf(stderr, "%-8s %-7s pool of %d workers created in %.6f s (reported apart, "
+                "not in the repetitions)\n", run->model->name, job->kernel->name, maxp,
+                run->pool_create_s);
+    return 0;
+}
+
+/* The warm-ups, then `reps` rounds in each of which every configuration runs once, in an
+ * order shuffled per round from the seed and kernel ki's key. 0, or the first failure's
+ * status. */
+static int run_rounds(struct cb_run *run, const struct cb_job *job, struct cb_samples *cfgs,
+                      const struct cb_result *ref, size_t ki)
+{
+    const struct cb_options *opts = run->opts;
+    int n = (int)opts->nworkers;
+    int *order = calloc((size_t)n, sizeof *order);
+    if (!order) {
+        fprintf(stderr, "%s: out of memory\n", cb_harness_prog);
+        return CB_EXIT_ERROR;
+    }
+    uint64_t key = cb_rng_key(opts->seed, 1000 + ki);
+    int total = opts->reps * n, done = 0, rc = 0;
+    double started = cb_now();
+    for (int w = 0; w < opts->warmup && rc == 0; w++)
+        for (int i = 0; i < n && rc == 0; i++)
+            rc = run_once(run, job, &cfgs[i], ref, 0, w);
+    for (int r = 0; r < opts->reps && rc == 0; r++) {
+        for (int i = 0; i < n; i++)
+            order[i] = i;
+        if (opts->interleave)
+            shuffle(order, n, key, (uint64_t)r);
+        for (int i = 0; i < n && rc == 0; i++, done++)
+            rc = run_once(run, job, &cfgs[order[i]], ref, 1, r);
+        if (!opts->quiet && isatty(STDERR_FILENO)) {
+            double el = cb_now() - started;
+            fprintf(stderr, "\r%s %s: round %d of %d, %.0f s elapsed, about %.0f s left   ",
+                    run->model->name, job->kernel->name, r + 1, opts->reps, el,
+                    el / done * (total - done));
+            if (r + 1 == opts->reps)
+                fprintf(stderr, "\r%*s\r", 70, "");
+        }
+    }
+    free(order);
+    return rc;
+}
+
+/* Every configuration of kernel ki: the job prepared, the sequential reference computed
+ * and checked, the pool opened, the rounds run and the rows written. 0 or an exit
+ * status. */
 static int run_kernel(struct cb_run *run, size_t ki)
 {
     const struct cb_options *opts = run->opts;
@@ -193,52 +318,21 @@ static int run_kernel(struct cb_run *run, size_t ki)
         run->status = CB_EXIT_VERIFY;
     }
 
-    if (run->model->flags & CB_MODEL_INEXACT) {
-        if (!k->tolerance || !job.out) {
-            fprintf(stderr, "%s: model %s cannot run kernel %s (no tolerance defined)\n", cb_harness_prog,
-                    run->model->name, k->name);
-            cb_job_cleanup(&job);
-            return CB_EXIT_USAGE;
-        }
-        run->ref_out = malloc(job.out_bytes);
-        if (!run->ref_out) {
-            cb_job_cleanup(&job);
-            return CB_EXIT_ERROR;
-        }
-        memcpy(run->ref_out, job.out, job.out_bytes);
+    if (run->model->flags & CB_MODEL_INEXACT &&
+        (rc = copy_reference_output(run, &job)) != 0) {
+        cb_job_cleanup(&job);
+        return rc;
     }
     int n = (int)opts->nworkers;
     run->pool = NULL;
-    if (run->model->open) {
-        int maxp = 1;
-        for (int i = 0; i < n; i++)
-            if (opts->workers[i] > maxp)
-                maxp = opts->workers[i];
-        struct cb_config pc = {
-            .workers = maxp, .schedule = opts->schedule, .chunk = opts->chunk,
-            .timeout = opts->timeout, .start = opts->start,
-            .channel = opts->channel, .order = run->order, .npus = run->topo->pus,
-            .wait = opts->wait,
-        };
-        char perr[512] = "";
-        double t0 = cb_now();
-        rc = run->model->open(&job, &pc, maxp, &run->pool, perr, sizeof perr);
-        run->pool_create_s = cb_now() - t0;
-        if (rc != 0) {
-            fprintf(stderr, "%s: %s\n", cb_harness_prog, perr[0] ? perr : "cannot create the pool");
-            free(run->ref_out);
-            run->ref_out = NULL;
-            cb_job_cleanup(&job);
-            return rc;
-        }
-        if (!opts->quiet)
-            fprintf(stderr, "%-8s %-7s pool of %d workers created in %.6f s (reported apart, "
-                    "not in the repetitions)\n", run->model->name, k->name, maxp,
-                    run->pool_create_s);
+    if (run->model->open && (rc = open_pool(run, &job)) != 0) {
+        free(run->ref_out);
+        run->ref_out = NULL;
+        cb_job_cleanup(&job);
+        return rc;
     }
     struct cb_samples *cfgs = calloc((size_t)n, sizeof *cfgs);
-    int *order = calloc((size_t)n, sizeof *order);
-    rc = cfgs && order ? 0 : -1;
+    rc = cfgs ? 0 : -1;
     for (int i = 0; i < n && rc == 0; i++) {
         rc = cb_samples_alloc(&cfgs[i], opts->workers[i], opts->reps);
         if (rc == 0)
@@ -247,35 +341,12 @@ static int run_kernel(struct cb_run *run, size_t ki)
     if (rc < 0) {
         fprintf(stderr, "%s: out of memory\n", cb_harness_prog);
         rc = CB_EXIT_ERROR;
-        goto out;
-    }
-
-    uint64_t key = cb_rng_key(opts->seed, 1000 + ki);
-    int total = opts->reps * n, done = 0;
-    double started = cb_now();
-    for (int w = 0; w < opts->warmup && rc == 0; w++)
-        for (int i = 0; i < n && rc == 0; i++)
-            rc = run_once(run, &job, &cfgs[i], &ref, 0, w);
-    for (int r = 0; r < opts->reps && rc == 0; r++) {
-        for (int i = 0; i < n; i++)
-            order[i] = i;
-        if (opts->interleave)
-            shuffle(order, n, key, (uint64_t)r);
-        for (int i = 0; i < n && rc == 0; i++, done++)
-            rc = run_once(run, &job, &cfgs[order[i]], &ref, 1, r);
-        if (!opts->quiet && isatty(STDERR_FILENO)) {
-            double el = cb_now() - started;
-            fprintf(stderr, "\r%s %s: round %d of %d, %.0f s elapsed, about %.0f s left   ",
-                    run->model->name, k->name, r + 1, opts->reps, el,
-                    el / done * (total - done));
-            if (r + 1 == opts->reps)
-                fprintf(stderr, "\r%*s\r", 70, "");
-        }
+    } else if (rc == 0) {
+        rc = run_rounds(run, &job, cfgs, &ref, ki);
     }
     if (rc == 0)
         for (int i = 0; i < n; i++)
             cb_rows_write(run, &job, &cfgs[i], &ref, ref_ok);
-out:
     if (run->pool)
         run->model->close(run->pool);
     run->pool = NULL;
@@ -284,8 +355,87 @@ out:
     for (int i = 0; cfgs && i < n; i++)
         cb_samples_free(&cfgs[i]);
     free(cfgs);
-    free(order);
     cb_job_cleanup(&job);
+    return rc;
+}
+
+/* The warnings that hold for the whole run: printed once on stderr (unless --quiet) and, for
+ * those that mark every row, added to `global`; the run's environment read into *env.
+ * 0, or -1 when memory is short. */
+static int run_warnings(const struct cb_options *opts, struct cb_topo *topo,
+                        struct cb_run_env *env, char *global, size_t len)
+{
+    if (CB_DEBUG_BUILD) {
+        cb_warn_add(global, len, "debug-build");
+        if (!opts->quiet)
+            fprintf(stderr, "%s: warning: this is a debug or unoptimised build; times are not "
+                    "representative\n", cb_harness_prog);
+    }
+    if (cb_noise_watch_topology(topo) < 0)
+        return -1;
+    for (size_t i = 0; i < opts->nworkers; i++)
+        if (opts->workers[i] > topo->pus) {
+            if (!opts->quiet)
+                fprintf(stderr, "%s: warning: %d workers on %d PUs: oversubscribed\n",
+                        cb_harness_prog, opts->workers[i], topo->pus);
+            break;
+        }
+    cb_run_env_init(env, topo);
+    if (!opts->quiet)
+        cb_quota_warning(env, cb_harness_prog, opts->workers, opts->nworkers);
+    if (opts->foreign_topology && !cb_topology_is_this_machine(topo))
+        cb_warn_add(global, len, "foreign-topology");
+    return 0;
+}
+
+/* Run every kernel into a CSV held in memory, then commit it to --output or stdout, whole
+ * or not at all. Returns the exit status. */
+static int run_and_commit(const struct cb_model *model, const struct cb_options *opts,
+                          struct cb_topo *topo, const char *global, const struct cb_run_env *env)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *csv = open_memstream(&buf, &len);
+    if (!csv) {
+        fprintf(stderr, "%s: out of memory\n", cb_harness_prog);
+        return CB_EXIT_ERROR;
+    }
+    fputs(cb_rows_header, csv);
+    cb_bind_use(topo);
+    int *order = NULL;
+    if (opts->bind != CB_BIND_NONE) {
+        order = malloc(sizeof(int) * (size_t)topo->pus);
+        if (!order || cb_bind_order(topo, opts->bind, order) < 0) {
+            fprintf(stderr, "%s: cannot compute the %s placement\n", cb_harness_prog,
+                    cb_bind_name(opts->bind));
+            free(order);
+            fclose(csv);
+            free(buf);
+            return CB_EXIT_ERROR;
+        }
+    }
+    struct cb_run run = { .model = model, .opts = opts, .topo = topo, .order = order,
+                          .csv = csv, .global_warn = global, .env = env };
+    int rc = 0;
+    for (size_t k = 0; k < opts->nkernels && rc == 0; k++)
+        rc = run_kernel(&run, k);
+    free(order);
+    /* a record the memory stream could not hold: never commit a partial file */
+    if ((ferror(csv) | fclose(csv)) && rc == 0) {
+        fprintf(stderr, "%s: out of memory while recording the results\n", cb_harness_prog);
+        rc = CB_EXIT_ERROR;
+    }
+    if (rc == 0) {
+        if (cb_output_commit(opts->output, buf, len) < 0) {
+            if (opts->output) /* (stdout's failure: its line at exit, cb_close_stdout_at_exit) */
+                fprintf(stderr, "%s: cannot write %s: %s\n", cb_harness_prog, opts->output,
+                        strerror(errno));
+            rc = CB_EXIT_ERROR;
+        } else {
+            rc = run.status;
+        }
+    }
+    free(buf);
     return rc;
 }
 
@@ -294,8 +444,8 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
     cb_harness_set_prog(argc, argv);
     if (model->abi != CB_MODEL_ABI || !model->run || !model->name ||
         !model->open != !model->close) {
-        fprintf(stderr, "%s: model descriptor is malformed (abi %d, expected %d)\n", cb_harness_prog,
-                model->abi, CB_MODEL_ABI);
+        fprintf(stderr, "%s: model descriptor is malformed (abi %d, expected %d)\n",
+                cb_harness_prog, model->abi, CB_MODEL_ABI);
         return CB_EXIT_ERROR;
     }
     /* a spawned worker: the model's own entry point, nothing of the harness */
@@ -313,77 +463,14 @@ int cb_main(int argc, char **argv, const struct cb_model *model)
         cb_topo_destroy(&topo);
         return rc < 0 ? CB_EXIT_OK : rc;
     }
-
     char global[128] = "";
-    if (CB_DEBUG_BUILD) {
-        cb_warn_add(global, sizeof global, "debug-build");
-        if (!opts.quiet)
-            fprintf(stderr, "%s: warning: this is a debug or unoptimised build; times are not "
-                    "representative\n", cb_harness_prog);
-    }
-    if (cb_noise_watch_topology(&topo) < 0) {
+    struct cb_run_env env;
+    if (run_warnings(&opts, &topo, &env, global, sizeof global) < 0) {
         fprintf(stderr, "%s: out of memory\n", cb_harness_prog);
         cb_topo_destroy(&topo);
         return CB_EXIT_ERROR;
     }
-    for (size_t i = 0; i < opts.nworkers; i++)
-        if (opts.workers[i] > topo.pus) {
-            if (!opts.quiet)
-                fprintf(stderr, "%s: warning: %d workers on %d PUs: oversubscribed\n", cb_harness_prog,
-                        opts.workers[i], topo.pus);
-            break;
-        }
-    struct cb_run_env env;
-    cb_run_env_init(&env, &topo);
-    if (!opts.quiet)
-        cb_quota_warning(&env, cb_harness_prog, opts.workers, opts.nworkers);
-    if (opts.foreign_topology && !cb_topology_is_this_machine(&topo))
-        cb_warn_add(global, sizeof global, "foreign-topology");
-
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *csv = open_memstream(&buf, &len);
-    if (!csv) {
-        fprintf(stderr, "%s: out of memory\n", cb_harness_prog);
-        rc = CB_EXIT_ERROR;
-        goto out;
-    }
-    fputs(cb_rows_header, csv);
-    cb_bind_use(&topo);
-    int *order = NULL;
-    if (opts.bind != CB_BIND_NONE) {
-        order = malloc(sizeof(int) * (size_t)topo.pus);
-        if (!order || cb_bind_order(&topo, opts.bind, order) < 0) {
-            fprintf(stderr, "%s: cannot compute the %s placement\n", cb_harness_prog,
-                    cb_bind_name(opts.bind));
-            free(order);
-            fclose(csv);
-            free(buf);
-            rc = CB_EXIT_ERROR;
-            goto out;
-        }
-    }
-    struct cb_run run = { .model = model, .opts = &opts, .topo = &topo, .order = order, .csv = csv,
-                     .global_warn = global, .env = &env };
-    for (size_t k = 0; k < opts.nkernels && rc == 0; k++)
-        rc = run_kernel(&run, k);
-    free(order);
-    /* a record the memory stream could not hold: never commit a partial file */
-    if ((ferror(csv) | fclose(csv)) && rc == 0) {
-        fprintf(stderr, "%s: out of memory while recording the results\n", cb_harness_prog);
-        rc = CB_EXIT_ERROR;
-    }
-    if (rc == 0) {
-        if (cb_output_commit(opts.output, buf, len) < 0) {
-            if (opts.output) /* (stdout's failure: its line at exit, cb_close_stdout_at_exit) */
-                fprintf(stderr, "%s: cannot write %s: %s\n", cb_harness_prog, opts.output, strerror(errno));
-            rc = CB_EXIT_ERROR;
-        } else {
-            rc = run.status;
-        }
-    }
-    free(buf);
-out:
+    rc = run_and_commit(model, &opts, &topo, global, &env);
     cb_output_discard();
     cb_topo_destroy(&topo);
     return rc;
