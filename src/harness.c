@@ -8,6 +8,9 @@
  * end to end, split into phases, and its result compared bit for bit with the reference.
  * Results go to a CSV written atomically: a temporary file beside the target, renamed into
  * place only when complete.
+ *
+ * The parts around this loop have their own files: the command line and the preparation
+ * of a run (prepare.c), --plan (plan.c), the samples and the CSV rows (rows.c).
  */
 #define _GNU_SOURCE
 #include "harness.h"

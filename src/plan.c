@@ -63,7 +63,8 @@ int cb_plan_print_json(const struct cb_model *model, const struct cb_options *op
            topo->numa, topo->pus, topo->cores);
     cb_json_str(stdout, cb_bind_name(opts->bind));
     printf(",\"schedule\":");
-    cb_json_str(stdout, model->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(opts->schedule) : "static");
+    cb_json_str(stdout,
+                model->flags & CB_MODEL_SCHEDULE ? cb_schedule_name(opts->schedule) : "static");
     if (opts->chunk_given)
         printf(",\"chunk\":%llu", (unsigned long long)opts->chunk);
     else

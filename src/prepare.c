@@ -59,7 +59,8 @@ static void print_help(const struct cb_model *model)
                "  -c, --chunk N         chunk size for cyclic, dynamic, guided (minimum)\n");
     if (model->flags & CB_MODEL_START)
         printf("      --start HOW       fork (copy this process) or spawn (start a fresh program\n"
-               "                        with posix_spawn); default %s\n", cb_start_name(model->start));
+               "                        with posix_spawn); default %s\n",
+               cb_start_name(model->start));
     if (model->flags & CB_MODEL_CHANNEL)
         printf("      --channel HOW     how results come back: pipe (one per worker), queue (one\n"
                "                        POSIX message queue), socket (Unix socket per worker),\n"
@@ -229,8 +230,8 @@ static int check_limits(const struct cb_options *opts, const struct cb_model *mo
         if (records + csv > job + model_bytes)
             return usage_error("--reps %d with %zu worker counts up to %d%s: the run's own "
                                "records need %.1f GiB, more than 80%% of this machine's %.1f "
-                               "GiB", opts->reps, opts->nworkers, pmax, opts->raw ? " and --raw" : "",
-                               GIB(need), GIB(topo->memory));
+                               "GiB", opts->reps, opts->nworkers, pmax,
+                               opts->raw ? " and --raw" : "", GIB(need), GIB(topo->memory));
         char parts[128] = "";
         if (model_bytes >= 0.05 * (1u << 30))
             snprintf(parts, sizeof parts, ", %s with %d workers %.1f GiB more", model->name, pmax,
@@ -310,14 +311,15 @@ static void print_model_info(const struct cb_model *model)
     printf("\n");
 }
 
-/* One option of a model's own (the shared ones are cli.c's): 0, -1 (done: help, version,
- * model info printed) or an exit status. */
+/* Where model_option puts what it parses, for the model whose options they are. */
 struct option_target {
     const struct cb_model *model;
     struct cb_options *opts;
     struct cmdline *cl;
 };
 
+/* One option of a model's own (the shared ones are cli.c's): 0, -1 (done: help, version,
+ * model info printed) or an exit status. */
 static int model_option(int code, const char *arg, void *vctx)
 {
     const struct option_target *target = vctx;
@@ -425,10 +427,10 @@ static int parse_options(int argc, char **argv, const struct cb_model *model,
     opts->warmup = DEFAULT_WARMUP;
     opts->seed = DEFAULT_SEED;
     opts->bind = CB_BIND_CORES;
-    struct cb_cli_common cc = { &opts->reps, &opts->warmup, &opts->seed, &opts->timeout, &opts->output,
-                                &opts->raw, &opts->quiet, &opts->bind };
-    struct option_target ctx = { model, opts, cl };
-    int rc = cb_cli_parse(argc, argv, cb_harness_prog, CB_CLI_MODELS, &cc, model_option, &ctx);
+    struct cb_cli_common cc = { &opts->reps, &opts->warmup, &opts->seed, &opts->timeout,
+                                &opts->output, &opts->raw, &opts->quiet, &opts->bind };
+    struct option_target target = { model, opts, cl };
+    int rc = cb_cli_parse(argc, argv, cb_harness_prog, CB_CLI_MODELS, &cc, model_option, &target);
     if (rc != 0)
         return rc;
     if (opts->timeout > 0 && !(model->flags & (CB_MODEL_TIMEOUT | CB_MODEL_WATCHDOG)))

@@ -5,7 +5,6 @@
 
 #include "bind.h"
 #include "options.h"
-#include "prepare.h"
 #include "stats.h"
 #include "warnings.h"
 
