@@ -4,6 +4,7 @@
 #include "base.h"
 
 #include <pthread.h>
+#include <string.h>
 
 void cb_clean_line(char *s)
 {
@@ -30,4 +31,17 @@ void cb_signals_hold(sigset_t *old)
 void cb_signals_restore(const sigset_t *old)
 {
     pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+const char *cb_name_of(const char *const *names, unsigned n, unsigned v, const char *other)
+{
+    return v < n ? names[v] : other;
+}
+
+int cb_name_index(const char *const *names, unsigned n, const char *name)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(name, names[i]) == 0)
+            return (int)i;
+    return -1;
 }

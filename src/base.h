@@ -42,6 +42,12 @@ enum cb_worker_exit {
  * an error message quotes what it was given and must stay one line on a terminal. */
 void cb_clean_line(char *s);
 
+/* Tables of names indexed by an enum's values (bind policies, schedules): the name of
+ * value v among n names, or `other` for a value out of the table; and the value whose name
+ * is `name`, or -1. One lookup for every such table, so their parsers agree. */
+const char *cb_name_of(const char *const *names, unsigned n, unsigned v, const char *other);
+int cb_name_index(const char *const *names, unsigned n, const char *name);
+
 /* Block SIGINT, SIGTERM and SIGHUP in the calling thread (*old: the mask before), and put
  * the mask back. A process blocks them between creating a child and registering it, so a
  * signal cannot arrive while its handler would not know the child; the mask is inherited,

@@ -4,26 +4,27 @@
 #define _GNU_SOURCE
 #include "bind.h"
 
+#include "base.h"
+
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
-#include <string.h>
 
 static const char *const names[] = { "none", "compact", "cores", "scatter" };
 
+#define NNAMES (unsigned)(sizeof names / sizeof names[0])
+
 const char *cb_bind_name(enum cb_bind b)
 {
-    return (unsigned)b < sizeof names / sizeof names[0] ? names[b] : "?";
+    return cb_name_of(names, NNAMES, (unsigned)b, "?");
 }
 
 int cb_bind_parse(const char *name, enum cb_bind *out)
 {
-    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(name, names[i]) == 0) {
-            *out = (enum cb_bind)i;
-            return 0;
-        }
-    return -EINVAL;
+    int i = cb_name_index(names, NNAMES, name);
+    if (i >= 0)
+        *out = (enum cb_bind)i;
+    return i < 0 ? -EINVAL : 0;
 }
 
 /* The hwloc efficiency rank of a PU's kind (higher first); 0 with a single kind. */

@@ -326,6 +326,115 @@ static int cache_count(hwloc_topology_t t, hwloc_obj_type_t type)
     return n > 0 ? n : 0;
 }
 
+/* context.json's "cpu": what libcpuid says, or why it could not. */
+static void write_cpu(FILE *f, const struct cpu_info *ci, const struct cb_cpu_identity *ident)
+{
+    fprintf(f, "  \"cpu\": {\n");
+    kv(f, "source", "libcpuid", 0);
+    kv(f, "libcpuid_version", cpuid_lib_version(), 0);
+    if (!ci->ok) {
+        kv(f, "error", ci->error, 1);
+        return;
+    }
+    kv(f, "vendor", ci->id.vendor_str, 0);
+    kv(f, "brand", ci->id.brand_str, 0);
+    kvi(f, "family", ci->id.family, 0);
+    kvi(f, "model", ci->id.model, 0);
+    kvi(f, "ext_family", ci->id.ext_family, 0);
+    kvi(f, "ext_model", ci->id.ext_model, 0);
+    kvi(f, "stepping", ci->id.stepping, 0);
+    kv(f, "libcpuid_codename_guess", ci->id.cpu_codename, 0);
+    kv(f, "hypervisor", ci->hypervisor, 0);
+    kvi(f, "measured_clock_mhz", ci->clock_mhz, 0);
+    kvi(f, "libcpuid_l1d_kib", ci->id.l1_data_cache, 0);
+    kvi(f, "libcpuid_l2_kib", ci->id.l2_cache, 0);
+    kvi(f, "libcpuid_l3_kib", ci->id.l3_cache, 0);
+    fprintf(f, "    \"features\": {\"sse4_2\": %s, \"avx\": %s, \"fma3\": %s, \"avx2\": %s, "
+            "\"avx512f\": %s},\n", ci->id.flags[CPU_FEATURE_SSE4_2] ? "true" : "false",
+            ci->id.flags[CPU_FEATURE_AVX] ? "true" : "false",
+            ci->id.flags[CPU_FEATURE_FMA3] ? "true" : "false",
+            ci->id.flags[CPU_FEATURE_AVX2] ? "true" : "false",
+            ci->id.flags[CPU_FEATURE_AVX512F] ? "true" : "false");
+    kv(f, "identity_features", ident->features, 0);
+    char hash[17];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)cb_cpu_identity_hash(ident));
+    kv(f, "identity_hash", hash, 0); /* the label's last 6 digits are its first 6 */
+    kv(f, "error", "", 1);
+}
+
+/* context.json's "topology": what hwloc says, with the cpusets this process may use and is
+ * bound to. */
+static void write_topology(FILE *f, const struct cb_topo *topo, const char *allowed,
+                           const char *bound)
+{
+    fprintf(f, "  },\n  \"topology\": {\n");
+    kv(f, "source", "hwloc", 0);
+    kv(f, "hwloc_version", HWLOC_VERSION, 0);
+    kvi(f, "packages", topo->packages, 0);
+    kvi(f, "numa_nodes", topo->numa, 0);
+    kvi(f, "cores", topo->cores, 0);
+    kvi(f, "pus", topo->pus, 0);
+    fprintf(f, "    \"smt\": %s,\n", topo->pus > topo->cores ? "true" : "false");
+    kvi(f, "l1d_bytes", (long long)cache_size(topo->t, HWLOC_OBJ_L1CACHE), 0);
+    kvi(f, "l2_bytes", (long long)cache_size(topo->t, HWLOC_OBJ_L2CACHE), 0);
+    kvi(f, "l3_bytes", (long long)cache_size(topo->t, HWLOC_OBJ_L3CACHE), 0);
+    kvi(f, "l3_count", cache_count(topo->t, HWLOC_OBJ_L3CACHE), 0);
+    kvi(f, "cpukinds", hwloc_cpukinds_get_nr(topo->t, 0), 0);
+    kvi(f, "memory_bytes", (long long)topo->memory, 0);
+    kvi(f, "hwloc_memory_bytes", (long long)topo->hwloc_memory, 0);
+    kv(f, "allowed_cpuset", allowed, 0);
+    kv(f, "bound_cpuset", bound, 0);
+    /* false under HWLOC_XMLFILE and the like: the figures above are another machine's */
+    fprintf(f, "    \"this_machine\": %s\n", cb_topology_is_this_machine(topo) ? "true" : "false");
+}
+
+/* context.json's "system" and "cgroup": the kernel, the C library, the frequency policy,
+ * and the cgroup's limits. */
+static void write_system(FILE *f, const struct utsname *u, const struct cb_cgroup *cg)
+{
+    char governor[64], boost[64], no_turbo[64];
+    read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", governor, sizeof governor);
+    read_line("/sys/devices/system/cpu/cpufreq/boost", boost, sizeof boost);
+    read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", no_turbo, sizeof no_turbo);
+    fprintf(f, "  },\n  \"system\": {\n");
+    kv(f, "kernel", u->release, 0);
+    kv(f, "kernel_version", u->version, 0);
+    kv(f, "machine", u->machine, 0);
+    kv(f, "libc", gnu_get_libc_version(), 0);
+    kv(f, "governor", governor, 0);
+    kv(f, "boost", boost, 0);
+    kv(f, "intel_no_turbo", no_turbo, 1);
+    fprintf(f, "  },\n  \"cgroup\": {\n");
+    kv(f, "path", cg->path, 0);
+    kv(f, "cpu_max", cg->cpu_max, 0);
+    if (cg->quota_cpus > 0)
+        fprintf(f, "    \"cpu_quota_cpus\": %.6g,\n", cg->quota_cpus);
+    else
+        fprintf(f, "    \"cpu_quota_cpus\": null,\n");
+    kv(f, "cpuset_effective", cg->cpuset_effective, 1);
+}
+
+/* context.json's "environment": the variables that change how a run behaves
+ * (cb_env_recorded), and the end of the object. */
+static void write_environment(FILE *f)
+{
+    fprintf(f, "  },\n  \"environment\": {");
+    extern char **environ;
+    int first = 1;
+    for (char **e = environ; *e; e++)
+        if (cb_env_recorded(*e)) { /* execve lets a parent pass an entry without '=': not */
+            const char *eq = strchr(*e, '=');
+            char key[128];
+            snprintf(key, sizeof key, "%.*s", (int)(eq - *e), *e);
+            fprintf(f, "%s\n    ", first ? "" : ",");
+            cb_json_str(f, key);
+            fprintf(f, ": ");
+            cb_json_str(f, eq + 1);
+            first = 0;
+        }
+    fprintf(f, "%s}\n}\n", first ? "" : "\n  ");
+}
+
 int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
 {
     struct cpu_info ci;
@@ -349,10 +458,6 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
     hwloc_bitmap_free(b);
     double load[3] = { -1, -1, -1 };
     getloadavg(load, 3);
-    char governor[64], boost[64], no_turbo[64];
-    read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", governor, sizeof governor);
-    read_line("/sys/devices/system/cpu/cpufreq/boost", boost, sizeof boost);
-    read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", no_turbo, sizeof no_turbo);
     struct cb_cgroup cg;
     cb_cpu_quota(&cg);
     char id[17];
@@ -374,87 +479,9 @@ int cb_context_write(FILE *f, const struct cb_topo *topo, const char *label)
     fprintf(f, "    \"timer_resolution_s\": %.3g,\n    \"timer_cost_s\": %.3g\n  },\n",
             cb_timer_resolution(), cb_timer_cost());
     cb_warnings_json(f, "  ", 1); /* the rules the rows' warnings follow (warnings.h) */
-
-    fprintf(f, "  \"cpu\": {\n");
-    kv(f, "source", "libcpuid", 0);
-    kv(f, "libcpuid_version", cpuid_lib_version(), 0);
-    if (ci.ok) {
-        kv(f, "vendor", ci.id.vendor_str, 0);
-        kv(f, "brand", ci.id.brand_str, 0);
-        kvi(f, "family", ci.id.family, 0);
-        kvi(f, "model", ci.id.model, 0);
-        kvi(f, "ext_family", ci.id.ext_family, 0);
-        kvi(f, "ext_model", ci.id.ext_model, 0);
-        kvi(f, "stepping", ci.id.stepping, 0);
-        kv(f, "libcpuid_codename_guess", ci.id.cpu_codename, 0);
-        kv(f, "hypervisor", ci.hypervisor, 0);
-        kvi(f, "measured_clock_mhz", ci.clock_mhz, 0);
-        kvi(f, "libcpuid_l1d_kib", ci.id.l1_data_cache, 0);
-        kvi(f, "libcpuid_l2_kib", ci.id.l2_cache, 0);
-        kvi(f, "libcpuid_l3_kib", ci.id.l3_cache, 0);
-        fprintf(f, "    \"features\": {\"sse4_2\": %s, \"avx\": %s, \"fma3\": %s, \"avx2\": %s, "
-                "\"avx512f\": %s},\n", ci.id.flags[CPU_FEATURE_SSE4_2] ? "true" : "false",
-                ci.id.flags[CPU_FEATURE_AVX] ? "true" : "false",
-                ci.id.flags[CPU_FEATURE_FMA3] ? "true" : "false",
-                ci.id.flags[CPU_FEATURE_AVX2] ? "true" : "false",
-                ci.id.flags[CPU_FEATURE_AVX512F] ? "true" : "false");
-        kv(f, "identity_features", ident.features, 0);
-        char hash[17];
-        snprintf(hash, sizeof hash, "%016llx", (unsigned long long)cb_cpu_identity_hash(&ident));
-        kv(f, "identity_hash", hash, 0); /* the label's last 6 digits are its first 6 */
-        kv(f, "error", "", 1);
-    } else {
-        kv(f, "error", ci.error, 1);
-    }
-    fprintf(f, "  },\n  \"topology\": {\n");
-    kv(f, "source", "hwloc", 0);
-    kv(f, "hwloc_version", HWLOC_VERSION, 0);
-    kvi(f, "packages", topo->packages, 0);
-    kvi(f, "numa_nodes", topo->numa, 0);
-    kvi(f, "cores", topo->cores, 0);
-    kvi(f, "pus", topo->pus, 0);
-    fprintf(f, "    \"smt\": %s,\n", topo->pus > topo->cores ? "true" : "false");
-    kvi(f, "l1d_bytes", (long long)cache_size(topo->t, HWLOC_OBJ_L1CACHE), 0);
-    kvi(f, "l2_bytes", (long long)cache_size(topo->t, HWLOC_OBJ_L2CACHE), 0);
-    kvi(f, "l3_bytes", (long long)cache_size(topo->t, HWLOC_OBJ_L3CACHE), 0);
-    kvi(f, "l3_count", cache_count(topo->t, HWLOC_OBJ_L3CACHE), 0);
-    kvi(f, "cpukinds", hwloc_cpukinds_get_nr(topo->t, 0), 0);
-    kvi(f, "memory_bytes", (long long)topo->memory, 0);
-    kvi(f, "hwloc_memory_bytes", (long long)topo->hwloc_memory, 0);
-    kv(f, "allowed_cpuset", set, 0);
-    kv(f, "bound_cpuset", bound, 0);
-    /* false under HWLOC_XMLFILE and the like: the figures above are another machine's */
-    fprintf(f, "    \"this_machine\": %s\n", cb_topology_is_this_machine(topo) ? "true" : "false");
-    fprintf(f, "  },\n  \"system\": {\n");
-    kv(f, "kernel", u.release, 0);
-    kv(f, "kernel_version", u.version, 0);
-    kv(f, "machine", u.machine, 0);
-    kv(f, "libc", gnu_get_libc_version(), 0);
-    kv(f, "governor", governor, 0);
-    kv(f, "boost", boost, 0);
-    kv(f, "intel_no_turbo", no_turbo, 1);
-    fprintf(f, "  },\n  \"cgroup\": {\n");
-    kv(f, "path", cg.path, 0);
-    kv(f, "cpu_max", cg.cpu_max, 0);
-    if (cg.quota_cpus > 0)
-        fprintf(f, "    \"cpu_quota_cpus\": %.6g,\n", cg.quota_cpus);
-    else
-        fprintf(f, "    \"cpu_quota_cpus\": null,\n");
-    kv(f, "cpuset_effective", cg.cpuset_effective, 1);
-    fprintf(f, "  },\n  \"environment\": {");
-    extern char **environ;
-    int first = 1;
-    for (char **e = environ; *e; e++)
-        if (cb_env_recorded(*e)) { /* execve lets a parent pass an entry without '=': not */
-            const char *eq = strchr(*e, '=');
-            char key[128];
-            snprintf(key, sizeof key, "%.*s", (int)(eq - *e), *e);
-            fprintf(f, "%s\n    ", first ? "" : ",");
-            cb_json_str(f, key);
-            fprintf(f, ": ");
-            cb_json_str(f, eq + 1);
-            first = 0;
-        }
-    fprintf(f, "%s}\n}\n", first ? "" : "\n  ");
+    write_cpu(f, &ci, &ident);
+    write_topology(f, topo, set, bound);
+    write_system(f, &u, &cg);
+    write_environment(f);
     return ferror(f) ? -EIO : 0;
 }

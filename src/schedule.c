@@ -2,26 +2,26 @@
  * schedule.c - see schedule.h.
  */
 #include "schedule.h"
+#include "base.h"
 #include "kernel.h"
 
 #include <errno.h>
-#include <string.h>
 
 static const char *const names[] = { "static", "cyclic", "dynamic", "guided" };
 
+#define NNAMES (unsigned)(sizeof names / sizeof names[0])
+
 const char *cb_schedule_name(enum cb_schedule s)
 {
-    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+    return cb_name_of(names, NNAMES, (unsigned)s, "?");
 }
 
 int cb_schedule_parse(const char *name, enum cb_schedule *out)
 {
-    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(name, names[i]) == 0) {
-            *out = (enum cb_schedule)i;
-            return 0;
-        }
-    return -EINVAL;
+    int i = cb_name_index(names, NNAMES, name);
+    if (i >= 0)
+        *out = (enum cb_schedule)i;
+    return i < 0 ? -EINVAL : 0;
 }
 
 uint64_t cb_sched_default_chunk(enum cb_schedule kind, uint64_t space, int workers)

@@ -203,31 +203,26 @@ static struct group *group_get(struct cb_sumset *set, char *const *s, uint64_t s
     return g;
 }
 
+/* Make array `ptr` hold `cap` elements, or return -ENOMEM from the calling function (what
+ * it held stays valid and is freed with the group). */
+#define GROW_OR_FAIL(ptr, cap)                                                              \
+    do {                                                                                    \
+        void *grown_ = realloc((ptr), (cap) * sizeof *(ptr));                               \
+        if (!grown_)                                                                        \
+            return -ENOMEM;                                                                 \
+        (ptr) = grown_;                                                                     \
+    } while (0)
+
 static int group_push(struct group *g, double wall, double util, const struct cb_noise *nz,
                       double moved, size_t run)
 {
     if (g->n == g->cap) {
         size_t cap = g->cap ? 2 * g->cap : 16;
-        double *w = realloc(g->wall, cap * sizeof *w);
-        if (!w)
-            return -ENOMEM;
-        g->wall = w;
-        double *u = realloc(g->util, cap * sizeof *u);
-        if (!u)
-            return -ENOMEM;
-        g->util = u;
-        struct cb_noise *z = realloc(g->noise, cap * sizeof *z);
-        if (!z)
-            return -ENOMEM;
-        g->noise = z;
-        double *m = realloc(g->moved, cap * sizeof *m);
-        if (!m)
-            return -ENOMEM;
-        g->moved = m;
-        size_t *r = realloc(g->run, cap * sizeof *r);
-        if (!r)
-            return -ENOMEM;
-        g->run = r;
+        GROW_OR_FAIL(g->wall, cap);
+        GROW_OR_FAIL(g->util, cap);
+        GROW_OR_FAIL(g->noise, cap);
+        GROW_OR_FAIL(g->moved, cap);
+        GROW_OR_FAIL(g->run, cap);
         g->cap = cap;
     }
     g->wall[g->n] = wall;
@@ -380,6 +375,229 @@ static int same_context(struct cb_sumset *set, const char *path, const char *sch
     return 0;
 }
 
+/* Out of memory while reading `path`: the message, and rc returned. */
+static int no_memory(const char *path, int rc, char *err, size_t errlen)
+{
+    seterr(err, errlen, "%s: out of memory", path);
+    return rc;
+}
+
+/* A line the reader refused (cb_csv_read's negative rc): its message, and rc returned. */
+static int read_error(const struct cb_csv *c, const char *path, int rc, char *err,
+                      size_t errlen)
+{
+    if (rc == -EINVAL)
+        seterr(err, errlen, "%s:%zu: malformed CSV line (unbalanced quote or binary data)",
+               path, c->lineno);
+    else if (rc == -E2BIG)
+        seterr(err, errlen, "%s:%zu: line longer than %u bytes: not a result file", path,
+               c->lineno, CB_CSV_MAX_LINE);
+    else if (rc == -ENOMEM)
+        return no_memory(path, rc, err, errlen);
+    else
+        seterr(err, errlen, "%s: read error: %s", path, strerror(-rc));
+    return rc;
+}
+
+/* Read the header line and keep a copy of it in *hdr (the reader reuses its line buffer;
+ * the caller frees the copy, even after a failure). 0, or a negative errno with the
+ * message in err. */
+static int read_header(struct cb_csv *c, const char *path, char ***hdr, size_t *nhdr,
+                       char *err, size_t errlen)
+{
+    int rc = cb_csv_read(c);
+    if (rc == 0) {
+        seterr(err, errlen, "%s: empty file", path);
+        return -EINVAL;
+    }
+    if (rc < 0)
+        return read_error(c, path, rc, err, errlen);
+    *nhdr = c->nfield;
+    *hdr = calloc(*nhdr, sizeof **hdr);
+    if (!*hdr)
+        return no_memory(path, -ENOMEM, err, errlen);
+    for (size_t i = 0; i < *nhdr; i++)
+        if (!((*hdr)[i] = strdup(c->field[i])))
+            return no_memory(path, -ENOMEM, err, errlen);
+    return 0;
+}
+
+/* The columns of a result file that the summary reads: their indices in its header, -1
+ * for one it does not have. */
+struct columns {
+    int str[F_NSTR]; /* str_cols */
+    int row, size, workers, wall, util, verified, warn, schema, context, map;
+    int noise[N_COLS]; /* noise_cols */
+};
+
+/* Find the columns in the header: NULL, or the name of a required column it lacks. */
+static const char *find_columns(char **hdr, size_t nhdr, struct columns *col)
+{
+    for (int f = 0; f < F_NSTR; f++)
+        col->str[f] = cb_csv_index(hdr, nhdr, str_cols[f]);
+    col->row = cb_csv_index(hdr, nhdr, "row");
+    col->size = cb_csv_index(hdr, nhdr, "size");
+    col->workers = cb_csv_index(hdr, nhdr, "workers");
+    col->wall = cb_csv_index(hdr, nhdr, "wall_s");
+    col->util = cb_csv_index(hdr, nhdr, "util");
+    col->verified = cb_csv_index(hdr, nhdr, "verified");
+    col->warn = cb_csv_index(hdr, nhdr, "warnings");
+    col->schema = cb_csv_index(hdr, nhdr, "schema");
+    col->context = cb_csv_index(hdr, nhdr, "context");
+    col->map = cb_csv_index(hdr, nhdr, "pu_map");
+    for (int k = 0; k < N_COLS; k++)
+        col->noise[k] = cb_csv_index(hdr, nhdr, noise_cols[k]);
+    const char *missing = col->row < 0 ? "row" : col->size < 0 ? "size"
+                        : col->workers < 0 ? "workers" : col->wall < 0 ? "wall_s"
+                        : col->verified < 0 ? "verified" : col->warn < 0 ? "warnings" : NULL;
+    for (int f = 0; !missing && f < F_NSTR; f++)
+        if (col->str[f] < 0)
+            missing = str_cols[f];
+    return missing;
+}
+
+/* What names a row's group, checked: its kind, size, worker count, verification, names and
+ * warnings. */
+struct row_key {
+    int is_raw;
+    uint64_t size, workers;
+    char *s[F_NSTR];
+};
+
+/* Check the row just read and fill *key. 0, or -EINVAL with the message in err. */
+static int check_row(const struct cb_csv *c, const struct columns *col, const char *path,
+                     struct row_key *key, char *err, size_t errlen)
+{
+    const char *row = c->field[col->row];
+    key->is_raw = strcmp(row, "raw") == 0;
+    if (!key->is_raw && strcmp(row, "summary") != 0) {
+        seterr(err, errlen, "%s:%zu: row kind '%s' (expected summary or raw)", path,
+               c->lineno, row);
+        return -EINVAL;
+    }
+    if (parse_u64_strict(c->field[col->size], &key->size) < 0 || key->size == 0) {
+        seterr(err, errlen, "%s:%zu: size '%s' is not a positive integer", path, c->lineno,
+               c->field[col->size]);
+        return -EINVAL;
+    }
+    if (parse_u64_strict(c->field[col->workers], &key->workers) < 0 || key->workers == 0 ||
+        key->workers > 1000000) {
+        seterr(err, errlen, "%s:%zu: workers '%s' is not a positive count", path, c->lineno,
+               c->field[col->workers]);
+        return -EINVAL;
+    }
+    const char *verified = c->field[col->verified];
+    if (strcmp(verified, "yes") != 0 && strcmp(verified, "no") != 0) {
+        seterr(err, errlen, "%s:%zu: verified '%s' (expected yes or no)", path, c->lineno,
+               verified);
+        return -EINVAL;
+    }
+    for (int f = 0; f < F_NSTR; f++)
+        key->s[f] = c->field[col->str[f]];
+    if (!*key->s[F_MODEL] || !*key->s[F_KERNEL]) {
+        seterr(err, errlen, "%s:%zu: empty model or kernel", path, c->lineno);
+        return -EINVAL;
+    }
+    for (int f = 0; f < F_NSTR; f++)
+        if (!plain_text(key->s[f], NAME_LEN, 0)) {
+            seterr(err, errlen, "%s:%zu: %s '%s' is not a name (at most %d printable "
+                   "characters, no comma, quote or semicolon)", path, c->lineno,
+                   str_cols[f], key->s[f], NAME_LEN);
+            return -EINVAL;
+        }
+    if (!plain_text(c->field[col->warn], WARN_LEN, 1)) {
+        seterr(err, errlen, "%s:%zu: warnings '%s' is not a list of names", path,
+               c->lineno, c->field[col->warn]);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Add a checked row to its group: a raw row's sample, a summary row's warnings. 0, or a
+ * negative errno with the message in err. */
+static int add_row(struct cb_sumset *set, struct group *g, const struct cb_csv *c,
+                   const struct columns *col, int is_raw, const char *path, char *err,
+                   size_t errlen)
+{
+    if (is_raw) {
+        double wall, util = NAN;
+        if (parse_double_strict(c->field[col->wall], &wall) < 0 || !(wall > 0) ||
+            wall > WALL_MAX) {
+            seterr(err, errlen, "%s:%zu: wall_s '%s' is not a positive number of seconds",
+                   path, c->lineno, c->field[col->wall]);
+            return -EINVAL;
+        }
+        if (col->util >= 0 && parse_double_strict(c->field[col->util], &util) < 0)
+            util = NAN;
+        struct cb_noise nz;
+        read_noise(c, col->noise, &nz);
+        int rc = group_push(g, wall, util, &nz, moved_in(c, col->map), set->files);
+        return rc < 0 ? no_memory(path, rc, err, errlen) : 0;
+    }
+    g->runs++;
+    char *save = NULL;
+    for (char *w = strtok_r(c->field[col->warn], ";", &save); w;
+         w = strtok_r(NULL, ";", &save))
+        /* schema 3 measures the foreign load: `loaded` is recomputed from the
+         * pooled samples; before, it was the load average, carried over */
+        if (!is_recomputed(w) && !(col->noise[N_FOREIGN] >= 0 && strcmp(w, "loaded") == 0))
+            cb_warn_add(g->warn, sizeof g->warn, w);
+    return 0;
+}
+
+/* Every row after the header, checked and added to its group; *raws counts the raw rows.
+ * 0, or a negative errno with the message in err. */
+static int read_rows(struct cb_sumset *set, struct cb_csv *c, const struct columns *col,
+                     size_t nhdr, const char *path, size_t *raws, char *err, size_t errlen)
+{
+    int rc;
+    while ((rc = cb_csv_read(c)) == 1) {
+        if (c->nfield != nhdr) {
+            seterr(err, errlen, "%s:%zu: %zu fields, the header has %zu", path, c->lineno,
+                   c->nfield, nhdr);
+            return -EINVAL;
+        }
+        if (col->schema >= 0 && col->context >= 0 &&
+            (rc = same_context(set, path, c->field[col->schema], c->field[col->context], err,
+                               errlen)) < 0)
+            return rc == -ENOMEM ? no_memory(path, rc, err, errlen) : rc;
+        struct row_key key;
+        if ((rc = check_row(c, col, path, &key, err, errlen)) < 0)
+            return rc;
+        struct group *g = group_get(set, key.s, key.size, (int)key.workers);
+        if (!g)
+            return no_memory(path, -ENOMEM, err, errlen);
+        if (strcmp(c->field[col->verified], "no") == 0)
+            g->unverified = 1;
+        if ((rc = add_row(set, g, c, col, key.is_raw, path, err, errlen)) < 0)
+            return rc;
+        *raws += (size_t)key.is_raw;
+    }
+    return rc < 0 ? read_error(c, path, rc, err, errlen) : 0;
+}
+
+/* The file held raw rows, and every configuration so far has raw rows beside its summary
+ * row. 0, or -EINVAL with the message in err. */
+static int check_complete(const struct cb_sumset *set, const char *path, size_t raws,
+                          char *err, size_t errlen)
+{
+    if (raws == 0) {
+        seterr(err, errlen, "%s: no raw rows (row=raw): was it written with --raw?", path);
+        return -EINVAL;
+    }
+    /* a binary writes a configuration's raw rows beside its summary row: a summary row
+     * alone (earlier files were checked already) is a cut or edited file */
+    for (size_t i = 0; i < set->n; i++)
+        if (set->g[i].n == 0) {
+            const struct group *g = &set->g[i];
+            seterr(err, errlen, "%s: %s %s size %llu p=%d has a summary row but no raw rows",
+                   path, g->s[F_MODEL], g->s[F_KERNEL], (unsigned long long)g->size,
+                   g->workers);
+            return -EINVAL;
+        }
+    return 0;
+}
+
 int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_t errlen)
 {
     struct cb_csv c;
@@ -395,196 +613,24 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
     }
     char **hdr = NULL;
     size_t nhdr = 0, raws = 0;
-    rc = cb_csv_read(&c);
-    if (rc == 0) {
-        seterr(err, errlen, "%s: empty file", path);
+    struct columns col;
+    const char *missing;
+    if ((rc = read_header(&c, path, &hdr, &nhdr, err, errlen)) < 0)
+        goto out;
+    if ((missing = find_columns(hdr, nhdr, &col)) != NULL) {
+        seterr(err, errlen, "%s:1: not a benchmark CSV (no column '%s' in the header)", path,
+               missing);
         rc = -EINVAL;
         goto out;
-    }
-    if (rc < 0)
-        goto bad_line;
-    /* Keep a copy of the header: the reader reuses its line buffer. */
-    nhdr = c.nfield;
-    hdr = calloc(nhdr, sizeof *hdr);
-    if (!hdr) {
-        rc = -ENOMEM;
-        goto nomem;
-    }
-    for (size_t i = 0; i < nhdr; i++)
-        if (!(hdr[i] = strdup(c.field[i]))) {
-            rc = -ENOMEM;
-            goto nomem;
-        }
-    int col[F_NSTR], c_row, c_size, c_workers, c_wall, c_util, c_verified, c_warn;
-    int c_schema = cb_csv_index(hdr, nhdr, "schema"), c_context = cb_csv_index(hdr, nhdr,
-                                                                               "context");
-    for (int f = 0; f < F_NSTR; f++)
-        col[f] = cb_csv_index(hdr, nhdr, str_cols[f]);
-    c_row = cb_csv_index(hdr, nhdr, "row");
-    c_size = cb_csv_index(hdr, nhdr, "size");
-    c_workers = cb_csv_index(hdr, nhdr, "workers");
-    c_wall = cb_csv_index(hdr, nhdr, "wall_s");
-    c_util = cb_csv_index(hdr, nhdr, "util");
-    c_verified = cb_csv_index(hdr, nhdr, "verified");
-    c_warn = cb_csv_index(hdr, nhdr, "warnings");
-    int c_noise[N_COLS], c_map = cb_csv_index(hdr, nhdr, "pu_map");
-    for (int k = 0; k < N_COLS; k++)
-        c_noise[k] = cb_csv_index(hdr, nhdr, noise_cols[k]);
-    {
-        const char *missing = c_row < 0 ? "row" : c_size < 0 ? "size" : c_workers < 0 ? "workers"
-                            : c_wall < 0 ? "wall_s" : c_verified < 0 ? "verified"
-                            : c_warn < 0 ? "warnings" : NULL;
-        for (int f = 0; !missing && f < F_NSTR; f++)
-            if (col[f] < 0)
-                missing = str_cols[f];
-        if (missing) {
-            seterr(err, errlen, "%s:1: not a benchmark CSV (no column '%s' in the header)",
-                   path, missing);
-            rc = -EINVAL;
-            goto out;
-        }
     }
     if ((rc = same_header(set, path, hdr, nhdr, err, errlen)) < 0) {
         if (rc == -ENOMEM)
-            goto nomem;
+            no_memory(path, rc, err, errlen);
         goto out;
     }
-
-    while ((rc = cb_csv_read(&c)) == 1) {
-        if (c.nfield != nhdr) {
-            seterr(err, errlen, "%s:%zu: %zu fields, the header has %zu", path, c.lineno,
-                   c.nfield, nhdr);
-            rc = -EINVAL;
-            goto out;
-        }
-        if (c_schema >= 0 && c_context >= 0 &&
-            (rc = same_context(set, path, c.field[c_schema], c.field[c_context], err,
-                               errlen)) < 0) {
-            if (rc == -ENOMEM)
-                goto nomem;
-            goto out;
-        }
-        const char *row = c.field[c_row];
-        int is_raw = strcmp(row, "raw") == 0;
-        if (!is_raw && strcmp(row, "summary") != 0) {
-            seterr(err, errlen, "%s:%zu: row kind '%s' (expected summary or raw)", path,
-                   c.lineno, row);
-            rc = -EINVAL;
-            goto out;
-        }
-        uint64_t size, workers;
-        if (parse_u64_strict(c.field[c_size], &size) < 0 || size == 0) {
-            seterr(err, errlen, "%s:%zu: size '%s' is not a positive integer", path, c.lineno,
-                   c.field[c_size]);
-            rc = -EINVAL;
-            goto out;
-        }
-        if (parse_u64_strict(c.field[c_workers], &workers) < 0 || workers == 0 ||
-            workers > 1000000) {
-            seterr(err, errlen, "%s:%zu: workers '%s' is not a positive count", path, c.lineno,
-                   c.field[c_workers]);
-            rc = -EINVAL;
-            goto out;
-        }
-        const char *verified = c.field[c_verified];
-        if (strcmp(verified, "yes") != 0 && strcmp(verified, "no") != 0) {
-            seterr(err, errlen, "%s:%zu: verified '%s' (expected yes or no)", path, c.lineno,
-                   verified);
-            rc = -EINVAL;
-            goto out;
-        }
-        char *s[F_NSTR];
-        for (int f = 0; f < F_NSTR; f++)
-            s[f] = c.field[col[f]];
-        if (!*s[F_MODEL] || !*s[F_KERNEL]) {
-            seterr(err, errlen, "%s:%zu: empty model or kernel", path, c.lineno);
-            rc = -EINVAL;
-            goto out;
-        }
-        for (int f = 0; f < F_NSTR; f++)
-            if (!plain_text(s[f], NAME_LEN, 0)) {
-                seterr(err, errlen, "%s:%zu: %s '%s' is not a name (at most %d printable "
-                       "characters, no comma, quote or semicolon)", path, c.lineno,
-                       str_cols[f], s[f], NAME_LEN);
-                rc = -EINVAL;
-                goto out;
-            }
-        if (!plain_text(c.field[c_warn], WARN_LEN, 1)) {
-            seterr(err, errlen, "%s:%zu: warnings '%s' is not a list of names", path,
-                   c.lineno, c.field[c_warn]);
-            rc = -EINVAL;
-            goto out;
-        }
-        struct group *g = group_get(set, s, size, (int)workers);
-        if (!g) {
-            rc = -ENOMEM;
-            goto nomem;
-        }
-        if (strcmp(verified, "no") == 0)
-            g->unverified = 1;
-        if (is_raw) {
-            double wall, util = NAN;
-            if (parse_double_strict(c.field[c_wall], &wall) < 0 || !(wall > 0) ||
-                wall > WALL_MAX) {
-                seterr(err, errlen, "%s:%zu: wall_s '%s' is not a positive number of seconds",
-                       path, c.lineno, c.field[c_wall]);
-                rc = -EINVAL;
-                goto out;
-            }
-            if (c_util >= 0 && parse_double_strict(c.field[c_util], &util) < 0)
-                util = NAN;
-            struct cb_noise nz;
-            read_noise(&c, c_noise, &nz);
-            if ((rc = group_push(g, wall, util, &nz, moved_in(&c, c_map), set->files)) < 0)
-                goto nomem;
-            raws++;
-        } else {
-            g->runs++;
-            char *save = NULL;
-            for (char *w = strtok_r(c.field[c_warn], ";", &save); w;
-                 w = strtok_r(NULL, ";", &save))
-                /* schema 3 measures the foreign load: `loaded` is recomputed from the
-                 * pooled samples; before, it was the load average, carried over */
-                if (!is_recomputed(w) && !(c_noise[N_FOREIGN] >= 0 && strcmp(w, "loaded") == 0))
-                    cb_warn_add(g->warn, sizeof g->warn, w);
-        }
-    }
-    if (rc < 0)
-        goto bad_line;
-    if (raws == 0) {
-        seterr(err, errlen, "%s: no raw rows (row=raw): was it written with --raw?", path);
-        rc = -EINVAL;
-        goto out;
-    }
-    /* a binary writes a configuration's raw rows beside its summary row: a summary row
-     * alone (earlier files were checked already) is a cut or edited file */
-    for (size_t i = 0; i < set->n; i++)
-        if (set->g[i].n == 0) {
-            const struct group *g = &set->g[i];
-            seterr(err, errlen, "%s: %s %s size %llu p=%d has a summary row but no raw rows",
-                   path, g->s[F_MODEL], g->s[F_KERNEL], (unsigned long long)g->size,
-                   g->workers);
-            rc = -EINVAL;
-            goto out;
-        }
-    set->files++;
-    rc = 0;
-    goto out;
-
-bad_line:
-    if (rc == -EINVAL)
-        seterr(err, errlen, "%s:%zu: malformed CSV line (unbalanced quote or binary data)",
-               path, c.lineno);
-    else if (rc == -E2BIG)
-        seterr(err, errlen, "%s:%zu: line longer than %u bytes: not a result file", path,
-               c.lineno, CB_CSV_MAX_LINE);
-    else if (rc == -ENOMEM)
-        goto nomem;
-    else
-        seterr(err, errlen, "%s: read error: %s", path, strerror(-rc));
-    goto out;
-nomem:
-    seterr(err, errlen, "%s: out of memory", path);
+    if ((rc = read_rows(set, &c, &col, nhdr, path, &raws, err, errlen)) == 0 &&
+        (rc = check_complete(set, path, raws, err, errlen)) == 0)
+        set->files++;
 out:
     for (size_t i = 0; hdr && i < nhdr; i++)
         free(hdr[i]);
@@ -816,6 +862,123 @@ uint64_t cb_sumset_speedup_key(const struct cb_sumset *set, size_t i, uint64_t s
     return cb_rng_key(seed, group_hash(&set->g[i], 1));
 }
 
+/* A point's ratios with their percentile intervals: the speedup over seq (S) and over its
+ * own model at p = 1 (R). NAN where there is no such point. */
+struct point_ratios {
+    double S, Slo, Shi, R, Rlo, Rhi;
+};
+
+static int point_ratios(const struct cb_sumset *set, size_t i, const struct group *sq,
+                        const struct group *p1, int resamples, uint64_t seed,
+                        struct point_ratios *r)
+{
+    const struct group *g = &set->g[i];
+    *r = (struct point_ratios){ NAN, NAN, NAN, NAN, NAN, NAN };
+    int rc;
+    /* A point compared with itself (the baseline, or p = 1 relative to itself) has the
+     * ratio 1 exactly: the same samples, not two independent sets. */
+    if (sq == g) {
+        r->S = r->Slo = r->Shi = 1.0;
+    } else if (sq) {
+        rc = cb_boot_ratio(sq->wall, sq->n, g->wall, g->n, resamples,
+                           cb_sumset_speedup_key(set, i, seed), &r->S, &r->Slo, &r->Shi);
+        if (rc < 0)
+            return rc;
+    }
+    if (p1 == g) {
+        r->R = r->Rlo = r->Rhi = 1.0;
+    } else if (p1) {
+        rc = cb_boot_ratio(p1->wall, p1->n, g->wall, g->n, resamples,
+                           cb_rng_key(seed, group_hash(g, 2)), &r->R, &r->Rlo, &r->Rhi);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* What else happened at a point (noise.h) and its warnings: the files' own, then those
+ * recomputed from the pooled samples; *cnt counts the points without seq and the
+ * unverified ones. 0, or a negative errno. */
+static int point_warnings(const struct group *g, const struct group *sq,
+                          struct cb_noise_summary *nz, char *warn, size_t len,
+                          struct cb_sum_counts *cnt)
+{
+    const struct cb_summary *st = &g->st;
+    cb_noise_summarize(g->noise, g->wall, g->moved, g->n, st->cv > CB_NOISY_CV, nz);
+    /* a noisy point whose rounds (the binary's separate runs) differ: `rounds` */
+    if (st->cv > CB_NOISY_CV) {
+        int differ = cb_noise_rounds(g->wall, g->run, g->n);
+        if (differ < 0)
+            return differ;
+        if (differ)
+            cb_noise_add_rounds(nz->causes, sizeof nz->causes);
+    }
+    snprintf(warn, len, "%s", g->warn);
+    if (nz->loaded)
+        cb_warn_add(warn, len, "loaded");
+    cb_warn_samples(warn, len, st->cv, st->outliers, st->median, st->ci_valid);
+    if (g->unverified)
+        cb_warn_add(warn, len, "unverified");
+    if (!sq) {
+        cb_warn_add(warn, len, "no-seq");
+        cnt->no_seq++;
+    }
+    if (sq && sq->unverified)
+        cb_warn_add(warn, len, "seq-unverified");
+    if (g->unverified)
+        cnt->unverified++;
+    return 0;
+}
+
+/* One point's row of summary.csv. */
+static void write_point(FILE *f, const struct group *g, const struct group *sq,
+                        const struct group *p1, const struct point_ratios *r,
+                        const struct cb_noise_summary *nz, const char *warn, int resamples,
+                        uint64_t seed)
+{
+    const struct cb_summary *st = &g->st;
+    int p = g->workers;
+    /* E = S/p and e(S) are monotone in S: their percentile bounds are S's, mapped
+     * (e decreases as S grows, so its bounds swap). */
+    double E = r->S / p, Elo = r->Slo / p, Ehi = r->Shi / p;
+    double e = cb_karp_flatt(r->S, p), elo = cb_karp_flatt(r->Shi, p),
+           ehi = cb_karp_flatt(r->Slo, p);
+    const struct cb_kernel *k = cb_kernel_find(g->s[F_KERNEL]);
+    char size_name[32];
+    cb_kernel_size_name(k, size_name, sizeof size_name);
+    double gflops = k && k->flops && st->median > 0 ? k->flops(g->size) / st->median / 1e9
+                                                    : NAN;
+
+    fprintf(f, "%s,%llu,%s,%s,%s,%s,%s,%s,%s,%s,%d,%zu,%zu", g->s[F_KERNEL],
+            (unsigned long long)g->size, size_name, g->s[F_MODEL], g->series, g->s[F_BIND],
+            g->s[F_SCHEDULE], g->s[F_CHUNK], g->s[F_START], g->s[F_CHANNEL], p, st->n,
+            g->runs);
+    put_num(f, 9, st->median);
+    put_num(f, 9, st->ci_valid ? st->ci_low : NAN);
+    put_num(f, 9, st->ci_valid ? st->ci_high : NAN);
+    put_num(f, 9, st->min);
+    put_num(f, 9, st->max);
+    put_num(f, 9, st->mean);
+    put_num(f, 9, st->stddev);
+    put_num(f, 6, st->cv);
+    fprintf(f, ",%zu", st->outliers);
+    put_num(f, 4, g->util_med);
+    put_num(f, 3, gflops);
+    put_num(f, 9, sq ? sq->st.median : NAN);
+    put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_low : NAN);
+    put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_high : NAN);
+    put_num(f, 9, p1 ? p1->st.median : NAN);
+    const double ratios[] = { r->S, r->Slo, r->Shi, r->R, r->Rlo, r->Rhi,
+                              E, Elo, Ehi, e, elo, ehi };
+    for (size_t j = 0; j < sizeof ratios / sizeof ratios[0]; j++)
+        put_num(f, 6, ratios[j]);
+    fprintf(f, ",%s,%s,%d,%llu", g->unverified ? "no" : "yes", warn, resamples,
+            (unsigned long long)seed);
+    /* (files before schema 3 recorded none of the causes: no verdict on them) */
+    cb_noise_csv(f, &nz->median, nz->foreign_pu, g->measured_load ? nz->causes : "");
+    fputc('\n', f);
+}
+
 int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed,
                     struct cb_sum_counts *counts)
 {
@@ -835,102 +998,16 @@ int cb_sumset_write(struct cb_sumset *set, FILE *f, int resamples, uint64_t seed
     struct cb_sum_counts cnt = { .files = set->files, .points = set->n };
     fputs(header, f);
     for (size_t i = 0; i < set->n; i++) {
-        struct group *g = &set->g[i];
+        const struct group *g = &set->g[i];
         const struct group *sq = find_seq(set, g), *p1 = find_p1(set, g);
-        const struct cb_summary *st = &g->st;
-        double S = NAN, Slo = NAN, Shi = NAN, R = NAN, Rlo = NAN, Rhi = NAN;
-        /* A point compared with itself (the baseline, or p = 1 relative to itself) has the
-         * ratio 1 exactly: the same samples, not two independent sets. */
-        if (sq == g) {
-            S = Slo = Shi = 1.0;
-        } else if (sq) {
-            rc = cb_boot_ratio(sq->wall, sq->n, g->wall, g->n, resamples,
-                               cb_sumset_speedup_key(set, i, seed), &S, &Slo, &Shi);
-            if (rc < 0)
-                return rc;
-        }
-        if (p1 == g) {
-            R = Rlo = Rhi = 1.0;
-        } else if (p1) {
-            rc = cb_boot_ratio(p1->wall, p1->n, g->wall, g->n, resamples,
-                               cb_rng_key(seed, group_hash(g, 2)), &R, &Rlo, &Rhi);
-            if (rc < 0)
-                return rc;
-        }
-        int p = g->workers;
-        /* E = S/p and e(S) are monotone in S: their percentile bounds are S's, mapped
-         * (e decreases as S grows, so its bounds swap). */
-        double E = S / p, Elo = Slo / p, Ehi = Shi / p;
-        double e = cb_karp_flatt(S, p), elo = cb_karp_flatt(Shi, p), ehi = cb_karp_flatt(Slo, p);
-
+        struct point_ratios r;
+        if ((rc = point_ratios(set, i, sq, p1, resamples, seed, &r)) < 0)
+            return rc;
         struct cb_noise_summary nz;
-        cb_noise_summarize(g->noise, g->wall, g->moved, g->n, st->cv > CB_NOISY_CV, &nz);
-        /* a noisy point whose rounds (the binary's separate runs) differ: `rounds` */
-        if (st->cv > CB_NOISY_CV) {
-            int differ = cb_noise_rounds(g->wall, g->run, g->n);
-            if (differ < 0)
-                return differ;
-            if (differ)
-                cb_noise_add_rounds(nz.causes, sizeof nz.causes);
-        }
         char warn[WARN_LEN + 64];
-        snprintf(warn, sizeof warn, "%s", g->warn);
-        if (nz.loaded)
-            cb_warn_add(warn, sizeof warn, "loaded");
-        cb_warn_samples(warn, sizeof warn, st->cv, st->outliers, st->median, st->ci_valid);
-        if (g->unverified)
-            cb_warn_add(warn, sizeof warn, "unverified");
-        if (!sq) {
-            cb_warn_add(warn, sizeof warn, "no-seq");
-            cnt.no_seq++;
-        }
-        if (sq && sq->unverified)
-            cb_warn_add(warn, sizeof warn, "seq-unverified");
-        if (g->unverified)
-            cnt.unverified++;
-
-        const struct cb_kernel *k = cb_kernel_find(g->s[F_KERNEL]);
-        char size_name[32];
-        cb_kernel_size_name(k, size_name, sizeof size_name);
-        double gflops = k && k->flops && st->median > 0 ? k->flops(g->size) / st->median / 1e9
-                                                        : NAN;
-
-        fprintf(f, "%s,%llu,%s,%s,%s,%s,%s,%s,%s,%s,%d,%zu,%zu", g->s[F_KERNEL],
-                (unsigned long long)g->size, size_name, g->s[F_MODEL], g->series, g->s[F_BIND],
-                g->s[F_SCHEDULE], g->s[F_CHUNK], g->s[F_START], g->s[F_CHANNEL], p, st->n,
-                g->runs);
-        put_num(f, 9, st->median);
-        put_num(f, 9, st->ci_valid ? st->ci_low : NAN);
-        put_num(f, 9, st->ci_valid ? st->ci_high : NAN);
-        put_num(f, 9, st->min);
-        put_num(f, 9, st->max);
-        put_num(f, 9, st->mean);
-        put_num(f, 9, st->stddev);
-        put_num(f, 6, st->cv);
-        fprintf(f, ",%zu", st->outliers);
-        put_num(f, 4, g->util_med);
-        put_num(f, 3, gflops);
-        put_num(f, 9, sq ? sq->st.median : NAN);
-        put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_low : NAN);
-        put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_high : NAN);
-        put_num(f, 9, p1 ? p1->st.median : NAN);
-        put_num(f, 6, S);
-        put_num(f, 6, Slo);
-        put_num(f, 6, Shi);
-        put_num(f, 6, R);
-        put_num(f, 6, Rlo);
-        put_num(f, 6, Rhi);
-        put_num(f, 6, E);
-        put_num(f, 6, Elo);
-        put_num(f, 6, Ehi);
-        put_num(f, 6, e);
-        put_num(f, 6, elo);
-        put_num(f, 6, ehi);
-        fprintf(f, ",%s,%s,%d,%llu", g->unverified ? "no" : "yes", warn, resamples,
-                (unsigned long long)seed);
-        /* (files before schema 3 recorded none of the causes: no verdict on them) */
-        cb_noise_csv(f, &nz.median, nz.foreign_pu, g->measured_load ? nz.causes : "");
-        fputc('\n', f);
+        if ((rc = point_warnings(g, sq, &nz, warn, sizeof warn, &cnt)) < 0)
+            return rc;
+        write_point(f, g, sq, p1, &r, &nz, warn, resamples, seed);
     }
     if (counts)
         *counts = cnt;

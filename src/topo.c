@@ -183,12 +183,11 @@ int cb_topo_load(struct cb_topo *topo, const char *synthetic, const char *xml, c
     return rc;
 }
 
-static int load(struct cb_topo *topo, const char *synthetic, const char *xml, char *err,
-                size_t errlen)
+/* Check a synthetic description's size, or read and try an XML file into *xmlbuf (the
+ * caller frees it). 0, or a negative errno with one line in err. */
+static int read_description(const char *synthetic, const char *xml, char **xmlbuf,
+                            size_t *xmllen, char *err, size_t errlen)
 {
-    memset(topo, 0, sizeof *topo);
-    char *xmlbuf = NULL;
-    size_t xmllen = 0;
     if (synthetic && synthetic_too_big(synthetic)) {
         snprintf(err, errlen, "--topology '%s': more than %d PUs or %d objects under one "
                  "parent (hwloc would take minutes to build it)", synthetic, CB_TOPO_MAX_PUS,
@@ -196,37 +195,39 @@ static int load(struct cb_topo *topo, const char *synthetic, const char *xml, ch
         return -EINVAL;
     }
     if (!synthetic && xml) {
-        int rc = read_xml(xml, &xmlbuf, &xmllen, err, errlen);
-        if (rc == 0 && xmllen == 0) {
+        int rc = read_xml(xml, xmlbuf, xmllen, err, errlen);
+        if (rc == 0 && *xmllen == 0) {
             snprintf(err, errlen, "--topology-xml '%s': an empty file, not an XML topology",
                      xml);
             rc = -EINVAL;
         }
         if (rc == 0)
-            rc = xml_trial(xml, xmlbuf, xmllen, err, errlen);
+            rc = xml_trial(xml, *xmlbuf, *xmllen, err, errlen);
         if (rc < 0) {
-            free(xmlbuf);
+            free(*xmlbuf);
+            *xmlbuf = NULL;
             return rc == -ENOMEM ? rc : -EINVAL;
         }
     }
-    if (hwloc_topology_init(&topo->t) < 0) {
-        int e = errno;
-        snprintf(err, errlen, "hwloc: cannot initialise a topology: %s", strerror(e));
-        free(xmlbuf);
-        topo->t = NULL;
-        return -e;
-    }
+    return 0;
+}
+
+/* Tell hwloc what to describe: the synthetic machine, the XML file, or this machine
+ * restricted to the CPUs this process may use. 0, or -1 with one line in err. */
+static int set_source(struct cb_topo *topo, const char *synthetic, const char *xml,
+                      const char *xmlbuf, size_t xmllen, char *err, size_t errlen)
+{
     if (synthetic) {
         if (hwloc_topology_set_synthetic(topo->t, synthetic) < 0) {
             snprintf(err, errlen, "--topology '%s': not a valid hwloc synthetic description",
                      synthetic);
-            goto fail;
+            return -1;
         }
     } else if (xml) {
         if (hwloc_topology_set_xmlbuffer(topo->t, xmlbuf, (int)xmllen + 1) < 0) {
             snprintf(err, errlen, "--topology-xml '%s': cannot load it as an hwloc XML topology",
                      xml);
-            goto fail;
+            return -1;
         }
     } else {
         /* RESTRICT alone fails with EINVAL; both flags honour taskset's affinity. A program
@@ -238,32 +239,37 @@ static int load(struct cb_topo *topo, const char *synthetic, const char *xml, ch
         if (hwloc_topology_set_flags(topo->t, flags) < 0) {
             snprintf(err, errlen, "hwloc: cannot restrict the topology to this process's CPUs: %s",
                      strerror(errno));
-            goto fail;
+            return -1;
         }
     }
-    if (hwloc_topology_load(topo->t) < 0) {
-        if (xml)
-            snprintf(err, errlen, "--topology-xml '%s': cannot load it as an hwloc XML "
-                     "topology", xml);
-        else
-            snprintf(err, errlen, "hwloc: cannot load the topology: %s", strerror(errno));
-        goto fail;
-    }
-    free(xmlbuf); /* hwloc is done with it once loaded */
-    xmlbuf = NULL;
+    return 0;
+}
+
+/* A program re-executed for OpenMP: the loaded topology restricted to the cpuset it was
+ * first started with (CB_ALLOWED_CPUSET). 0, or -1 with one line in err. */
+static int restrict_to_allowed(struct cb_topo *topo, const char *synthetic, const char *xml,
+                               char *err, size_t errlen)
+{
     const char *allowed = synthetic || xml || !cb_omp_reexecuted() ? NULL
                                                                     : getenv("CB_ALLOWED_CPUSET");
-    if (allowed) {
-        hwloc_bitmap_t set = hwloc_bitmap_alloc();
-        int bad = !set || hwloc_bitmap_list_sscanf(set, allowed) < 0 ||
-                  hwloc_topology_restrict(topo->t, set, 0) < 0;
-        hwloc_bitmap_free(set);
-        if (bad) {
-            snprintf(err, errlen, "hwloc: cannot restrict the topology to CB_ALLOWED_CPUSET '%s'",
-                     allowed);
-            goto fail;
-        }
+    if (!allowed)
+        return 0;
+    hwloc_bitmap_t set = hwloc_bitmap_alloc();
+    int bad = !set || hwloc_bitmap_list_sscanf(set, allowed) < 0 ||
+              hwloc_topology_restrict(topo->t, set, 0) < 0;
+    hwloc_bitmap_free(set);
+    if (bad) {
+        snprintf(err, errlen, "hwloc: cannot restrict the topology to CB_ALLOWED_CPUSET '%s'",
+                 allowed);
+        return -1;
     }
+    return 0;
+}
+
+/* The loaded topology's counts and memory into *topo. 0, or -1 with one line in err when
+ * it has no PU or more than the suite takes. */
+static int describe(struct cb_topo *topo, char *err, size_t errlen)
+{
     topo->thissystem = hwloc_topology_is_thissystem(topo->t);
     topo->pus = count(topo->t, HWLOC_OBJ_PU);
     topo->cores = count(topo->t, HWLOC_OBJ_CORE);
@@ -279,13 +285,47 @@ static int load(struct cb_topo *topo, const char *synthetic, const char *xml, ch
                                                              : topo->hwloc_memory;
     if (topo->pus < 1) {
         snprintf(err, errlen, "hwloc: the topology has no usable processing unit");
-        goto fail;
+        return -1;
     }
     if (topo->pus > CB_TOPO_MAX_PUS) {
         snprintf(err, errlen, "hwloc: the topology has %d PUs, more than %d", topo->pus,
                  CB_TOPO_MAX_PUS);
+        return -1;
+    }
+    return 0;
+}
+
+static int load(struct cb_topo *topo, const char *synthetic, const char *xml, char *err,
+                size_t errlen)
+{
+    memset(topo, 0, sizeof *topo);
+    char *xmlbuf = NULL;
+    size_t xmllen = 0;
+    int rc = read_description(synthetic, xml, &xmlbuf, &xmllen, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (hwloc_topology_init(&topo->t) < 0) {
+        int e = errno;
+        snprintf(err, errlen, "hwloc: cannot initialise a topology: %s", strerror(e));
+        free(xmlbuf);
+        topo->t = NULL;
+        return -e;
+    }
+    if (set_source(topo, synthetic, xml, xmlbuf, xmllen, err, errlen) < 0)
+        goto fail;
+    if (hwloc_topology_load(topo->t) < 0) {
+        if (xml)
+            snprintf(err, errlen, "--topology-xml '%s': cannot load it as an hwloc XML "
+                     "topology", xml);
+        else
+            snprintf(err, errlen, "hwloc: cannot load the topology: %s", strerror(errno));
         goto fail;
     }
+    free(xmlbuf); /* hwloc is done with it once loaded */
+    xmlbuf = NULL;
+    if (restrict_to_allowed(topo, synthetic, xml, err, errlen) < 0 ||
+        describe(topo, err, errlen) < 0)
+        goto fail;
     return 0;
 fail:
     hwloc_topology_destroy(topo->t);

@@ -25,8 +25,9 @@ LAYERS = [
                  "pool.h", "summary.h", "verdict.h", "warnings.h"]),
     # 3: the shared command line
     ("options", ["options.h", "cli.h"]),
-    # 4: the benchmark main every model plugs into
-    ("harness", ["harness.h"]),
+    # 4: the benchmark main every model plugs into, and its parts: the command line and the
+    #    run's preparation, --plan, the samples and the CSV rows
+    ("harness", ["harness.h", "prepare.h", "plan.h", "rows.h"]),
     # 5: the models and the micro-benchmarks
     ("models", ["models/mpi.h", "micro/micro.h", "micro/ompregion.h", "micro/psync.h"]),
 ]
