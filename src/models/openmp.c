@@ -41,6 +41,7 @@
 #include "bind.h"
 #include "fault.h"
 #include "harness.h"
+#include "models/slot.h"
 #include "timer.h"
 
 #include <omp.h>
@@ -48,13 +49,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct slot {
-    alignas(64) struct cb_partial part;
-    double compute_s;
-    double t_end;    /* cb_now() when this thread finished */
-    int cpu0, cpu1;  /* where it started and finished computing */
-};
 
 static inline void compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
                            struct cb_partial *acc)
@@ -101,7 +95,7 @@ static int openmp_run(const struct cb_job *job, const struct cb_config *cfg,
     const uint64_t nchunks = space / chunk + (space % chunk != 0);
     uint64_t *bounds = NULL;
     int64_t nguided = 0;
-    struct slot *slots = aligned_alloc(alignof(struct slot), (size_t)p * sizeof *slots);
+    struct cb_slot *slots = aligned_alloc(alignof(struct cb_slot), (size_t)p * sizeof *slots);
     if (slots && kind == CB_SCHED_GUIDED)
         nguided = guided_bounds(space, chunk, p, &bounds);
     if (!slots || nguided < 0) {
@@ -169,15 +163,7 @@ static int openmp_run(const struct cb_job *job, const struct cb_config *cfg,
                  "or OMP_THREAD_LIMIT?)", p, team);
         status = CB_EXIT_ERROR;
     } else {
-        rep->t_done = rep->t_gate;
-        for (int w = 0; w < p; w++) {
-            cb_partial_add(&rep->total, &slots[w].part);
-            rep->worker_compute[w] = slots[w].compute_s;
-            rep->cpu_start[w] = slots[w].cpu0;
-            rep->cpu_end[w] = slots[w].cpu1;
-            if (slots[w].t_end > rep->t_done)
-                rep->t_done = slots[w].t_end;
-        }
+        cb_slots_collect(slots, sizeof *slots, p, rep);
     }
     free(bounds);
     free(slots);

@@ -28,7 +28,8 @@ LAYERS = [
     # 4: the benchmark main every model plugs into
     ("harness", ["harness.h"]),
     # 5: the models and the micro-benchmarks
-    ("models", ["models/mpi.h", "micro/micro.h", "micro/ompregion.h", "micro/psync.h"]),
+    ("models", ["models/mpi.h", "models/slot.h", "micro/micro.h", "micro/ompregion.h",
+                "micro/psync.h"]),
 ]
 FOLDERS = {"kernels": "measure", "models": "models", "micro": "models"}
 SOURCES = {"worker.c": "harness"}  # the spawned worker's entry point: part of the harness
