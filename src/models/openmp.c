@@ -57,6 +57,15 @@ static inline void compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
         job->kernel->compute(job, lo, hi, acc, cb_job_row(job, lo));
 }
 
+/* Chunk c of `chunk` indices (the last one may be shorter): the cyclic and dynamic
+ * schedules deal the same chunks, in another order. */
+static inline void compute_chunk(const struct cb_job *job, uint64_t c, uint64_t chunk,
+                                 struct cb_partial *acc)
+{
+    const uint64_t lo = c * chunk;
+    compute(job, lo, job->space - lo > chunk ? lo + chunk : job->space, acc);
+}
+
 /* The guided chunks' boundaries: bounds[0] = 0 < bounds[1] < ... < bounds[n] = space, the
  * k-th chunk [bounds[k], bounds[k+1]). Returns n, or -1 if memory is short. */
 static int64_t guided_bounds(uint64_t space, uint64_t chunk, int p, uint64_t **out)
@@ -130,14 +139,12 @@ static int openmp_run(const struct cb_job *job, const struct cb_config *cfg,
         case CB_SCHED_CYCLIC:
 #pragma omp for schedule(static, 1) nowait
             for (uint64_t c = 0; c < nchunks; c++)
-                compute(job, c * chunk, space - c * chunk > chunk ? (c + 1) * chunk : space,
-                        &acc);
+                compute_chunk(job, c, chunk, &acc);
             break;
         case CB_SCHED_DYNAMIC:
 #pragma omp for schedule(dynamic, 1) nowait
             for (uint64_t c = 0; c < nchunks; c++)
-                compute(job, c * chunk, space - c * chunk > chunk ? (c + 1) * chunk : space,
-                        &acc);
+                compute_chunk(job, c, chunk, &acc);
             break;
         case CB_SCHED_GUIDED:
 #pragma omp for schedule(dynamic, 1) nowait
