@@ -21,8 +21,8 @@ LAYERS = [
     ("system", ["proc.h", "output.h", "fault.h", "pwait.h", "topo.h"]),
     # 2: what a measurement is made of: kernels, schedules, placement, noise, context, pools,
     #    the summary of result files
-    ("measure", ["kernel.h", "schedule.h", "bind.h", "noise.h", "environ.h", "context.h",
-                 "pool.h", "summary.h", "verdict.h", "warnings.h"]),
+    ("measure", ["kernel.h", "kernels/kernels.h", "schedule.h", "bind.h", "noise.h",
+                 "environ.h", "context.h", "pool.h", "summary.h", "verdict.h", "warnings.h"]),
     # 3: the shared command line
     ("options", ["options.h", "cli.h"]),
     # 4: the benchmark main every model plugs into
