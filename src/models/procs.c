@@ -10,6 +10,9 @@
  * socket (the connection a Manager uses: a Unix-domain socket per worker), shm (Value and
  * Array: a padded slot per worker, matmul rows written in place in the shared output).
  * For matmul the result rows themselves travel through the channel, so its bandwidth shows.
+ * Each channel is one section below, behind one table of operations (struct channel_ops:
+ * open, the worker's end, send, watch, receive, close), so the parent's wait and the
+ * worker's life are written once for all four.
  *
  * Life cycle: a start gate (a pipe the parent closes) separates setup from compute. The
  * parent waits on one poll() over the channel and a pidfd per child, so a child that dies
@@ -48,9 +51,6 @@ extern char **environ;
 enum { FD_CTL = 3, FD_OUT, FD_GATE, FD_READY, FD_RESULT };
 #define HIGH_FD 100 /* sources are moved above this before being placed at FD_* */
 
-/* Per-worker timing travels in a cb_slot (slot.h), written by the worker, read by the
- * parent after reaping it. With the shm channel the partial travels there too. */
-
 /* The message that carries a result: kind HEAD first (the partial, the block, the bytes
  * of rows that follow), then for the queue kind DATA messages with rows at `offset`. */
 enum { MSG_HEAD = 1, MSG_DATA = 2 };
@@ -66,7 +66,9 @@ struct run {
     const struct cb_config *cfg;
     const struct channel_ops *ops; /* the channel's, below */
     int p;
-    struct cb_slot *slots;
+    struct cb_slot *slots; /* per-worker timing (slot.h), in the shared control block:
+                            * written by the worker, read by the parent after reaping it;
+                            * with the shm channel the partial travels there too */
     size_t slots_bytes;
     int ctl_fd, gate[2], ready[2];
     int *res_rd, *res_wr;  /* pipe/socket: parent's and child's ends per worker */
@@ -249,6 +251,7 @@ static int read_queue(struct run *r, char *buf, size_t size)
 
 /* ---- shm: the partial in the worker's slot, the rows already in the shared output ---- */
 
+/* (not shm_open: the C library has one) */
 static int shm_open_ch(struct run *r, char *why, size_t whylen)
 {
     (void)r;
