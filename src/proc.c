@@ -206,25 +206,10 @@ mqd_t cb_proc_mq_open(const char *name, int flags, struct mq_attr *attr, char *e
     return q;
 }
 
-void cb_proc_emergency_cleanup(void)
-{
-    int saved = errno;
-    for (int i = 0; i < nlive; i++)
-        if (live[i] > 0)
-            kill(live[i], SIGKILL);
-    for (int i = 0; i < nlive; i++)
-        if (live[i] > 0) {
-            while (waitpid(live[i], NULL, 0) < 0 && errno == EINTR)
-                ;
-            live[i] = 0;
-        }
-    if (mq_live)
-        mq_unlink(mq_name); /* a system call on Linux: safe in a handler */
-    mq_live = 0;
-    errno = saved;
-}
-
-void cb_proc_kill_all(const pid_t *pids, int n)
+/* SIGKILL to every pid of pids[0..n-1] first (they die together, not one after the other's
+ * reaping), then reap each and take it off the registry. Safe in a signal handler: kill,
+ * waitpid and the registry's stores only; the registry itself may be pids. */
+static void kill_reap(const volatile pid_t *pids, int n)
 {
     for (int i = 0; i < n; i++)
         if (pids[i] > 0)
@@ -235,4 +220,19 @@ void cb_proc_kill_all(const pid_t *pids, int n)
                 ;
             cb_proc_unregister(pids[i]);
         }
+}
+
+void cb_proc_emergency_cleanup(void)
+{
+    int saved = errno;
+    kill_reap(live, nlive);
+    if (mq_live)
+        mq_unlink(mq_name); /* a system call on Linux: safe in a handler */
+    mq_live = 0;
+    errno = saved;
+}
+
+void cb_proc_kill_all(const pid_t *pids, int n)
+{
+    kill_reap(pids, n);
 }

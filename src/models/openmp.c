@@ -41,6 +41,7 @@
 #include "bind.h"
 #include "fault.h"
 #include "harness.h"
+#include "models/slot.h"
 #include "timer.h"
 
 #include <omp.h>
@@ -49,18 +50,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct slot {
-    alignas(64) struct cb_partial part;
-    double compute_s;
-    double t_end;    /* cb_now() when this thread finished */
-    int cpu0, cpu1;  /* where it started and finished computing */
-};
-
 static inline void compute(const struct cb_job *job, uint64_t lo, uint64_t hi,
                            struct cb_partial *acc)
 {
     if (lo < hi)
         job->kernel->compute(job, lo, hi, acc, cb_job_row(job, lo));
+}
+
+/* Chunk c of `chunk` indices (the last one may be shorter): the cyclic and dynamic
+ * schedules deal the same chunks, in another order. */
+static inline void compute_chunk(const struct cb_job *job, uint64_t c, uint64_t chunk,
+                                 struct cb_partial *acc)
+{
+    const uint64_t lo = c * chunk;
+    compute(job, lo, job->space - lo > chunk ? lo + chunk : job->space, acc);
 }
 
 /* The guided chunks' boundaries: bounds[0] = 0 < bounds[1] < ... < bounds[n] = space, the
@@ -101,7 +104,7 @@ static int openmp_run(const struct cb_job *job, const struct cb_config *cfg,
     const uint64_t nchunks = space / chunk + (space % chunk != 0);
     uint64_t *bounds = NULL;
     int64_t nguided = 0;
-    struct slot *slots = aligned_alloc(alignof(struct slot), (size_t)p * sizeof *slots);
+    struct cb_slot *slots = aligned_alloc(alignof(struct cb_slot), (size_t)p * sizeof *slots);
     if (slots && kind == CB_SCHED_GUIDED)
         nguided = guided_bounds(space, chunk, p, &bounds);
     if (!slots || nguided < 0) {
@@ -136,14 +139,12 @@ static int openmp_run(const struct cb_job *job, const struct cb_config *cfg,
         case CB_SCHED_CYCLIC:
 #pragma omp for schedule(static, 1) nowait
             for (uint64_t c = 0; c < nchunks; c++)
-                compute(job, c * chunk, space - c * chunk > chunk ? (c + 1) * chunk : space,
-                        &acc);
+                compute_chunk(job, c, chunk, &acc);
             break;
         case CB_SCHED_DYNAMIC:
 #pragma omp for schedule(dynamic, 1) nowait
             for (uint64_t c = 0; c < nchunks; c++)
-                compute(job, c * chunk, space - c * chunk > chunk ? (c + 1) * chunk : space,
-                        &acc);
+                compute_chunk(job, c, chunk, &acc);
             break;
         case CB_SCHED_GUIDED:
 #pragma omp for schedule(dynamic, 1) nowait
@@ -169,15 +170,7 @@ static int openmp_run(const struct cb_job *job, const struct cb_config *cfg,
                  "or OMP_THREAD_LIMIT?)", p, team);
         status = CB_EXIT_ERROR;
     } else {
-        rep->t_done = rep->t_gate;
-        for (int w = 0; w < p; w++) {
-            cb_partial_add(&rep->total, &slots[w].part);
-            rep->worker_compute[w] = slots[w].compute_s;
-            rep->cpu_start[w] = slots[w].cpu0;
-            rep->cpu_end[w] = slots[w].cpu1;
-            if (slots[w].t_end > rep->t_done)
-                rep->t_done = slots[w].t_end;
-        }
+        cb_slots_collect(slots, sizeof *slots, p, rep);
     }
     free(bounds);
     free(slots);

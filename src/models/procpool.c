@@ -26,6 +26,7 @@
 #define _GNU_SOURCE
 #include "bind.h"
 #include "harness.h"
+#include "models/slot.h"
 #include "proc.h"
 #include "pwait.h"
 #include "timer.h"
@@ -50,12 +51,9 @@ struct pool_slot {
     alignas(64) struct cb_wake start;
     enum cb_wait_how how; /* how to wait after the posted pass: set before the post */
     double spun;          /* the worker's polling seconds so far, as of its last pass */
-    struct cb_partial part;
-    double compute_s, t_end;
-    int cpu0, cpu1;
     int tasks; /* repetitions this worker has run: the fault hook fires on the first */
-    int done;  /* set by the worker when its part of the repetition is done: names the
-                * late ones when --timeout strikes */
+    struct cb_slot res; /* its `done` is set when the worker's part of the repetition is
+                         * done: names the late ones when --timeout strikes */
 };
 
 struct pool_ctl {
@@ -97,13 +95,8 @@ static void pool_worker(const struct cb_job *job, struct pool_ctl *ctl, int w)
         slot->spun = spun;
         if (slot->tasks++ == 0)
             cb_fault_point(w);
-        struct cb_partial acc = { 0 };
-        slot->cpu0 = cb_current_cpu();
-        slot->compute_s = cb_worker_body(job, &ctl->sched, w, &acc);
-        slot->cpu1 = cb_current_cpu();
-        slot->t_end = cb_now();
-        slot->part = acc;
-        __atomic_store_n(&slot->done, 1, __ATOMIC_RELEASE);
+        cb_slot_run(&slot->res, job, &ctl->sched, w);
+        __atomic_store_n(&slot->res.done, 1, __ATOMIC_RELEASE);
         if (atomic_fetch_sub_explicit(&ctl->pending, 1, memory_order_acq_rel) == 1)
             cb_wake_post(&ctl->done, 1);
     }
@@ -247,9 +240,9 @@ static int procpool_run(const struct cb_job *job, const struct cb_config *cfg, s
     double t0 = cb_now();
     cb_sched_init(&ctl->sched, cfg->schedule, job->space, cfg->chunk, p);
     for (int w = 0; w < p; w++) {
-        ctl->slots[w].part = (struct cb_partial){ 0 };
-        ctl->slots[w].compute_s = 0;
-        ctl->slots[w].done = 0;
+        ctl->slots[w].res.part = (struct cb_partial){ 0 };
+        ctl->slots[w].res.compute_s = 0;
+        ctl->slots[w].res.done = 0;
     }
     enum cb_wait_how how = cb_wait_how(pl->wait, p, 1, pl->pus);
     atomic_store_explicit(&ctl->pending, p, memory_order_relaxed);
@@ -274,7 +267,7 @@ static int procpool_run(const struct cb_job *job, const struct cb_config *cfg, s
             char late[96] = "";
             size_t used = 0;
             for (int w = 0; w < p && used < sizeof late - 12; w++)
-                if (!__atomic_load_n(&ctl->slots[w].done, __ATOMIC_ACQUIRE))
+                if (!__atomic_load_n(&ctl->slots[w].res.done, __ATOMIC_ACQUIRE))
                     used += (size_t)snprintf(late + used, sizeof late - used, "%s%d",
                                              used ? ", " : "", w);
             snprintf(err, errlen, "timed out after %.3g s: %d of %d pool workers had not "
@@ -284,18 +277,12 @@ static int procpool_run(const struct cb_job *job, const struct cb_config *cfg, s
             return CB_EXIT_WORKER;
         }
     }
-    rep->t_done = rep->t_gate;
     rep->wait_cpu = spun;
     for (int w = 0; w < p; w++) {
         rep->wait_cpu += ctl->slots[w].spun - pl->spun_seen[w];
         pl->spun_seen[w] = ctl->slots[w].spun;
-        cb_partial_add(&rep->total, &ctl->slots[w].part);
-        rep->worker_compute[w] = ctl->slots[w].compute_s;
-        rep->cpu_start[w] = ctl->slots[w].cpu0;
-        rep->cpu_end[w] = ctl->slots[w].cpu1;
-        if (ctl->slots[w].t_end > rep->t_done)
-            rep->t_done = ctl->slots[w].t_end;
     }
+    cb_slots_collect(&ctl->slots[0].res, sizeof ctl->slots[0], p, rep);
     return 0;
 }
 

@@ -28,6 +28,7 @@
 #include "bind.h"
 #include "fault.h"
 #include "harness.h"
+#include "models/slot.h"
 #include "pool.h"
 #include "timer.h"
 
@@ -39,18 +40,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct slot {
-    alignas(64) struct cb_partial part;
-    double compute_s;
-    double t_end;    /* cb_now() when this worker finished */
-    int cpu0, cpu1;  /* where it started and finished computing */
-};
-
 /* What open() creates: the pool and one slot per worker it has. */
 struct tpool {
     struct cb_pool *pool;
     int max;
-    struct slot *slots; /* [max] */
+    struct cb_slot *slots; /* [max] */
     int pinned;         /* the caller was bound to worker 0's PU: `saved` is its old mask */
     cpu_set_t saved;
 };
@@ -60,19 +54,16 @@ struct tpool {
 struct pass {
     const struct cb_job *job;
     struct cb_sched sched;
-    struct slot *slots;
+    struct cb_slot *slots;
 };
 
 static int pass_worker(int w, void *arg)
 {
     struct pass *ps = arg;
-    struct slot *s = &ps->slots[w];
+    struct cb_slot *s = &ps->slots[w];
     cb_fault_worker_begin(w);
     cb_fault_thread_point(w);
-    s->cpu0 = cb_current_cpu();
-    s->compute_s = cb_worker_body(ps->job, &ps->sched, w, &s->part);
-    s->cpu1 = cb_current_cpu();
-    s->t_end = cb_now();
+    cb_slot_run(s, ps->job, &ps->sched, w);
     cb_fault_worker_end(w);
     return 0;
 }
@@ -108,7 +99,7 @@ static int threadpool_open(const struct cb_job *job, const struct cb_config *cfg
     (void)job;
     *out = NULL;
     struct tpool *tp = calloc(1, sizeof *tp);
-    struct slot *slots = aligned_alloc(alignof(struct slot),
+    struct cb_slot *slots = aligned_alloc(alignof(struct cb_slot),
                                        (size_t)max_workers * sizeof *slots);
     if (!tp || !slots) {
         free(tp);
@@ -169,15 +160,7 @@ static int threadpool_run(const struct cb_job *job, const struct cb_config *cfg,
         return CB_EXIT_ERROR;
     }
     /* the pass is over: every slot of workers 0..p-1 is final */
-    rep->t_done = rep->t_gate;
-    for (int w = 0; w < p; w++) {
-        cb_partial_add(&rep->total, &tp->slots[w].part);
-        rep->worker_compute[w] = tp->slots[w].compute_s;
-        rep->cpu_start[w] = tp->slots[w].cpu0;
-        rep->cpu_end[w] = tp->slots[w].cpu1;
-        if (tp->slots[w].t_end > rep->t_done)
-            rep->t_done = tp->slots[w].t_end;
-    }
+    cb_slots_collect(tp->slots, sizeof *tp->slots, p, rep);
     return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "bind.h"
 #include "fault.h"
 #include "harness.h"
+#include "models/slot.h"
 #include "timer.h"
 
 #include <pthread.h>
@@ -24,14 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct slot {
-    alignas(64) struct cb_partial part;
-    double compute_s;
-    double t_end;    /* cb_now() when this worker finished */
-    int cpu0, cpu1;  /* where it started and finished computing */
-    int done;        /* the worker finished its work */
-};
 
 struct shared {
     const struct cb_job *job;
@@ -41,7 +34,7 @@ struct shared {
     int ready;      /* workers waiting at the gate */
     int open;       /* the gate is open */
     int abort;      /* leave without computing */
-    struct slot *slots;
+    struct cb_slot *slots;
     const int *plan;
 };
 
@@ -68,13 +61,10 @@ static void *worker(void *p)
         cb_fault_stack_lend(NULL, 0);
         return NULL;
     }
-    struct slot *s = &sh->slots[a->w];
+    struct cb_slot *s = &sh->slots[a->w];
     cb_fault_worker_begin(a->w);
     cb_fault_thread_point(a->w);
-    s->cpu0 = cb_current_cpu();
-    s->compute_s = cb_worker_body(sh->job, &sh->sched, a->w, &s->part);
-    s->cpu1 = cb_current_cpu();
-    s->t_end = cb_now();
+    cb_slot_run(s, sh->job, &sh->sched, a->w);
     s->done = 1;
     cb_fault_worker_end(a->w);
     cb_fault_stack_lend(NULL, 0);
@@ -133,19 +123,8 @@ static int threads_run(const struct cb_job *job, const struct cb_config *cfg,
                      "its work (pthread_exit): its part of the result is missing", i, p);
             status = CB_EXIT_WORKER;
         }
-    if (status == 0) {
-        /* joined: every slot is final. Compute ends when the slowest worker finished;
-         * joining and combining after that is collect. */
-        rep->t_done = rep->t_gate;
-        for (int i = 0; i < p; i++) {
-            cb_partial_add(&rep->total, &sh.slots[i].part);
-            rep->worker_compute[i] = sh.slots[i].compute_s;
-            rep->cpu_start[i] = sh.slots[i].cpu0;
-            rep->cpu_end[i] = sh.slots[i].cpu1;
-            if (sh.slots[i].t_end > rep->t_done)
-                rep->t_done = sh.slots[i].t_end;
-        }
-    }
+    if (status == 0) /* joined: every slot is final */
+        cb_slots_collect(sh.slots, sizeof *sh.slots, p, rep);
     pthread_cond_destroy(&sh.cond);
     pthread_mutex_destroy(&sh.lock);
     free(tids);

@@ -21,15 +21,16 @@ LAYERS = [
     ("system", ["proc.h", "output.h", "fault.h", "pwait.h", "topo.h"]),
     # 2: what a measurement is made of: kernels, schedules, placement, noise, context, pools,
     #    the summary of result files
-    ("measure", ["kernel.h", "schedule.h", "bind.h", "noise.h", "environ.h", "context.h",
-                 "pool.h", "summary.h", "verdict.h", "warnings.h"]),
+    ("measure", ["kernel.h", "kernels/kernels.h", "schedule.h", "bind.h", "noise.h",
+                 "environ.h", "context.h", "pool.h", "summary.h", "verdict.h", "warnings.h"]),
     # 3: the shared command line
     ("options", ["options.h", "cli.h"]),
     # 4: the benchmark main every model plugs into, and its parts: the command line and the
     #    run's preparation, --plan, the samples and the CSV rows
     ("harness", ["harness.h", "prepare.h", "plan.h", "rows.h"]),
     # 5: the models and the micro-benchmarks
-    ("models", ["models/mpi.h", "micro/micro.h", "micro/ompregion.h", "micro/psync.h"]),
+    ("models", ["models/mpi.h", "models/slot.h", "micro/micro.h", "micro/ompregion.h",
+                "micro/psync.h"]),
 ]
 FOLDERS = {"kernels": "measure", "models": "models", "micro": "models"}
 SOURCES = {"worker.c": "harness"}  # the spawned worker's entry point: part of the harness
