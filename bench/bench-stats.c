@@ -1789,7 +1789,73 @@ static void free_args(char ***args)
     free(*args);
 }
 
-int main(int argc, char **argv)
+/* The subcommands, in --help's order; verdicts is stats-verdicts.c's */
+enum { S_ENGINES, S_OVERLAP, S_AGREE, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO, S_MACHINES,
+       S_VERDICTS, S_N };
+static const char *const subs[S_N] = { "engines", "overlap", "agree", "breakeven", "yardstick",
+                                       "median", "ratio", "machines", "verdicts" };
+/* which options each subcommand takes: s(eed) b (resamples) o(utput) q(uiet) t(ie) */
+static const char *const takes[S_N] = { "sb", "", "", "q", "o", "", "sb", "sb", "sbtoq" };
+
+/* A subcommand's command line: its options, and its arguments in order */
+struct cmdline {
+    struct boot_opts bo;
+    double tie;
+    const char *output;
+    int quiet;
+    char **args;
+    int nargs;
+};
+
+static void version(void)
+{
+    printf("bench-stats (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
+           CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
+}
+
+/* A fraction for --tie: a plain number from 0 up to (not including) 1. */
+static int parse_tie(const char *s, double *v)
+{
+    return cb_parse_number(s, v) == 0 && *v >= 0 && *v < 1 ? 0 : -EINVAL;
+}
+
+/* One option of subcommand sub, taken by it (a value checked, stored in cl); -1 to go on,
+ * else the exit status of a refusal */
+static int take_option(int c, struct cmdline *cl)
+{
+    char *end;
+    switch (c) {
+    case 'o':
+        if (!*optarg)
+            return usage("--output: empty file name");
+        cl->output = optarg;
+        break;
+    case 'q':
+        cl->quiet = 1;
+        break;
+    case 'b': {
+        errno = 0;
+        long v = strtol(optarg, &end, 10);
+        if (errno || *end || !*optarg || v < 100 || v > 1000000)
+            return usage("--resamples '%s': not a count from 100 to 1000000", optarg);
+        cl->bo.resamples = (int)v;
+        break;
+    }
+    case 's':
+        if (cb_parse_dec(optarg, UINT64_MAX, &cl->bo.seed) < 0)
+            return usage("--seed '%s': not an unsigned integer", optarg);
+        break;
+    case 't':
+        if (parse_tie(optarg, &cl->tie) < 0)
+            return usage("--tie '%s': not a fraction from 0 to below 1 (0.02: 2%%)", optarg);
+        break;
+    }
+    return -1;
+}
+
+/* The options and arguments after the subcommand (argv[2] on): -1 to go on, else the exit
+ * status (--help and --version: 0). cl->args has room for argc words. */
+static int parse_cmdline(int argc, char **argv, int sub, struct cmdline *cl)
 {
     static const struct option opts[] = {
         { "seed", required_argument, NULL, 's' },
@@ -1800,12 +1866,60 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { 0, 0, 0, 0 },
     };
-    enum { S_ENGINES, S_OVERLAP, S_AGREE, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO,
-           S_MACHINES, S_N };
-    static const char *const subs[S_N] = { "engines", "overlap", "agree", "breakeven",
-                                           "yardstick", "median", "ratio", "machines" };
-    /* which options each subcommand takes: s(eed) b (resamples) o(utput) q(uiet) */
-    static const char *const takes[S_N] = { "sb", "", "", "q", "o", "", "sb", "sb" };
+    /* verdicts' own: --tie, and no --version (what it has always answered) */
+    static const struct option verdict_opts[] = {
+        { "seed", required_argument, NULL, 's' },
+        { "resamples", required_argument, NULL, 'b' },
+        { "tie", required_argument, NULL, 't' },
+        { "output", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    int verdicts = sub == S_VERDICTS, c, rc;
+    opterr = 0;
+    optind = 2;
+    /* '-' first: arguments come back in order as option 1 (and "-" alone, median's stdin,
+     * is an argument) */
+    while ((c = getopt_long(argc, argv, verdicts ? "-:o:qh" : "-:o:qhV",
+                            verdicts ? verdict_opts : opts, NULL)) != -1) {
+        if (c == 1) {
+            cl->args[cl->nargs++] = optarg;
+            continue;
+        }
+        if (c == 'h') {
+            help();
+            return CB_EXIT_OK;
+        }
+        if (c == 'V') {
+            version();
+            return CB_EXIT_OK;
+        }
+        if (c == ':')
+            return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
+        if (c == '?' && optopt) /* (a short option: argv[optind - 1] may be another word) */
+            return usage("unknown option '-%c' (see --help)", optopt);
+        if (c == '?')
+            return usage("unknown option '%s' (see --help)", argv[optind - 1]);
+        if (!strchr(takes[sub], c)) {
+            const char *name = c == 's' ? "--seed" : c == 'b' ? "--resamples"
+                             : c == 'o' ? "--output" : "--quiet";
+            return usage("%s takes no option %s (see --help)", subs[sub], name);
+        }
+        if ((rc = take_option(c, cl)) >= 0)
+            return rc;
+    }
+    while (optind < argc) /* after "--" */
+        cl->args[cl->nargs++] = argv[optind++];
+    struct stat st;
+    /* (verdicts checks its own, after its folder) */
+    if (!verdicts && cl->output && stat(cl->output, &st) == 0 && S_ISDIR(st.st_mode))
+        return usage("--output '%s': is a folder", cl->output);
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
     cb_close_stdout_at_exit();
     cb_output_signals();
 
@@ -1818,14 +1932,11 @@ int main(int argc, char **argv)
         return CB_EXIT_OK;
     }
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("bench-stats (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
-               CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
+        version();
         return CB_EXIT_OK;
     }
     if (cmd[0] == '-')
         return usage("unknown option '%s' (see --help)", cmd);
-    if (strcmp(cmd, "verdicts") == 0) /* its own options: stats-verdicts.c */
-        return cb_stats_verdicts(argc - 1, argv + 1, help);
     int sub = 0;
     while (sub < S_N && strcmp(cmd, subs[sub]) != 0)
         sub++;
@@ -1833,74 +1944,19 @@ int main(int argc, char **argv)
         return usage("unknown subcommand '%s' (engines, overlap, agree, breakeven, yardstick, "
                      "median, ratio, verdicts, machines; see --help)", cmd);
 
-    struct boot_opts bo = { CB_SUM_SEED, CB_SUM_RESAMPLES };
-    const char *output = NULL;
-    int quiet = 0, c;
+    struct cmdline cl = { .bo = { CB_SUM_SEED, CB_SUM_RESAMPLES }, .tie = CB_VERDICT_TIE };
     /* freed on every way out of main, the refusals' early returns included */
     char **args __attribute__((cleanup(free_args))) = calloc((size_t)argc, sizeof *args);
-    int nargs = 0;
     if (!args)
         return usage("out of memory");
-    opterr = 0;
-    optind = 2;
-    /* '-' first: arguments come back in order as option 1 (and "-" alone, median's stdin,
-     * is an argument) */
-    while ((c = getopt_long(argc, argv, "-:o:qhV", opts, NULL)) != -1) {
-        if (c == 1) {
-            args[nargs++] = optarg;
-            continue;
-        }
-        if (c == 'h') {
-            help();
-            return CB_EXIT_OK;
-        }
-        if (c == 'V') {
-            printf("bench-stats (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
-                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
-            return CB_EXIT_OK;
-        }
-        if (c == ':')
-            return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
-        if (c == '?' && optopt) /* (a short option: argv[optind - 1] may be another word) */
-            return usage("unknown option '-%c' (see --help)", optopt);
-        if (c == '?')
-            return usage("unknown option '%s' (see --help)", argv[optind - 1]);
-        if (!strchr(takes[sub], c)) {
-            const char *name = c == 's' ? "--seed" : c == 'b' ? "--resamples"
-                             : c == 'o' ? "--output" : "--quiet";
-            return usage("%s takes no option %s (see --help)", cmd, name);
-        }
-        char *end;
-        switch (c) {
-        case 'o':
-            if (!*optarg)
-                return usage("--output: empty file name");
-            output = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'b': {
-            errno = 0;
-            long v = strtol(optarg, &end, 10);
-            if (errno || *end || !*optarg || v < 100 || v > 1000000)
-                return usage("--resamples '%s': not a count from 100 to 1000000", optarg);
-            bo.resamples = (int)v;
-            break;
-        }
-        case 's':
-            if (cb_parse_dec(optarg, UINT64_MAX, &bo.seed) < 0)
-                return usage("--seed '%s': not an unsigned integer", optarg);
-            break;
-        }
-    }
-    while (optind < argc) /* after "--" */
-        args[nargs++] = argv[optind++];
-    struct stat st;
-    if (output && stat(output, &st) == 0 && S_ISDIR(st.st_mode))
-        return usage("--output '%s': is a folder", output);
-
-    int rc = CB_EXIT_ERROR;
+    cl.args = args;
+    int rc = parse_cmdline(argc, argv, sub, &cl);
+    if (rc >= 0)
+        return rc;
+    struct boot_opts bo = cl.bo;
+    const char *output = cl.output;
+    int quiet = cl.quiet, nargs = cl.nargs;
+    rc = CB_EXIT_ERROR;
     switch (sub) {
     case S_ENGINES:
         rc = cmd_engines(nargs, args, &bo);
@@ -1923,6 +1979,11 @@ int main(int argc, char **argv)
     case S_RATIO:
         rc = cmd_ratio(nargs, args, &bo);
         break;
+    case S_VERDICTS: {
+        struct cb_verdict_opts vo = { bo.resamples, bo.seed, cl.tie };
+        rc = cb_stats_verdicts(nargs, args, &vo, output, quiet, usage);
+        break;
+    }
     case S_MACHINES:
         rc = cb_stats_machines(nargs, args, bo.seed, bo.resamples, stdout, err, sizeof err);
         rc = rc < 0 ? finish_error(rc) : CB_EXIT_OK;
