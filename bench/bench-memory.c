@@ -289,6 +289,61 @@ static int sample(struct mem *m, int model, double *rss, double *pss, char *err,
     return rc != 0 ? CB_EXIT_ERROR : jrc;
 }
 
+/* One matmul input size: every selected model at every worker count, the input touched
+ * before the workers start (so the parent's share shows in the sums); CB_EXIT_ERROR with the
+ * reason in err on failure */
+static int measure_size(struct mem *m, struct cb_mout *out, size_t si, int *idx, double *rss,
+                        double *pss, char *err, size_t errsz)
+{
+    const struct cb_mopts *o = m->o;
+    size_t total = (size_t)o->reps + 1;
+    uint64_t n = o->sizes[si];
+    int rc = 0;
+    int prc = cb_job_prepare(&m->job, cb_kernel_find("matmul"), n, m->seed);
+    if (prc < 0) {
+        snprintf(err, errsz, "cannot prepare matmul n = %llu: %s", (unsigned long long)n,
+                 strerror(-prc));
+        return CB_EXIT_ERROR;
+    }
+    m->job.kernel->reset(&m->job); /* touch the output too */
+    double inputs_mib = 3.0 * (double)n * (double)n * sizeof(double) / 1048576.0;
+    for (int model = 0; model < M_N && rc == 0; model++) {
+        if (!cb_micro_selected(o, model))
+            continue;
+        cb_micro_order(o, (uint64_t)(si * M_N + (size_t)model), idx, (int)o->nworkers);
+        for (size_t i = 0; i < o->nworkers && rc == 0; i++) {
+            m->p = o->workers[idx[i]];
+            cb_where_reset(m->ctl->where, m->p);
+            /* the first sample is a warm-up, discarded */
+            for (size_t r = 0; r < total && rc == 0; r++)
+                rc = sample(m, model, &rss[r], &pss[r], err, errsz);
+            if (rc != 0)
+                break;
+            char note[200];
+            snprintf(note, sizeof note, "sum over the parent and its %s; matmul n = %llu "
+                     "inputs and output %.3g MiB touched first",
+                     model == M_THREADS ? "threads (one process)" : "worker processes",
+                     (unsigned long long)n, inputs_mib);
+            for (int metric = 0; metric < 2 && rc == 0; metric++) {
+                struct cb_mrow row = {
+                    .bench = "memory", .construct = names[model],
+                    .between = model == M_THREADS ? "threads" : "processes",
+                    .metric = metric ? "pss" : "rss", .unit = "MiB",
+                    .size = (long long)n, .workers = m->p, .note = note,
+                    .vals = (metric ? pss : rss) + 1, .n = (size_t)o->reps,
+                    .plan = m->plan, .where = m->ctl->where, .nplan = m->p,
+                };
+                if (cb_mout_row(out, &row) < 0) {
+                    snprintf(err, errsz, "out of memory");
+                    rc = CB_EXIT_ERROR;
+                }
+            }
+        }
+    }
+    cb_job_cleanup(&m->job);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "--cb-child") == 0)
@@ -348,52 +403,8 @@ int main(int argc, char **argv)
         snprintf(err, sizeof err, "out of memory");
         rc = CB_EXIT_ERROR;
     }
-    for (size_t si = 0; si < o.nsizes && rc == 0; si++) {
-        uint64_t n = o.sizes[si];
-        int prc = cb_job_prepare(&m.job, cb_kernel_find("matmul"), n, m.seed);
-        if (prc < 0) {
-            snprintf(err, sizeof err, "cannot prepare matmul n = %llu: %s",
-                     (unsigned long long)n, strerror(-prc));
-            rc = CB_EXIT_ERROR;
-            break;
-        }
-        m.job.kernel->reset(&m.job); /* touch the output too */
-        double inputs_mib = 3.0 * (double)n * (double)n * sizeof(double) / 1048576.0;
-        for (int model = 0; model < M_N && rc == 0; model++) {
-            if (!cb_micro_selected(&o, model))
-                continue;
-            cb_micro_order(&o, (uint64_t)(si * M_N + (size_t)model), idx, (int)o.nworkers);
-            for (size_t i = 0; i < o.nworkers && rc == 0; i++) {
-                m.p = o.workers[idx[i]];
-                cb_where_reset(m.ctl->where, m.p);
-                /* the first sample is a warm-up, discarded */
-                for (size_t r = 0; r < total && rc == 0; r++)
-                    rc = sample(&m, model, &rss[r], &pss[r], err, sizeof err);
-                if (rc != 0)
-                    break;
-                char note[200];
-                snprintf(note, sizeof note, "sum over the parent and its %s; matmul n = %llu "
-                         "inputs and output %.3g MiB touched first",
-                         model == M_THREADS ? "threads (one process)" : "worker processes",
-                         (unsigned long long)n, inputs_mib);
-                for (int metric = 0; metric < 2 && rc == 0; metric++) {
-                    struct cb_mrow row = {
-                        .bench = "memory", .construct = names[model],
-                        .between = model == M_THREADS ? "threads" : "processes",
-                        .metric = metric ? "pss" : "rss", .unit = "MiB",
-                        .size = (long long)n, .workers = m.p, .note = note,
-                        .vals = (metric ? pss : rss) + 1, .n = (size_t)o.reps,
-                        .plan = m.plan, .where = m.ctl->where, .nplan = m.p,
-                    };
-                    if (cb_mout_row(out, &row) < 0) {
-                        snprintf(err, sizeof err, "out of memory");
-                        rc = CB_EXIT_ERROR;
-                    }
-                }
-            }
-        }
-        cb_job_cleanup(&m.job);
-    }
+    for (size_t si = 0; si < o.nsizes && rc == 0; si++)
+        rc = measure_size(&m, out, si, idx, rss, pss, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "bench-memory: %s\n", err[0] ? err : "failed");
     int crc = cb_mout_close(out, rc == 0);

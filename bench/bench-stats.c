@@ -714,9 +714,9 @@ static const struct ekey *openmp_twin(const struct engines *e, const struct ekey
     return strcmp(k->f[0], "threadpool") == 0 ? ekey_find(e, o) : NULL;
 }
 
-static int engines_report(const struct engines *e, FILE *f, uint64_t seed, int resamples)
+/* The medians table: every configuration with its order-statistics CI. */
+static int report_medians(const struct engines *e, FILE *f)
 {
-    int rc = 0;
     fprintf(f, "== medians of wall time, s (95%% CI of the median by order statistics)\n");
     fprintf(f, "%-10s %-7s %-9s %-7s %-8s %3s %4s %10s %10s %10s\n", "model", "kernel", "size",
             "sched", "chunk", "p", "n", "median", "ci_low", "ci_high");
@@ -733,7 +733,13 @@ static int engines_report(const struct engines *e, FILE *f, uint64_t seed, int r
                 cb_quantile_sorted(s, k->all.n, 0.5), lo, hi);
         free(s);
     }
+    return 0;
+}
 
+/* Efficiency against bench-seq in the same run, for the threadpool and OpenMP. */
+static int report_efficiency(const struct engines *e, FILE *f, uint64_t seed, int resamples)
+{
+    int rc = 0;
     fprintf(f, "\n== efficiency E = T_seq / (p T_p), T_seq = bench-seq in this run [95%% "
             "bootstrap CI]\n");
     fprintf(f, "%-10s %-7s %-7s %3s %10s %10s %6s %17s\n", "model", "kernel", "sched", "p",
@@ -754,7 +760,13 @@ static int engines_report(const struct engines *e, FILE *f, uint64_t seed, int r
                 k->f[1], k->f[3], k->f[4], median_of(&s->all), median_of(&k->all), r / k->p,
                 lo / k->p, hi / k->p);
     }
+    return rc;
+}
 
+/* Threadpool against OpenMP at the same configuration, over all runs. */
+static int report_ratios(const struct engines *e, FILE *f, uint64_t seed, int resamples)
+{
+    int rc = 0;
     fprintf(f, "\n== threadpool / openmp: ratio of median times, same kernel, size, schedule, "
             "chunk, p [95%% bootstrap CI]\n");
     fprintf(f, "%-7s %-9s %-7s %3s %12s %12s %7s %17s\n", "kernel", "size", "sched", "p",
@@ -770,7 +782,13 @@ static int engines_report(const struct engines *e, FILE *f, uint64_t seed, int r
         fprintf(f, "%-7s %-9s %-7s %3s %12.4f %12.4f %7.3f   [%.3f, %.3f]\n", k->f[1], k->f[2],
                 k->f[3], k->f[4], median_of(&k->all), median_of(&o->all), r, lo, hi);
     }
+    return rc;
+}
 
+/* Threadpool against OpenMP round by round, so that drift between rounds cancels. */
+static int report_paired(const struct engines *e, FILE *f, uint64_t seed, int resamples)
+{
+    int rc = 0;
     fprintf(f, "\n== threadpool / openmp, paired: in each round, the ratio of the medians of "
             "the two engines (their runs adjacent), then the median of those ratios over the "
             "rounds [95%% bootstrap CI over rounds]\n");
@@ -798,8 +816,14 @@ static int engines_report(const struct engines *e, FILE *f, uint64_t seed, int r
         }
         free(pr.v);
     }
+    return rc;
+}
 
-    if (rc == 0 && e->blas_n[0]) {
+/* Our matmul against OpenBLAS on one thread, when the run has both. */
+static int report_blas(const struct engines *e, FILE *f, uint64_t seed, int resamples)
+{
+    int rc = 0;
+    if (e->blas_n[0]) {
         const char *sk[5] = { "seq", "matmul", e->blas_n, "-", "1" };
         const char *ok[5] = { "openblas", "matmul", e->blas_n, "-", "1" };
         const struct ekey *s = ekey_find(e, sk), *o = ekey_find(e, ok);
@@ -817,6 +841,20 @@ static int engines_report(const struct engines *e, FILE *f, uint64_t seed, int r
             fprintf(f, "ours / openblas = %.3f [%.3f, %.3f]\n", r, lo, hi);
         }
     }
+    return rc;
+}
+
+static int engines_report(const struct engines *e, FILE *f, uint64_t seed, int resamples)
+{
+    int rc = report_medians(e, f);
+    if (rc == 0)
+        rc = report_efficiency(e, f, seed, resamples);
+    if (rc == 0)
+        rc = report_ratios(e, f, seed, resamples);
+    if (rc == 0)
+        rc = report_paired(e, f, seed, resamples);
+    if (rc == 0)
+        rc = report_blas(e, f, seed, resamples);
     return rc < 0 && !err[0] ? fail(rc, "cannot compute the report: %s", strerror(-rc)) : rc;
 }
 
@@ -1053,6 +1091,56 @@ static void agree_row(FILE *f, const char *row, const struct agree_set *a,
     fprintf(f, ",%s\n", largest ? "yes" : "no");
 }
 
+/* agree's table: A's points in order (matched, without a CI, or only in A), then B's
+ * points that A lacks */
+static void agree_rows(FILE *f, const struct agree_set *a, const struct agree_set *b,
+                       const struct agree_point **match, size_t largest)
+{
+    fprintf(f, "row");
+    for (int i = 0; i < AGREE_NKEY; i++)
+        fprintf(f, ",%s", agree_key[i]);
+    fprintf(f, ",a_median_s,a_ci_low_s,a_ci_high_s,b_median_s,b_ci_low_s,b_ci_high_s,"
+            "overlap,rel_diff,largest\n");
+    for (size_t i = 0; i < a->n; i++) {
+        const struct agree_point *x = &a->p[i], *y = match[i];
+        if (!y)
+            agree_row(f, "only-a", a, x, b, NULL, "", NAN, 0);
+        else if (!x->ci || !y->ci)
+            agree_row(f, "no-ci", a, x, b, y, "", fabs(y->med - x->med) / x->med, 0);
+        else
+            agree_row(f, "both", a, x, b, y,
+                      cb_intervals_overlap(x->lo, x->hi, y->lo, y->hi) ? "yes" : "no",
+                      fabs(y->med - x->med) / x->med, i == largest);
+    }
+    for (size_t j = 0; j < b->n; j++)
+        if (!b->p[j].matched)
+            agree_row(f, "only-b", a, NULL, b, &b->p[j], "", NAN, 0);
+}
+
+/* The end of agree's totals line: the machine's shift and what is left after it (rel is
+ * overwritten) */
+static void agree_shift(FILE *f, double *rel, const double *ratio, size_t compared)
+{
+    /* the machine's shift: the median of b/a - 1, how many points moved its way, and
+     * the differences left once B is divided by it (a machine that ran faster or
+     * slower as a whole, against points that moved on their own) */
+    size_t same = 0;
+    double shift = NAN, after_med = NAN, after_max = NAN;
+    if (compared) {
+        shift = cb_median(ratio, compared) - 1;
+        after_max = 0;
+        for (size_t i = 0; i < compared; i++) {
+            same += (ratio[i] - 1) * shift > 0;
+            rel[i] = fabs(ratio[i] / (1 + shift) - 1);
+            after_max = fmax(after_max, rel[i]);
+        }
+        after_med = cb_median(rel, compared);
+        fprintf(f, ",%.6g,%zu,%.6g,%.6g\n", shift, same, after_med, after_max);
+    } else {
+        fprintf(f, ",,,,\n");
+    }
+}
+
 static int cmd_agree(int argc, char **argv)
 {
     if (argc != 2)
@@ -1101,25 +1189,7 @@ static int cmd_agree(int argc, char **argv)
     struct text out = { 0 };
     if (rc == 0 && (rc = text_open(&out)) == 0) {
         FILE *f = out.f;
-        fprintf(f, "row");
-        for (int i = 0; i < AGREE_NKEY; i++)
-            fprintf(f, ",%s", agree_key[i]);
-        fprintf(f, ",a_median_s,a_ci_low_s,a_ci_high_s,b_median_s,b_ci_low_s,b_ci_high_s,"
-                "overlap,rel_diff,largest\n");
-        for (size_t i = 0; i < a.n; i++) {
-            const struct agree_point *x = &a.p[i], *y = match[i];
-            if (!y)
-                agree_row(f, "only-a", &a, x, &b, NULL, "", NAN, 0);
-            else if (!x->ci || !y->ci)
-                agree_row(f, "no-ci", &a, x, &b, y, "", fabs(y->med - x->med) / x->med, 0);
-            else
-                agree_row(f, "both", &a, x, &b, y,
-                          cb_intervals_overlap(x->lo, x->hi, y->lo, y->hi) ? "yes" : "no",
-                          fabs(y->med - x->med) / x->med, i == largest);
-        }
-        for (size_t j = 0; j < b.n; j++)
-            if (!b.p[j].matched)
-                agree_row(f, "only-b", &a, NULL, &b, &b.p[j], "", NAN, 0);
+        agree_rows(f, &a, &b, match, largest);
         /* the totals, after a blank line */
         cb_sort_doubles(rel, compared);
         double median = compared ? cb_quantile_sorted(rel, compared, 0.5) : NAN;
@@ -1140,24 +1210,7 @@ static int cmd_agree(int argc, char **argv)
         fprintf(f, ",%d,%g,%s,%s,%s", AGREE_OVERLAP_PERCENT, AGREE_MEDIAN_REL_DIFF,
                 overlap_ok ? "yes" : "no", median_ok ? "yes" : "no",
                 overlap_ok && median_ok ? "agree" : "disagree");
-        /* the machine's shift: the median of b/a - 1, how many points moved its way, and
-         * the differences left once B is divided by it (a machine that ran faster or
-         * slower as a whole, against points that moved on their own) */
-        size_t same = 0;
-        double shift = NAN, after_med = NAN, after_max = NAN;
-        if (compared) {
-            shift = cb_median(ratio, compared) - 1;
-            after_max = 0;
-            for (size_t i = 0; i < compared; i++) {
-                same += (ratio[i] - 1) * shift > 0;
-                rel[i] = fabs(ratio[i] / (1 + shift) - 1);
-                after_max = fmax(after_max, rel[i]);
-            }
-            after_med = cb_median(rel, compared);
-            fprintf(f, ",%.6g,%zu,%.6g,%.6g\n", shift, same, after_med, after_max);
-        } else {
-            fprintf(f, ",,,,\n");
-        }
+        agree_shift(f, rel, ratio, compared);
         rc = text_close(&out);
     }
     free(match);
@@ -1736,7 +1789,73 @@ static void free_args(char ***args)
     free(*args);
 }
 
-int main(int argc, char **argv)
+/* The subcommands, in --help's order; verdicts is stats-verdicts.c's */
+enum { S_ENGINES, S_OVERLAP, S_AGREE, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO, S_MACHINES,
+       S_VERDICTS, S_N };
+static const char *const subs[S_N] = { "engines", "overlap", "agree", "breakeven", "yardstick",
+                                       "median", "ratio", "machines", "verdicts" };
+/* which options each subcommand takes: s(eed) b (resamples) o(utput) q(uiet) t(ie) */
+static const char *const takes[S_N] = { "sb", "", "", "q", "o", "", "sb", "sb", "sbtoq" };
+
+/* A subcommand's command line: its options, and its arguments in order */
+struct cmdline {
+    struct boot_opts bo;
+    double tie;
+    const char *output;
+    int quiet;
+    char **args;
+    int nargs;
+};
+
+static void version(void)
+{
+    printf("bench-stats (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
+           CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
+}
+
+/* A fraction for --tie: a plain number from 0 up to (not including) 1. */
+static int parse_tie(const char *s, double *v)
+{
+    return cb_parse_number(s, v) == 0 && *v >= 0 && *v < 1 ? 0 : -EINVAL;
+}
+
+/* One option of subcommand sub, taken by it (a value checked, stored in cl); -1 to go on,
+ * else the exit status of a refusal */
+static int take_option(int c, struct cmdline *cl)
+{
+    char *end;
+    switch (c) {
+    case 'o':
+        if (!*optarg)
+            return usage("--output: empty file name");
+        cl->output = optarg;
+        break;
+    case 'q':
+        cl->quiet = 1;
+        break;
+    case 'b': {
+        errno = 0;
+        long v = strtol(optarg, &end, 10);
+        if (errno || *end || !*optarg || v < 100 || v > 1000000)
+            return usage("--resamples '%s': not a count from 100 to 1000000", optarg);
+        cl->bo.resamples = (int)v;
+        break;
+    }
+    case 's':
+        if (cb_parse_dec(optarg, UINT64_MAX, &cl->bo.seed) < 0)
+            return usage("--seed '%s': not an unsigned integer", optarg);
+        break;
+    case 't':
+        if (parse_tie(optarg, &cl->tie) < 0)
+            return usage("--tie '%s': not a fraction from 0 to below 1 (0.02: 2%%)", optarg);
+        break;
+    }
+    return -1;
+}
+
+/* The options and arguments after the subcommand (argv[2] on): -1 to go on, else the exit
+ * status (--help and --version: 0). cl->args has room for argc words. */
+static int parse_cmdline(int argc, char **argv, int sub, struct cmdline *cl)
 {
     static const struct option opts[] = {
         { "seed", required_argument, NULL, 's' },
@@ -1747,12 +1866,60 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { 0, 0, 0, 0 },
     };
-    enum { S_ENGINES, S_OVERLAP, S_AGREE, S_BREAKEVEN, S_YARDSTICK, S_MEDIAN, S_RATIO,
-           S_MACHINES, S_N };
-    static const char *const subs[S_N] = { "engines", "overlap", "agree", "breakeven",
-                                           "yardstick", "median", "ratio", "machines" };
-    /* which options each subcommand takes: s(eed) b (resamples) o(utput) q(uiet) */
-    static const char *const takes[S_N] = { "sb", "", "", "q", "o", "", "sb", "sb" };
+    /* verdicts' own: --tie, and no --version (what it has always answered) */
+    static const struct option verdict_opts[] = {
+        { "seed", required_argument, NULL, 's' },
+        { "resamples", required_argument, NULL, 'b' },
+        { "tie", required_argument, NULL, 't' },
+        { "output", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    int verdicts = sub == S_VERDICTS, c, rc;
+    opterr = 0;
+    optind = 2;
+    /* '-' first: arguments come back in order as option 1 (and "-" alone, median's stdin,
+     * is an argument) */
+    while ((c = getopt_long(argc, argv, verdicts ? "-:o:qh" : "-:o:qhV",
+                            verdicts ? verdict_opts : opts, NULL)) != -1) {
+        if (c == 1) {
+            cl->args[cl->nargs++] = optarg;
+            continue;
+        }
+        if (c == 'h') {
+            help();
+            return CB_EXIT_OK;
+        }
+        if (c == 'V') {
+            version();
+            return CB_EXIT_OK;
+        }
+        if (c == ':')
+            return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
+        if (c == '?' && optopt) /* (a short option: argv[optind - 1] may be another word) */
+            return usage("unknown option '-%c' (see --help)", optopt);
+        if (c == '?')
+            return usage("unknown option '%s' (see --help)", argv[optind - 1]);
+        if (!strchr(takes[sub], c)) {
+            const char *name = c == 's' ? "--seed" : c == 'b' ? "--resamples"
+                             : c == 'o' ? "--output" : "--quiet";
+            return usage("%s takes no option %s (see --help)", subs[sub], name);
+        }
+        if ((rc = take_option(c, cl)) >= 0)
+            return rc;
+    }
+    while (optind < argc) /* after "--" */
+        cl->args[cl->nargs++] = argv[optind++];
+    struct stat st;
+    /* (verdicts checks its own, after its folder) */
+    if (!verdicts && cl->output && stat(cl->output, &st) == 0 && S_ISDIR(st.st_mode))
+        return usage("--output '%s': is a folder", cl->output);
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
     cb_close_stdout_at_exit();
     cb_output_signals();
 
@@ -1765,14 +1932,11 @@ int main(int argc, char **argv)
         return CB_EXIT_OK;
     }
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("bench-stats (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
-               CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
+        version();
         return CB_EXIT_OK;
     }
     if (cmd[0] == '-')
         return usage("unknown option '%s' (see --help)", cmd);
-    if (strcmp(cmd, "verdicts") == 0) /* its own options: stats-verdicts.c */
-        return cb_stats_verdicts(argc - 1, argv + 1, help);
     int sub = 0;
     while (sub < S_N && strcmp(cmd, subs[sub]) != 0)
         sub++;
@@ -1780,74 +1944,19 @@ int main(int argc, char **argv)
         return usage("unknown subcommand '%s' (engines, overlap, agree, breakeven, yardstick, "
                      "median, ratio, verdicts, machines; see --help)", cmd);
 
-    struct boot_opts bo = { CB_SUM_SEED, CB_SUM_RESAMPLES };
-    const char *output = NULL;
-    int quiet = 0, c;
+    struct cmdline cl = { .bo = { CB_SUM_SEED, CB_SUM_RESAMPLES }, .tie = CB_VERDICT_TIE };
     /* freed on every way out of main, the refusals' early returns included */
     char **args __attribute__((cleanup(free_args))) = calloc((size_t)argc, sizeof *args);
-    int nargs = 0;
     if (!args)
         return usage("out of memory");
-    opterr = 0;
-    optind = 2;
-    /* '-' first: arguments come back in order as option 1 (and "-" alone, median's stdin,
-     * is an argument) */
-    while ((c = getopt_long(argc, argv, "-:o:qhV", opts, NULL)) != -1) {
-        if (c == 1) {
-            args[nargs++] = optarg;
-            continue;
-        }
-        if (c == 'h') {
-            help();
-            return CB_EXIT_OK;
-        }
-        if (c == 'V') {
-            printf("bench-stats (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
-                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
-            return CB_EXIT_OK;
-        }
-        if (c == ':')
-            return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
-        if (c == '?' && optopt) /* (a short option: argv[optind - 1] may be another word) */
-            return usage("unknown option '-%c' (see --help)", optopt);
-        if (c == '?')
-            return usage("unknown option '%s' (see --help)", argv[optind - 1]);
-        if (!strchr(takes[sub], c)) {
-            const char *name = c == 's' ? "--seed" : c == 'b' ? "--resamples"
-                             : c == 'o' ? "--output" : "--quiet";
-            return usage("%s takes no option %s (see --help)", cmd, name);
-        }
-        char *end;
-        switch (c) {
-        case 'o':
-            if (!*optarg)
-                return usage("--output: empty file name");
-            output = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'b': {
-            errno = 0;
-            long v = strtol(optarg, &end, 10);
-            if (errno || *end || !*optarg || v < 100 || v > 1000000)
-                return usage("--resamples '%s': not a count from 100 to 1000000", optarg);
-            bo.resamples = (int)v;
-            break;
-        }
-        case 's':
-            if (cb_parse_dec(optarg, UINT64_MAX, &bo.seed) < 0)
-                return usage("--seed '%s': not an unsigned integer", optarg);
-            break;
-        }
-    }
-    while (optind < argc) /* after "--" */
-        args[nargs++] = argv[optind++];
-    struct stat st;
-    if (output && stat(output, &st) == 0 && S_ISDIR(st.st_mode))
-        return usage("--output '%s': is a folder", output);
-
-    int rc = CB_EXIT_ERROR;
+    cl.args = args;
+    int rc = parse_cmdline(argc, argv, sub, &cl);
+    if (rc >= 0)
+        return rc;
+    struct boot_opts bo = cl.bo;
+    const char *output = cl.output;
+    int quiet = cl.quiet, nargs = cl.nargs;
+    rc = CB_EXIT_ERROR;
     switch (sub) {
     case S_ENGINES:
         rc = cmd_engines(nargs, args, &bo);
@@ -1870,6 +1979,11 @@ int main(int argc, char **argv)
     case S_RATIO:
         rc = cmd_ratio(nargs, args, &bo);
         break;
+    case S_VERDICTS: {
+        struct cb_verdict_opts vo = { bo.resamples, bo.seed, cl.tie };
+        rc = cb_stats_verdicts(nargs, args, &vo, output, quiet, usage);
+        break;
+    }
     case S_MACHINES:
         rc = cb_stats_machines(nargs, args, bo.seed, bo.resamples, stdout, err, sizeof err);
         rc = rc < 0 ? finish_error(rc) : CB_EXIT_OK;

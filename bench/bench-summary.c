@@ -59,7 +59,16 @@ static void help(void)
            CB_SUM_RESAMPLES, CB_SUM_SEED);
 }
 
-int main(int argc, char **argv)
+/* The command line's options */
+struct sum_opts {
+    const char *output;
+    int resamples, quiet;
+    uint64_t seed;
+};
+
+/* The options into o (optind then at the folder): -1 to go on, else the exit status
+ * (--help and --version: 0) */
+static int parse_options(int argc, char **argv, struct sum_opts *o)
 {
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' },
@@ -70,10 +79,7 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { 0, 0, 0, 0 },
     };
-    const char *output = NULL;
-    int resamples = CB_SUM_RESAMPLES, quiet = 0, c;
-    cb_close_stdout_at_exit();
-    uint64_t seed = CB_SUM_SEED;
+    int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qhV", opts, NULL)) != -1) {
         char *end;
@@ -81,14 +87,14 @@ int main(int argc, char **argv)
         case 'o':
             if (!*optarg)
                 return usage("--output: empty file name");
-            output = optarg;
+            o->output = optarg;
             break;
         case 'b': {
             errno = 0;
             long v = strtol(optarg, &end, 10);
             if (errno || *end || v < 100 || v > 1000000)
                 return usage("--resamples '%s': not a count from 100 to 1000000", optarg);
-            resamples = (int)v;
+            o->resamples = (int)v;
             break;
         }
         case 's': {
@@ -96,19 +102,19 @@ int main(int argc, char **argv)
             unsigned long long v = strtoull(optarg, &end, 10);
             if (errno || *end || !*optarg || *optarg == '-')
                 return usage("--seed '%s': not an unsigned integer", optarg);
-            seed = v;
+            o->seed = v;
             break;
         }
         case 'q':
-            quiet = 1;
+            o->quiet = 1;
             break;
         case 'h':
             help();
-            return 0;
+            return CB_EXIT_OK;
         case 'V':
             printf("bench-summary (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
                    CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
-            return 0;
+            return CB_EXIT_OK;
         case ':':
             return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
         default: /* (a short option: optopt; argv[optind - 1] may be another word then) */
@@ -117,6 +123,19 @@ int main(int argc, char **argv)
             return usage("unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    struct sum_opts o = { .resamples = CB_SUM_RESAMPLES, .seed = CB_SUM_SEED };
+    cb_close_stdout_at_exit();
+    int prc = parse_options(argc, argv, &o);
+    if (prc >= 0)
+        return prc;
+    const char *output = o.output;
+    int resamples = o.resamples, quiet = o.quiet;
+    uint64_t seed = o.seed;
     if (optind != argc - 1)
         return usage("%sexpected one results folder (see --help)",
                      optind < argc ? "" : "no folder given: ");

@@ -9,106 +9,23 @@
 #include "stats-verdicts.h"
 
 #include "harness.h"
-#include "options.h"
 #include "output.h"
 #include "summary.h"
 #include "verdict.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage(const char *fmt, ...)
+int cb_stats_verdicts(int nargs, char **args, const struct cb_verdict_opts *vo,
+                      const char *output, int quiet, cb_stats_usage_fn usage)
 {
-    char msg[PATH_MAX + 256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cb_clean_line(msg); /* one line, whatever the path it quotes holds */
-    fprintf(stderr, "bench-stats: %s\n", msg);
-    return CB_EXIT_USAGE;
-}
-
-/* A fraction for --tie: a plain number from 0 up to (not including) 1. */
-static int parse_tie(const char *s, double *v)
-{
-    return cb_parse_number(s, v) == 0 && *v >= 0 && *v < 1 ? 0 : -EINVAL;
-}
-
-int cb_stats_verdicts(int argc, char **argv, void (*help)(void))
-{
-    static const struct option opts[] = {
-        { "seed", required_argument, NULL, 's' },
-        { "resamples", required_argument, NULL, 'b' },
-        { "tie", required_argument, NULL, 't' },
-        { "output", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { 0, 0, 0, 0 },
-    };
-    struct cb_verdict_opts vo = { CB_SUM_RESAMPLES, CB_SUM_SEED, CB_VERDICT_TIE };
-    const char *output = NULL, *dir = NULL;
-    int quiet = 0, nargs = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "-:o:qh", opts, NULL)) != -1) {
-        char *end;
-        switch (c) {
-        case 1:
-            if (nargs++ == 0)
-                dir = optarg;
-            break;
-        case 'h':
-            help();
-            return CB_EXIT_OK;
-        case 'o':
-            if (!*optarg)
-                return usage("--output: empty file name");
-            output = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'b': {
-            errno = 0;
-            long v = strtol(optarg, &end, 10);
-            if (errno || *end || !*optarg || v < 100 || v > 1000000)
-                return usage("--resamples '%s': not a count from 100 to 1000000", optarg);
-            vo.resamples = (int)v;
-            break;
-        }
-        case 's':
-            if (cb_parse_dec(optarg, UINT64_MAX, &vo.seed) < 0)
-                return usage("--seed '%s': not an unsigned integer", optarg);
-            break;
-        case 't':
-            if (parse_tie(optarg, &vo.tie) < 0)
-                return usage("--tie '%s': not a fraction from 0 to below 1 (0.02: 2%%)",
-                             optarg);
-            break;
-        case ':':
-            return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
-        default: /* (a short option: optopt; argv[optind - 1] may be another word then) */
-            if (optopt)
-                return usage("unknown option '-%c' (see --help)", optopt);
-            return usage("unknown option '%s' (see --help)", argv[optind - 1]);
-        }
-    }
-    while (optind < argc) /* after "--" */
-        if (nargs++ == 0)
-            dir = argv[optind++];
-        else
-            optind++;
     if (nargs != 1)
         return usage("verdicts: expected one results folder (see --help)");
-
+    const char *dir = args[0];
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return usage("%s: no such results folder", dir);
@@ -140,7 +57,7 @@ int cb_stats_verdicts(int argc, char **argv, void (*help)(void))
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
     struct cb_verdict_counts cnt;
-    rc = mem ? cb_verdicts_write(set, mem, &vo, &cnt) : -ENOMEM;
+    rc = mem ? cb_verdicts_write(set, mem, vo, &cnt) : -ENOMEM;
     if (mem && fclose(mem) != 0 && rc == 0)
         rc = -ENOMEM;
     cb_sumset_free(set);

@@ -6,8 +6,14 @@
 #ifndef CB_STATS_VERDICTS_H
 #define CB_STATS_VERDICTS_H
 
-/* The subcommand: argv[0] is "verdicts", then its arguments and options. help prints
- * bench-stats' --help. Returns the exit status. */
-int cb_stats_verdicts(int argc, char **argv, void (*help)(void));
+#include "verdict.h"
+
+/* bench-stats' refusal of a command line: its one line on stderr; returns the exit status */
+typedef int (*cb_stats_usage_fn)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The subcommand, its options parsed by bench-stats' loop: args[0] the results folder,
+ * output NULL for RUN_DIR/verdicts.csv. Returns the exit status. */
+int cb_stats_verdicts(int nargs, char **args, const struct cb_verdict_opts *vo,
+                      const char *output, int quiet, cb_stats_usage_fn usage);
 
 #endif

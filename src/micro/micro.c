@@ -852,6 +852,48 @@ static void num_last(FILE *f, double v, int decimals)
         fprintf(f, "%.*f", decimals, v);
 }
 
+/* --raw: the row's samples, one line each (what the summary row sums up) */
+static void mout_raw_rows(FILE *f, const struct cb_mrow *r, const char *bind)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        csv_config(f, "raw", r);
+        fprintf(f, "%zu,", i + 1);
+        num(f, r->vals[i]);
+        num(f, r->refs ? r->refs[i] : NAN);
+        fputs(",,,,,,,,,,", f);
+        if (r->inner)
+            fprintf(f, "%llu,", (unsigned long long)r->inner);
+        else
+            fputc(',', f);
+        text(f, r->reference);
+        fputs(",,", f); /* ref_median, verdict */
+        text(f, r->note);
+        /* warnings, binding, pu_plan and the foreign load: in the summary row */
+        fprintf(f, ",%s,,,,\n", bind);
+    }
+}
+
+/* The row's one line of progress on stderr */
+static void mout_progress(const struct cb_mrow *r, const struct cb_summary *s,
+                          const char *verdict, const char *bind, const char *binding,
+                          const char *warn)
+{
+    fprintf(stderr, "%-8s %-12s %-9s", r->bench, r->construct, r->between ? r->between : "");
+    if (r->size >= 0)
+        fprintf(stderr, " size %-8lld", r->size);
+    if (r->workers > 0)
+        fprintf(stderr, " p=%-3d", r->workers);
+    fprintf(stderr, " %s %.4g %s", r->metric, s->median, r->unit);
+    if (s->ci_valid)
+        fprintf(stderr, " [%.4g, %.4g]", s->ci_low, s->ci_high);
+    if (*verdict)
+        fprintf(stderr, " %s", verdict);
+    fprintf(stderr, " bind %s: %s", bind, binding);
+    if (warn[0])
+        fprintf(stderr, " warn: %s", warn);
+    fputc('\n', stderr);
+}
+
 int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
 {
     const struct cb_mopts *o = m->o;
@@ -942,38 +984,9 @@ int cb_mout_row(struct cb_mout *m, const struct cb_mrow *r)
     num_last(f, span > 0 ? nz.foreign_s / span : NAN, 4);
     fputc('\n', f);
     if (o->raw)
-        for (size_t i = 0; i < r->n; i++) {
-            csv_config(f, "raw", r);
-            fprintf(f, "%zu,", i + 1);
-            num(f, r->vals[i]);
-            num(f, r->refs ? r->refs[i] : NAN);
-            fputs(",,,,,,,,,,", f);
-            if (r->inner)
-                fprintf(f, "%llu,", (unsigned long long)r->inner);
-            else
-                fputc(',', f);
-            text(f, r->reference);
-            fputs(",,", f); /* ref_median, verdict */
-            text(f, r->note);
-            /* warnings, binding, pu_plan and the foreign load: in the summary row */
-            fprintf(f, ",%s,,,,\n", bind);
-        }
-    if (!o->quiet) {
-        fprintf(stderr, "%-8s %-12s %-9s", r->bench, r->construct, r->between ? r->between : "");
-        if (r->size >= 0)
-            fprintf(stderr, " size %-8lld", r->size);
-        if (r->workers > 0)
-            fprintf(stderr, " p=%-3d", r->workers);
-        fprintf(stderr, " %s %.4g %s", r->metric, s.median, r->unit);
-        if (s.ci_valid)
-            fprintf(stderr, " [%.4g, %.4g]", s.ci_low, s.ci_high);
-        if (*verdict)
-            fprintf(stderr, " %s", verdict);
-        fprintf(stderr, " bind %s: %s", bind, binding);
-        if (warn[0])
-            fprintf(stderr, " warn: %s", warn);
-        fputc('\n', stderr);
-    }
+        mout_raw_rows(f, r, bind);
+    if (!o->quiet)
+        mout_progress(r, &s, verdict, bind, binding, warn);
     return ferror(f) ? -ENOMEM : 0;
 }
 
