@@ -3,8 +3,8 @@
  *
  * Identity comes from libcpuid (vendor, brand, family/model, features, hypervisor, a
  * measured clock) and counts from hwloc (packages, NUMA nodes, cores, PUs, caches,
- * cpusets). libcpuid is recorded as it answers, with its known VM pitfalls noted in
- * PLATFORM.md: its codename is stored under a name that says it is libcpuid's guess, and
+ * cpusets). libcpuid is recorded as it answers, with its known VM pitfalls in mind (in a
+ * VM it may name the host's family, not the guest's model): its codename is stored under a name that says it is libcpuid's guess, and
  * its core counts are not used. cpuid_get_raw_data may move the calling thread, so the
  * thread's binding is saved and restored around it.
  *

@@ -1,5 +1,5 @@
 /*
- * stats.h - descriptive statistics of repeated measurements, as METHOD.md prescribes:
+ * stats.h - descriptive statistics of repeated measurements, as README.md's method states:
  * median with a 95% confidence interval from order statistics, min, max, mean, standard
  * deviation, coefficient of variation, and outliers counted by Tukey's fences; and the
  * percentile bootstrap of a median and of a ratio of medians, drawn from the project's

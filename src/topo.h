@@ -3,7 +3,7 @@
  *
  * The topology is loaded restricted to the CPUs this process may run on (taskset or a
  * cgroup), so `all` and every plan mean the PUs actually allowed. Every hwloc call that
- * can fail silently into "the whole real machine" is checked (see PLATFORM.md).
+ * can fail silently into "the whole real machine" is checked.
  */
 #ifndef CB_TOPO_H
 #define CB_TOPO_H

@@ -1,8 +1,8 @@
 /*
  * minimal-costs - the yardstick of bench-overhead: the plainest C loops that time thread
  * create+join, fork+_exit+waitpid and posix_spawn(/bin/true)+waitpid, with nothing of the
- * suite linked in (no harness, no calibration, no reference). PLATFORM.md's table "Costs
- * measured here" was taken with loops like these. scripts/cbench.sh micro runs it beside
+ * suite linked in (no harness, no calibration, no reference). The published creation
+ * costs the README compares with were taken with loops like these. scripts/cbench.sh micro runs it beside
  * bench-overhead and checks that the suite's p = 1 figures land within a factor of two:
  * the harness adds no cost of its own.
  *

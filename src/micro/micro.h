@@ -3,7 +3,7 @@
  * share: their command line, a calibrated unit of work, paired measurement against a
  * reference, teams of workers that are threads or forked processes, and the CSV.
  *
- * The method is the one of the EPCC micro-benchmarks and lmbench (METHOD.md, "Overheads"):
+ * The method is the one of the EPCC micro-benchmarks and lmbench (an overhead is a difference of two timed loops):
  * a sample times `inner` back-to-back operations, with `inner` calibrated so that a sample
  * lasts at least --min-time; the reference (the same loop and the same calibrated work
  * without the construct) is timed right beside it in every repetition, alternating which
