@@ -473,22 +473,25 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
 #endif
     if (!op)
         return 0;
+    /* The pools first, while the caller may still run on every allowed PU: a pool sizes
+     * its wait policy from the creating thread's affinity (as the threadpool model, which
+     * binds its caller after creating its pool); created from a caller bound to one PU,
+     * every pass of two workers counted as oversubscribed and slept in the kernel. */
+    int rc = pools_open(v, maxp, err, errlen);
+    if (rc != 0)
+        return rc;
     /* the calling thread is worker 0 of a thread-pool pass and of an OpenMP region: bound
      * to the plan's first PU while it is (the threadpool model binds its caller, libgomp
      * its master, likewise); elsewhere it only creates and waits, wherever it is */
     struct cb_pin pin = { 0 };
     if (c == C_THREADPOOL || c == C_OPENMP)
         cb_caller_pin(&pin, v->plan[0]);
-    int rc = pools_open(v, maxp, err, errlen);
-    if (rc != 0) {
-        cb_caller_unpin(&pin);
-        return rc;
-    }
     int creation = c <= C_SPAWN_SELF;
     double delay_us = (double)o->delay_s * 1e6;
     int *idx = malloc((size_t)n * sizeof *idx);
     if (!idx) {
         pools_close(v, err, 0);
+        cb_caller_unpin(&pin);
         snprintf(err, errlen, "out of memory");
         return CB_EXIT_ERROR;
     }
