@@ -525,12 +525,20 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
             [C_SPAWN_SELF] = "p x posix_spawn(this binary --cb-child) then p x waitpid; "
                              "child: PDEATHSIG set-up + work",
             [C_THREADPOOL] = "one pass of src/pool.h over p threads created once (untimed), "
-                             "the caller as worker 0 (wait auto)",
+                             "the caller as worker 0",
             [C_PROCPOOL] = "one pass over p processes forked once (untimed): a shared "
-                           "cb_wake each + a counter and one cb_wake back (wait auto)",
+                           "cb_wake each + a counter and one cb_wake back",
             [C_OPENMP] = "one #pragma omp parallel num_threads(p) region",
         };
         snprintf(note, sizeof note, "%s", notes[c]);
+        /* the policy as this p resolves it, so that a reader (and tests/micro.sh) sees
+         * whether a pass polled or slept */
+        if (c == C_THREADPOOL)
+            snprintf(note, sizeof note, "%s (wait auto: %s)", notes[c],
+                     cb_wait_how_name(cb_pool_how(v->tpool, p)));
+        if (c == C_PROCPOOL)
+            snprintf(note, sizeof note, "%s (wait auto: %s)", notes[c],
+                     cb_wait_how_name(cb_wait_how(CB_WAIT_AUTO, p, 1, v->pus)));
 #ifdef CB_MICRO_OPENMP
         if (c == C_OPENMP) {
             const char *wp = getenv("OMP_WAIT_POLICY");

@@ -286,6 +286,11 @@ int cb_pool_create_opts(struct cb_pool **out, int workers, const struct cb_pool_
     return 0;
 }
 
+enum cb_wait_how cb_pool_how(const struct cb_pool *pool, int workers)
+{
+    return cb_wait_how(pool->wait, workers, !pool->first, pool->pus);
+}
+
 int cb_pool_size(const struct cb_pool *pool)
 {
     return pool->n;
@@ -311,7 +316,7 @@ int cb_pool_run(struct cb_pool *pool, int workers, cb_pool_fn fn, void *arg)
         }
 
     const int first = pool->first, posted = workers - first;
-    enum cb_wait_how how = cb_wait_how(pool->wait, workers, !first, pool->pus);
+    enum cb_wait_how how = cb_pool_how(pool, workers);
     /* The previous pass ended with pending at zero, so no worker decrements it before it
      * is posted the new pass; each post publishes this store to its worker. */
     atomic_store_explicit(&pool->pending, posted, memory_order_relaxed);

@@ -58,6 +58,10 @@ int cb_pool_create_opts(struct cb_pool **pool, int workers, const struct cb_pool
  * once. Read it between passes. */
 double cb_pool_wait_cpu(const struct cb_pool *pool);
 
+/* How a pass of `workers` workers will wait (its policy applied to the PUs the pool may
+ * use: those of the thread that created it, unless set in its options). */
+enum cb_wait_how cb_pool_how(const struct cb_pool *pool, int workers);
+
 /* The pool's number of workers. */
 int cb_pool_size(const struct cb_pool *pool);
 

@@ -54,6 +54,18 @@ enum cb_wait_how cb_wait_how(enum cb_wait policy, int workers, int caller_waits,
     }
 }
 
+const char *cb_wait_how_name(enum cb_wait_how how)
+{
+    static const char *const names[] = {
+        [CB_HOW_SLEEP] = "sleep",
+        [CB_HOW_SPIN] = "poll then sleep",
+        [CB_HOW_YIELD] = "yield-poll then sleep",
+        [CB_HOW_SPIN_FOREVER] = "poll",
+        [CB_HOW_YIELD_FOREVER] = "yield-poll",
+    };
+    return (unsigned)how < sizeof names / sizeof names[0] ? names[how] : "?";
+}
+
 int cb_wait_pus(void)
 {
     cpu_set_t set;

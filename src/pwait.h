@@ -50,6 +50,10 @@ enum cb_wait_how {
  * waiting without working if caller_waits (1) or working as worker 0 (0). */
 enum cb_wait_how cb_wait_how(enum cb_wait policy, int workers, int caller_waits, int pus);
 
+/* What a wait of that kind does, for notes: "sleep", "poll then sleep", "yield-poll then
+ * sleep", "poll", "yield-poll". */
+const char *cb_wait_how_name(enum cb_wait_how how);
+
 /* The PUs this thread may run on (its affinity mask), at least 1. */
 int cb_wait_pus(void);
 

@@ -122,6 +122,25 @@ expect_eq "bench-overhead exit status" $? 0
 well_formed "$work/overhead.csv" bench-overhead "$constructs"
 expect_eq "bench-overhead: worker counts" "$(awk -F, '$1 == "summary" { print $6 }' "$work/overhead.csv" | sort -u | tr '\n' ' ')" "1 3 "
 expect_eq "bench-overhead: units" "$(awk -F, '$1 == "summary" { print $8 }' "$work/overhead.csv" | sort -u | tr '\n' ' ')" "us/dispatch us/worker "
+# how the pools wait, as each p resolves it (the note says it): a pool sizes its policy from
+# the PUs its creator may use, so a pool created from a caller already bound to one PU took
+# two workers on two PUs for oversubscription and slept in every pass (fixed in
+# bench-overhead: it creates the pools before it pins the caller)
+pus=$(nproc)
+wait_of() { awk -F, -v c="$2" -v p="$3" '$1 == "summary" && $3 == c && $6 == p { sub(/.*[(]wait auto: /, "", $26); sub(/[)].*/, "", $26); print $26 }' "$1"; }
+"$B/bench-overhead" "${quick[@]}" --workers 2 --only threadpool,procpool -o "$work/overhead-wait.csv"
+expect_eq "bench-overhead --workers 2 exit status" $? 0
+if [ "$pus" -ge 2 ]; then want_tp="poll then sleep"; else want_tp="sleep"; fi
+if [ "$pus" -ge 3 ]; then want_pp="poll then sleep"; elif [ "$pus" -ge 2 ]; then want_pp="yield-poll then sleep"; else want_pp="sleep"; fi
+expect_eq "bench-overhead: the thread pool's wait at p=2 on $pus PUs" "$(wait_of "$work/overhead-wait.csv" threadpool 2)" "$want_tp"
+expect_eq "bench-overhead: the process pool's wait at p=2 on $pus PUs" "$(wait_of "$work/overhead-wait.csv" procpool 2)" "$want_pp"
+expect_eq "bench-overhead: the thread pool's wait at p=1" "$(wait_of "$work/overhead.csv" threadpool 1)" "poll then sleep"
+if [ "$pus" -ge 2 ] && command -v taskset >/dev/null; then
+    first_pu=$(taskset -pc $$ | sed 's/.*: *//; s/[-,].*//')
+    taskset -c "$first_pu" "$B/bench-overhead" "${quick[@]}" --workers 2 --only threadpool -o "$work/overhead-one.csv"
+    expect_eq "bench-overhead on one PU exit status" $? 0
+    expect_eq "bench-overhead: the thread pool's wait at p=2 on one PU" "$(wait_of "$work/overhead-one.csv" threadpool 2)" "sleep"
+fi
 # the other placements: --bind none leaves every worker unbound; scatter is planned like a model's
 "$B/bench-overhead" "${quick[@]}" --workers 2 $only --bind none -o "$work/overhead-none.csv"
 expect_eq "bench-overhead --bind none exit status" $? 0
