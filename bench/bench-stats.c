@@ -70,8 +70,7 @@ static int stdout_failed;
 /* Set the refusal's line, its control characters cleaned: it quotes the files' bytes. */
 static void set_err(const char *fmt, va_list ap)
 {
-    vsnprintf(err, sizeof err, fmt, ap);
-    cb_clean_line(err);
+    cb_vformat_line(err, sizeof err, fmt, ap);
 }
 
 /* Set the refusal's line and return rc. */
@@ -455,14 +454,10 @@ struct vec {
 
 static int vec_push(struct vec *a, double x)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 16;
-        double *v = realloc(a->v, cap * sizeof *v);
-        if (!v)
-            return -ENOMEM;
-        a->v = v;
-        a->cap = cap;
-    }
+    double *v = cb_grow(a->v, &a->cap, a->n, sizeof *v, 16);
+    if (!v)
+        return -ENOMEM;
+    a->v = v;
     a->v[a->n++] = x;
     return 0;
 }
@@ -569,14 +564,10 @@ static struct ekey *ekey_get(struct engines *e, const char *const *f, const char
     struct ekey *k = ekey_find(e, f);
     if (k)
         return k;
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? 2 * e->cap : 64;
-        struct ekey *nk = realloc(e->k, cap * sizeof *nk);
-        if (!nk)
-            return NULL;
-        e->k = nk;
-        e->cap = cap;
-    }
+    struct ekey *nk = cb_grow(e->k, &e->cap, e->n, sizeof *nk, 64);
+    if (!nk)
+        return NULL;
+    e->k = nk;
     k = &e->k[e->n];
     memset(k, 0, sizeof *k);
     for (int j = 0; j < 6; j++) {
@@ -1310,16 +1301,11 @@ static int breakeven_add_file(struct bset *b, const char *path)
                           b->p[i].path);
                 break;
             }
-        if (rc == 0 && b->n == b->cap) {
-            size_t cap = b->cap ? 2 * b->cap : 64;
-            struct bpoint *np = realloc(b->p, cap * sizeof *np);
-            if (np) {
-                b->p = np;
-                b->cap = cap;
-            } else {
-                rc = fail(-ENOMEM, "out of memory");
-            }
-        }
+        struct bpoint *np = rc ? NULL : cb_grow(b->p, &b->cap, b->n, sizeof *np, 64);
+        if (np)
+            b->p = np;
+        else if (rc == 0)
+            rc = fail(-ENOMEM, "out of memory");
         if (rc < 0) {
             free(series);
             break;

@@ -28,6 +28,7 @@
 #define _GNU_SOURCE
 #include "stats-machines.h"
 
+#include "base.h"
 #include "options.h"
 #include "rng.h"
 #include "stats.h"
@@ -36,7 +37,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -56,17 +56,6 @@ struct row {
     double *trep;                 /* the time ratio's bootstrap replicates (NULL: none) */
     double sa, sb, s, slo, shi;   /* speedups, their ratio and its interval */
 };
-
-static void seterr(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    cb_clean_line(err); /* it quotes the command line */
-}
 
 /* The generator key of one figure of a point: its tag, kernel, size, series and workers. */
 static uint64_t point_key(uint64_t seed, const char *tag, const struct cb_sum_point *p)
@@ -255,26 +244,26 @@ static int load(struct side *s, const char *dir, char *err, size_t errlen)
 {
     struct stat st;
     if (stat(dir, &st) < 0) {
-        seterr(err, errlen, "%s: no such results folder", dir);
+        cb_format_line(err, errlen, "%s: no such results folder", dir);
         return -EINVAL;
     }
     if (!S_ISDIR(st.st_mode)) {
-        seterr(err, errlen, "%s: a file, not a results folder", dir);
+        cb_format_line(err, errlen, "%s: a file, not a results folder", dir);
         return -EINVAL;
     }
     char raw[PATH_MAX];
     if (snprintf(raw, sizeof raw, "%s/raw", dir) >= (int)sizeof raw) {
-        seterr(err, errlen, "%s: path too long", dir);
+        cb_format_line(err, errlen, "%s: path too long", dir);
         return -EINVAL;
     }
     if (stat(raw, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        seterr(err, errlen, "%s: no raw/ folder (the raw rows the sweep keeps): not a results "
-               "folder", dir);
+        cb_format_line(err, errlen, "%s: no raw/ folder (the raw rows the sweep keeps): not a "
+                       "results folder", dir);
         return -EINVAL;
     }
     int rc = cb_sumset_create(&s->set);
     if (rc < 0) {
-        seterr(err, errlen, "out of memory");
+        cb_format_line(err, errlen, "out of memory");
         return rc;
     }
     rc = cb_sumset_add_dir(s->set, raw, err, errlen);
@@ -284,7 +273,7 @@ static int load(struct side *s, const char *dir, char *err, size_t errlen)
         return -EINVAL;
     rc = cb_sumset_points(s->set, &s->n);
     if (rc < 0)
-        seterr(err, errlen, "out of memory");
+        cb_format_line(err, errlen, "out of memory");
     return rc;
 }
 
@@ -298,7 +287,7 @@ int cb_stats_machines(int argc, char **argv, uint64_t seed, int resamples, FILE 
                       char *err, size_t errlen)
 {
     if (argc != 2) {
-        seterr(err, errlen, "machines: expected two results folders, A and B (see --help)");
+        cb_format_line(err, errlen, "machines: expected two results folders, A and B (see --help)");
         return -EINVAL;
     }
     struct side a = { 0 }, b = { 0 };
@@ -327,8 +316,8 @@ int cb_stats_machines(int argc, char **argv, uint64_t seed, int resamples, FILE 
         }
     }
     if (nrows == 0) {
-        seterr(err, errlen, "%s and %s have no point (kernel, size, series, workers) in "
-               "common: nothing to compare", argv[0], argv[1]);
+        cb_format_line(err, errlen, "%s and %s have no point (kernel, size, series, workers) in "
+                       "common: nothing to compare", argv[0], argv[1]);
         rc = -EINVAL;
         goto out;
     }
@@ -376,7 +365,7 @@ int cb_stats_machines(int argc, char **argv, uint64_t seed, int resamples, FILE 
     goto out;
 nomem:
     rc = -ENOMEM;
-    seterr(err, errlen, "out of memory");
+    cb_format_line(err, errlen, "out of memory");
 out:
     if (f)
         fclose(f);

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "noise.h"
 
+#include "base.h"
 #include "stats.h"
 #include "topo.h"
 
@@ -82,14 +83,10 @@ struct pids {
 
 static void pids_push(struct pids *l, pid_t pid)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        pid_t *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return; /* short of memory: that process is not counted */
-        l->v = v;
-        l->cap = cap;
-    }
+    pid_t *v = cb_grow(l->v, &l->cap, l->n, sizeof *v, 64);
+    if (!v)
+        return; /* short of memory: that process is not counted */
+    l->v = v;
     l->v[l->n++] = pid;
 }
 
