@@ -36,7 +36,6 @@
 #include "kernel.h"
 #include "options.h"
 #include "output.h"
-#include "rng.h"
 #include "stats.h"
 #include "summary.h"
 #include "csvread.h"
@@ -466,13 +465,10 @@ static int vec_push(struct vec *a, double x)
  * so an interval depends only on its own data, never on what else the files hold. */
 static uint64_t stream_key(uint64_t seed, const char *tag, const char *const *parts, int n)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (int i = -1; i < n; i++) {
-        for (const char *p = i < 0 ? tag : parts[i]; *p; p++)
-            h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
-        h = (h ^ 0xff) * UINT64_C(0x100000001b3);
-    }
-    return cb_rng_key(seed, h);
+    const char *all[8] = { tag };
+    for (int i = 0; i < n && i < 7; i++)
+        all[i + 1] = parts[i];
+    return cb_stream_key(seed, all, (size_t)(n < 7 ? n : 7) + 1);
 }
 
 /* Everything written goes through a memory stream first: nothing appears until it is all

@@ -30,7 +30,6 @@
 
 #include "base.h"
 #include "options.h"
-#include "rng.h"
 #include "stats.h"
 #include "summary.h"
 
@@ -63,13 +62,7 @@ static uint64_t point_key(uint64_t seed, const char *tag, const struct cb_sum_po
     char num[64];
     snprintf(num, sizeof num, "%llu/%d", (unsigned long long)p->size, p->workers);
     const char *parts[] = { tag, p->kernel, p->series, num };
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
-        for (const char *s = parts[i]; *s; s++)
-            h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-        h = (h ^ 0xff) * UINT64_C(0x100000001b3);
-    }
-    return cb_rng_key(seed, h);
+    return cb_stream_key(seed, parts, sizeof parts / sizeof *parts);
 }
 
 /* The 95% percentile interval of r[0..n) (sorted here), as stats.c takes it. */

@@ -71,4 +71,9 @@ int cb_boot_ratio_level(const double *num, size_t nn, const double *den, size_t 
                         double *hi);
 
 
+/* The key of a bootstrap stream named by n strings: FNV-1a over each string and a 0xff
+ * separator after each, then cb_rng_key(seed, hash), so that an interval depends only on
+ * its own data and names, never on what else the files hold. */
+uint64_t cb_stream_key(uint64_t seed, const char *const *parts, size_t n);
+
 #endif
