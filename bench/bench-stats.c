@@ -1789,12 +1789,6 @@ struct cmdline {
     int nargs;
 };
 
-static void version(void)
-{
-    printf("bench-stats (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
-           CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
-}
-
 /* A fraction for --tie: a plain number from 0 up to (not including) 1. */
 static int parse_tie(const char *s, double *v)
 {
@@ -1839,15 +1833,6 @@ static int take_option(int c, struct cmdline *cl)
  * status (--help and --version: 0). cl->args has room for argc words. */
 static int parse_cmdline(int argc, char **argv, int sub, struct cmdline *cl)
 {
-    static const struct option opts[] = {
-        { "seed", required_argument, NULL, 's' },
-        { "resamples", required_argument, NULL, 'b' },
-        { "output", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { 0, 0, 0, 0 },
-    };
     /* verdicts' own: --tie, and no --version (what it has always answered) */
     static const struct option verdict_opts[] = {
         { "seed", required_argument, NULL, 's' },
@@ -1864,7 +1849,7 @@ static int parse_cmdline(int argc, char **argv, int sub, struct cmdline *cl)
     /* '-' first: arguments come back in order as option 1 (and "-" alone, median's stdin,
      * is an argument) */
     while ((c = getopt_long(argc, argv, verdicts ? "-:o:qh" : "-:o:qhV",
-                            verdicts ? verdict_opts : opts, NULL)) != -1) {
+                            verdicts ? verdict_opts : cb_tool_options, NULL)) != -1) {
         if (c == 1) {
             cl->args[cl->nargs++] = optarg;
             continue;
@@ -1874,15 +1859,11 @@ static int parse_cmdline(int argc, char **argv, int sub, struct cmdline *cl)
             return CB_EXIT_OK;
         }
         if (c == 'V') {
-            version();
+            cb_tool_version("bench-stats");
             return CB_EXIT_OK;
         }
-        if (c == ':')
-            return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
-        if (c == '?' && optopt) /* (a short option: argv[optind - 1] may be another word) */
-            return usage("unknown option '-%c' (see --help)", optopt);
-        if (c == '?')
-            return usage("unknown option '%s' (see --help)", argv[optind - 1]);
+        if (c == ':' || c == '?')
+            return cb_tool_bad_option(c, argv, usage);
         if (!strchr(takes[sub], c)) {
             const char *name = c == 's' ? "--seed" : c == 'b' ? "--resamples"
                              : c == 'o' ? "--output" : "--quiet";
@@ -1914,7 +1895,7 @@ int main(int argc, char **argv)
         return CB_EXIT_OK;
     }
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-        version();
+        cb_tool_version("bench-stats");
         return CB_EXIT_OK;
     }
     if (cmd[0] == '-')
