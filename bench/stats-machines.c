@@ -131,13 +131,6 @@ static const char *verdict(double lo, double hi)
     return hi < 1 ? "b-faster" : lo > 1 ? "a-faster" : "same";
 }
 
-static void put(FILE *f, int decimals, double v)
-{
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, "%.*f", decimals, v);
-}
-
 static int compute_row(struct row *r, int resamples, uint64_t seed)
 {
     r->ta = cb_median(r->a.wall, r->a.n);
@@ -225,9 +218,9 @@ static int kernel_row(FILE *f, struct row *rows, size_t n, int resamples)
                         : better_b[0] ? "b-scales-better"
                         : better_a[0] ? "a-scales-better" : "scales-same";
     fprintf(f, "%s,%llu,%zu", rows[0].a.kernel, (unsigned long long)rows[0].a.size, np1);
-    put(f, 6, g);
-    put(f, 6, glo);
-    put(f, 6, ghi);
+    cb_put_fixed(f, 6, g);
+    cb_put_fixed(f, 6, glo);
+    cb_put_fixed(f, 6, ghi);
     fprintf(f, ",%s,%s,%s,%s\n", np1 ? verdict(glo, ghi) : "no-p1", scaling, better_b,
             better_a);
     return 0;
@@ -326,16 +319,16 @@ int cb_stats_machines(int argc, char **argv, uint64_t seed, int resamples, FILE 
         const struct row *r = &rows[i];
         fprintf(f, "%s,%llu,%s,%s,%d", r->a.kernel, (unsigned long long)r->a.size,
                 r->a.series, r->a.model, r->a.workers);
-        put(f, 9, r->ta);
-        put(f, 9, r->tb);
-        put(f, 6, r->t);
-        put(f, 6, r->tlo);
-        put(f, 6, r->thi);
-        put(f, 6, r->sa);
-        put(f, 6, r->sb);
-        put(f, 6, r->s);
-        put(f, 6, r->slo);
-        put(f, 6, r->shi);
+        cb_put_fixed(f, 9, r->ta);
+        cb_put_fixed(f, 9, r->tb);
+        cb_put_fixed(f, 6, r->t);
+        cb_put_fixed(f, 6, r->tlo);
+        cb_put_fixed(f, 6, r->thi);
+        cb_put_fixed(f, 6, r->sa);
+        cb_put_fixed(f, 6, r->sb);
+        cb_put_fixed(f, 6, r->s);
+        cb_put_fixed(f, 6, r->slo);
+        cb_put_fixed(f, 6, r->shi);
         fprintf(f, ",%s\n", verdict(r->tlo, r->thi));
     }
     fputs("\nkernel,size,models_p1,geomean_time_ratio_p1,geomean_lo,geomean_hi,time_verdict,"

@@ -10,6 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+void cb_put_fixed(FILE *f, int decimals, double v)
+{
+    fputc(',', f);
+    if (isfinite(v))
+        fprintf(f, "%.*f", decimals, v);
+}
+
 uint64_t cb_stream_key(uint64_t seed, const char *const *parts, size_t n)
 {
     uint64_t h = UINT64_C(0xcbf29ce484222325);

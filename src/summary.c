@@ -792,13 +792,6 @@ static const struct group *find_p1(const struct cb_sumset *set, const struct gro
     return NULL;
 }
 
-static void put_num(FILE *f, int decimals, double v)
-{
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, "%.*f", decimals, v);
-}
-
 static const char *const header =
     "kernel,size,size_name,model,series,bind,schedule,chunk,start,channel,workers,n,runs,"
     "median_s,ci_low_s,ci_high_s,min_s,max_s,mean_s,stddev_s,cv,outliers,util,gflops,"
@@ -937,25 +930,25 @@ static void write_point(FILE *f, const struct group *g, const struct group *sq,
             (unsigned long long)g->size, size_name, g->s[F_MODEL], g->series, g->s[F_BIND],
             g->s[F_SCHEDULE], g->s[F_CHUNK], g->s[F_START], g->s[F_CHANNEL], p, st->n,
             g->runs);
-    put_num(f, 9, st->median);
-    put_num(f, 9, st->ci_valid ? st->ci_low : NAN);
-    put_num(f, 9, st->ci_valid ? st->ci_high : NAN);
-    put_num(f, 9, st->min);
-    put_num(f, 9, st->max);
-    put_num(f, 9, st->mean);
-    put_num(f, 9, st->stddev);
-    put_num(f, 6, st->cv);
+    cb_put_fixed(f, 9, st->median);
+    cb_put_fixed(f, 9, st->ci_valid ? st->ci_low : NAN);
+    cb_put_fixed(f, 9, st->ci_valid ? st->ci_high : NAN);
+    cb_put_fixed(f, 9, st->min);
+    cb_put_fixed(f, 9, st->max);
+    cb_put_fixed(f, 9, st->mean);
+    cb_put_fixed(f, 9, st->stddev);
+    cb_put_fixed(f, 6, st->cv);
     fprintf(f, ",%zu", st->outliers);
-    put_num(f, 4, g->util_med);
-    put_num(f, 3, gflops);
-    put_num(f, 9, sq ? sq->st.median : NAN);
-    put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_low : NAN);
-    put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_high : NAN);
-    put_num(f, 9, p1 ? p1->st.median : NAN);
+    cb_put_fixed(f, 4, g->util_med);
+    cb_put_fixed(f, 3, gflops);
+    cb_put_fixed(f, 9, sq ? sq->st.median : NAN);
+    cb_put_fixed(f, 9, sq && sq->st.ci_valid ? sq->st.ci_low : NAN);
+    cb_put_fixed(f, 9, sq && sq->st.ci_valid ? sq->st.ci_high : NAN);
+    cb_put_fixed(f, 9, p1 ? p1->st.median : NAN);
     const double ratios[] = { r->S, r->Slo, r->Shi, r->R, r->Rlo, r->Rhi,
                               E, Elo, Ehi, e, elo, ehi };
     for (size_t j = 0; j < sizeof ratios / sizeof ratios[0]; j++)
-        put_num(f, 6, ratios[j]);
+        cb_put_fixed(f, 6, ratios[j]);
     fprintf(f, ",%s,%s,%d,%llu", g->unverified ? "no" : "yes", warn, resamples,
             (unsigned long long)seed);
     /* (files before schema 3 recorded none of the causes: no verdict on them) */
