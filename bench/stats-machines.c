@@ -319,16 +319,11 @@ int cb_stats_machines(int argc, char **argv, uint64_t seed, int resamples, FILE 
         const struct row *r = &rows[i];
         fprintf(f, "%s,%llu,%s,%s,%d", r->a.kernel, (unsigned long long)r->a.size,
                 r->a.series, r->a.model, r->a.workers);
-        cb_put_fixed(f, 9, r->ta);
-        cb_put_fixed(f, 9, r->tb);
-        cb_put_fixed(f, 6, r->t);
-        cb_put_fixed(f, 6, r->tlo);
-        cb_put_fixed(f, 6, r->thi);
-        cb_put_fixed(f, 6, r->sa);
-        cb_put_fixed(f, 6, r->sb);
-        cb_put_fixed(f, 6, r->s);
-        cb_put_fixed(f, 6, r->slo);
-        cb_put_fixed(f, 6, r->shi);
+        /* the medians with 9 decimals, the ratios and speedups with 6 */
+        const double fig[] = { r->ta, r->tb, r->t, r->tlo, r->thi,
+                               r->sa, r->sb, r->s, r->slo, r->shi };
+        for (size_t j = 0; j < sizeof fig / sizeof *fig; j++)
+            cb_put_fixed(f, j < 2 ? 9 : 6, fig[j]);
         fprintf(f, ",%s\n", verdict(r->tlo, r->thi));
     }
     fputs("\nkernel,size,models_p1,geomean_time_ratio_p1,geomean_lo,geomean_hi,time_verdict,"
