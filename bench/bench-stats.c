@@ -36,7 +36,6 @@
 #include "kernel.h"
 #include "options.h"
 #include "output.h"
-#include "rng.h"
 #include "stats.h"
 #include "summary.h"
 #include "csvread.h"
@@ -70,8 +69,7 @@ static int stdout_failed;
 /* Set the refusal's line, its control characters cleaned: it quotes the files' bytes. */
 static void set_err(const char *fmt, va_list ap)
 {
-    vsnprintf(err, sizeof err, fmt, ap);
-    cb_clean_line(err);
+    cb_vformat_line(err, sizeof err, fmt, ap);
 }
 
 /* Set the refusal's line and return rc. */
@@ -455,14 +453,10 @@ struct vec {
 
 static int vec_push(struct vec *a, double x)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 16;
-        double *v = realloc(a->v, cap * sizeof *v);
-        if (!v)
-            return -ENOMEM;
-        a->v = v;
-        a->cap = cap;
-    }
+    double *v = cb_grow(a->v, &a->cap, a->n, sizeof *v, 16);
+    if (!v)
+        return -ENOMEM;
+    a->v = v;
     a->v[a->n++] = x;
     return 0;
 }
@@ -471,13 +465,10 @@ static int vec_push(struct vec *a, double x)
  * so an interval depends only on its own data, never on what else the files hold. */
 static uint64_t stream_key(uint64_t seed, const char *tag, const char *const *parts, int n)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (int i = -1; i < n; i++) {
-        for (const char *p = i < 0 ? tag : parts[i]; *p; p++)
-            h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
-        h = (h ^ 0xff) * UINT64_C(0x100000001b3);
-    }
-    return cb_rng_key(seed, h);
+    const char *all[8] = { tag };
+    for (int i = 0; i < n && i < 7; i++)
+        all[i + 1] = parts[i];
+    return cb_stream_key(seed, all, (size_t)(n < 7 ? n : 7) + 1);
 }
 
 /* Everything written goes through a memory stream first: nothing appears until it is all
@@ -569,14 +560,10 @@ static struct ekey *ekey_get(struct engines *e, const char *const *f, const char
     struct ekey *k = ekey_find(e, f);
     if (k)
         return k;
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? 2 * e->cap : 64;
-        struct ekey *nk = realloc(e->k, cap * sizeof *nk);
-        if (!nk)
-            return NULL;
-        e->k = nk;
-        e->cap = cap;
-    }
+    struct ekey *nk = cb_grow(e->k, &e->cap, e->n, sizeof *nk, 64);
+    if (!nk)
+        return NULL;
+    e->k = nk;
     k = &e->k[e->n];
     memset(k, 0, sizeof *k);
     for (int j = 0; j < 6; j++) {
@@ -1310,16 +1297,11 @@ static int breakeven_add_file(struct bset *b, const char *path)
                           b->p[i].path);
                 break;
             }
-        if (rc == 0 && b->n == b->cap) {
-            size_t cap = b->cap ? 2 * b->cap : 64;
-            struct bpoint *np = realloc(b->p, cap * sizeof *np);
-            if (np) {
-                b->p = np;
-                b->cap = cap;
-            } else {
-                rc = fail(-ENOMEM, "out of memory");
-            }
-        }
+        struct bpoint *np = rc ? NULL : cb_grow(b->p, &b->cap, b->n, sizeof *np, 64);
+        if (np)
+            b->p = np;
+        else if (rc == 0)
+            rc = fail(-ENOMEM, "out of memory");
         if (rc < 0) {
             free(series);
             break;
@@ -1807,12 +1789,6 @@ struct cmdline {
     int nargs;
 };
 
-static void version(void)
-{
-    printf("bench-stats (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
-           CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
-}
-
 /* A fraction for --tie: a plain number from 0 up to (not including) 1. */
 static int parse_tie(const char *s, double *v)
 {
@@ -1857,15 +1833,6 @@ static int take_option(int c, struct cmdline *cl)
  * status (--help and --version: 0). cl->args has room for argc words. */
 static int parse_cmdline(int argc, char **argv, int sub, struct cmdline *cl)
 {
-    static const struct option opts[] = {
-        { "seed", required_argument, NULL, 's' },
-        { "resamples", required_argument, NULL, 'b' },
-        { "output", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { 0, 0, 0, 0 },
-    };
     /* verdicts' own: --tie, and no --version (what it has always answered) */
     static const struct option verdict_opts[] = {
         { "seed", required_argument, NULL, 's' },
@@ -1882,7 +1849,7 @@ static int parse_cmdline(int argc, char **argv, int sub, struct cmdline *cl)
     /* '-' first: arguments come back in order as option 1 (and "-" alone, median's stdin,
      * is an argument) */
     while ((c = getopt_long(argc, argv, verdicts ? "-:o:qh" : "-:o:qhV",
-                            verdicts ? verdict_opts : opts, NULL)) != -1) {
+                            verdicts ? verdict_opts : cb_tool_options, NULL)) != -1) {
         if (c == 1) {
             cl->args[cl->nargs++] = optarg;
             continue;
@@ -1892,15 +1859,11 @@ static int parse_cmdline(int argc, char **argv, int sub, struct cmdline *cl)
             return CB_EXIT_OK;
         }
         if (c == 'V') {
-            version();
+            cb_tool_version("bench-stats");
             return CB_EXIT_OK;
         }
-        if (c == ':')
-            return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
-        if (c == '?' && optopt) /* (a short option: argv[optind - 1] may be another word) */
-            return usage("unknown option '-%c' (see --help)", optopt);
-        if (c == '?')
-            return usage("unknown option '%s' (see --help)", argv[optind - 1]);
+        if (c == ':' || c == '?')
+            return cb_tool_bad_option(c, argv, usage);
         if (!strchr(takes[sub], c)) {
             const char *name = c == 's' ? "--seed" : c == 'b' ? "--resamples"
                              : c == 'o' ? "--output" : "--quiet";
@@ -1932,7 +1895,7 @@ int main(int argc, char **argv)
         return CB_EXIT_OK;
     }
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-        version();
+        cb_tool_version("bench-stats");
         return CB_EXIT_OK;
     }
     if (cmd[0] == '-')

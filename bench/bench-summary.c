@@ -10,10 +10,10 @@
  * target and renamed into place, so a reader never sees half a summary.
  */
 #define _GNU_SOURCE
-#include "build_info.h"
 #include "harness.h"
 #include "options.h"
 #include "output.h"
+#include "stats-tool.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -32,9 +32,8 @@ static int usage(const char *fmt, ...)
     char msg[PATH_MAX + 256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    cb_vformat_line(msg, sizeof msg, fmt, ap); /* one line, whatever the path it quotes */
     va_end(ap);
-    cb_clean_line(msg); /* one line, whatever the path it quotes holds */
     fprintf(stderr, "bench-summary: %s\n", msg);
     return CB_EXIT_USAGE;
 }
@@ -70,18 +69,9 @@ struct sum_opts {
  * (--help and --version: 0) */
 static int parse_options(int argc, char **argv, struct sum_opts *o)
 {
-    static const struct option opts[] = {
-        { "output", required_argument, NULL, 'o' },
-        { "resamples", required_argument, NULL, 'b' },
-        { "seed", required_argument, NULL, 's' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { 0, 0, 0, 0 },
-    };
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qhV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:qhV", cb_tool_options, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'o':
@@ -112,15 +102,10 @@ static int parse_options(int argc, char **argv, struct sum_opts *o)
             help();
             return CB_EXIT_OK;
         case 'V':
-            printf("bench-summary (concurrency-bench) %s, commit %s\nbuild: %s\ncompiler: %s\n",
-                   CB_VERSION, CB_GIT_COMMIT, CB_BUILD_FLAGS, CB_COMPILER);
+            cb_tool_version("bench-summary");
             return CB_EXIT_OK;
-        case ':':
-            return usage("option '%s' needs a value (see --help)", argv[optind - 1]);
-        default: /* (a short option: optopt; argv[optind - 1] may be another word then) */
-            if (optopt)
-                return usage("unknown option '-%c' (see --help)", optopt);
-            return usage("unknown option '%s' (see --help)", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cb_tool_bad_option(c, argv, usage);
         }
     }
     return -1;
@@ -139,36 +124,16 @@ int main(int argc, char **argv)
     if (optind != argc - 1)
         return usage("%sexpected one results folder (see --help)",
                      optind < argc ? "" : "no folder given: ");
-    const char *dir = argv[optind];
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return usage("%s: no such results folder", dir);
-
-    char raw[PATH_MAX], target[PATH_MAX], err[PATH_MAX + 256] = "";
-    if (snprintf(raw, sizeof raw, "%s/raw", dir) >= (int)sizeof raw ||
-        snprintf(target, sizeof target, "%s/summary.csv", dir) >= (int)sizeof target)
-        return usage("%s: path too long", dir);
-    if (stat(raw, &st) != 0 || !S_ISDIR(st.st_mode))
-        return usage("%s: no raw/ folder: not a results folder written by the sweep (cbench.sh sweep)",
-                     dir);
-    if (!output)
-        output = target;
-    if (strcmp(output, "-") != 0 && stat(output, &st) == 0 && S_ISDIR(st.st_mode))
-        return usage("--output '%s': is a folder", output);
+    char raw[PATH_MAX], target[PATH_MAX];
+    int rc = cb_tool_results_dir(argv[optind], "summary.csv", &output, raw, target, usage);
+    if (rc >= 0)
+        return rc;
 
     cb_output_signals();
 
     struct cb_sumset *set;
-    if (cb_sumset_create(&set) < 0) {
-        fprintf(stderr, "bench-summary: out of memory\n");
-        return CB_EXIT_ERROR;
-    }
-    int rc = cb_sumset_add_dir(set, raw, err, sizeof err);
-    if (rc < 0) {
-        fprintf(stderr, "bench-summary: %s\n", err);
-        cb_sumset_free(set);
-        return rc == -ENOMEM || rc == -EIO ? CB_EXIT_ERROR : CB_EXIT_USAGE;
-    }
+    if ((rc = cb_tool_read_raw("bench-summary", raw, &set)) >= 0)
+        return rc;
 
     char *buf = NULL;
     size_t len = 0;
@@ -183,19 +148,8 @@ int main(int argc, char **argv)
         free(buf);
         return CB_EXIT_ERROR;
     }
-    int to_stdout = strcmp(output, "-") == 0;
-    if (to_stdout) {
-        rc = cb_output_commit(NULL, buf, len) == 0 ? 0 : -EIO;
-    } else {
-        rc = cb_output_write_atomic(output, buf, len);
-    }
-    free(buf);
-    if (rc < 0 && to_stdout) /* its line comes at exit (cb_close_stdout_at_exit) */
-        return CB_EXIT_ERROR;
-    if (rc < 0) {
-        fprintf(stderr, "bench-summary: cannot write %s: %s\n", output, strerror(-rc));
-        return CB_EXIT_ERROR;
-    }
+    if ((rc = cb_tool_write("bench-summary", output, buf, len)) >= 0)
+        return rc;
     if (!quiet)
         fprintf(stderr, "bench-summary: %zu points from %zu files -> %s%s%s\n", cnt.points,
                 cnt.files, output, cnt.unverified ? " (some points NOT verified)" : "",

@@ -28,15 +28,14 @@
 #define _GNU_SOURCE
 #include "stats-machines.h"
 
+#include "base.h"
 #include "options.h"
-#include "rng.h"
 #include "stats.h"
 #include "summary.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -57,30 +56,13 @@ struct row {
     double sa, sb, s, slo, shi;   /* speedups, their ratio and its interval */
 };
 
-static void seterr(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    cb_clean_line(err); /* it quotes the command line */
-}
-
 /* The generator key of one figure of a point: its tag, kernel, size, series and workers. */
 static uint64_t point_key(uint64_t seed, const char *tag, const struct cb_sum_point *p)
 {
     char num[64];
     snprintf(num, sizeof num, "%llu/%d", (unsigned long long)p->size, p->workers);
     const char *parts[] = { tag, p->kernel, p->series, num };
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
-        for (const char *s = parts[i]; *s; s++)
-            h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-        h = (h ^ 0xff) * UINT64_C(0x100000001b3);
-    }
-    return cb_rng_key(seed, h);
+    return cb_stream_key(seed, parts, sizeof parts / sizeof *parts);
 }
 
 /* The 95% percentile interval of r[0..n) (sorted here), as stats.c takes it. */
@@ -147,13 +129,6 @@ static const char *verdict(double lo, double hi)
     if (isnan(lo) || isnan(hi))
         return "few-samples";
     return hi < 1 ? "b-faster" : lo > 1 ? "a-faster" : "same";
-}
-
-static void put(FILE *f, int decimals, double v)
-{
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, "%.*f", decimals, v);
 }
 
 static int compute_row(struct row *r, int resamples, uint64_t seed)
@@ -243,9 +218,9 @@ static int kernel_row(FILE *f, struct row *rows, size_t n, int resamples)
                         : better_b[0] ? "b-scales-better"
                         : better_a[0] ? "a-scales-better" : "scales-same";
     fprintf(f, "%s,%llu,%zu", rows[0].a.kernel, (unsigned long long)rows[0].a.size, np1);
-    put(f, 6, g);
-    put(f, 6, glo);
-    put(f, 6, ghi);
+    cb_put_fixed(f, 6, g);
+    cb_put_fixed(f, 6, glo);
+    cb_put_fixed(f, 6, ghi);
     fprintf(f, ",%s,%s,%s,%s\n", np1 ? verdict(glo, ghi) : "no-p1", scaling, better_b,
             better_a);
     return 0;
@@ -255,26 +230,26 @@ static int load(struct side *s, const char *dir, char *err, size_t errlen)
 {
     struct stat st;
     if (stat(dir, &st) < 0) {
-        seterr(err, errlen, "%s: no such results folder", dir);
+        cb_format_line(err, errlen, "%s: no such results folder", dir);
         return -EINVAL;
     }
     if (!S_ISDIR(st.st_mode)) {
-        seterr(err, errlen, "%s: a file, not a results folder", dir);
+        cb_format_line(err, errlen, "%s: a file, not a results folder", dir);
         return -EINVAL;
     }
     char raw[PATH_MAX];
     if (snprintf(raw, sizeof raw, "%s/raw", dir) >= (int)sizeof raw) {
-        seterr(err, errlen, "%s: path too long", dir);
+        cb_format_line(err, errlen, "%s: path too long", dir);
         return -EINVAL;
     }
     if (stat(raw, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        seterr(err, errlen, "%s: no raw/ folder (the raw rows the sweep keeps): not a results "
-               "folder", dir);
+        cb_format_line(err, errlen, "%s: no raw/ folder (the raw rows the sweep keeps): not a "
+                       "results folder", dir);
         return -EINVAL;
     }
     int rc = cb_sumset_create(&s->set);
     if (rc < 0) {
-        seterr(err, errlen, "out of memory");
+        cb_format_line(err, errlen, "out of memory");
         return rc;
     }
     rc = cb_sumset_add_dir(s->set, raw, err, errlen);
@@ -284,7 +259,7 @@ static int load(struct side *s, const char *dir, char *err, size_t errlen)
         return -EINVAL;
     rc = cb_sumset_points(s->set, &s->n);
     if (rc < 0)
-        seterr(err, errlen, "out of memory");
+        cb_format_line(err, errlen, "out of memory");
     return rc;
 }
 
@@ -298,7 +273,7 @@ int cb_stats_machines(int argc, char **argv, uint64_t seed, int resamples, FILE 
                       char *err, size_t errlen)
 {
     if (argc != 2) {
-        seterr(err, errlen, "machines: expected two results folders, A and B (see --help)");
+        cb_format_line(err, errlen, "machines: expected two results folders, A and B (see --help)");
         return -EINVAL;
     }
     struct side a = { 0 }, b = { 0 };
@@ -327,8 +302,8 @@ int cb_stats_machines(int argc, char **argv, uint64_t seed, int resamples, FILE 
         }
     }
     if (nrows == 0) {
-        seterr(err, errlen, "%s and %s have no point (kernel, size, series, workers) in "
-               "common: nothing to compare", argv[0], argv[1]);
+        cb_format_line(err, errlen, "%s and %s have no point (kernel, size, series, workers) in "
+                       "common: nothing to compare", argv[0], argv[1]);
         rc = -EINVAL;
         goto out;
     }
@@ -344,16 +319,11 @@ int cb_stats_machines(int argc, char **argv, uint64_t seed, int resamples, FILE 
         const struct row *r = &rows[i];
         fprintf(f, "%s,%llu,%s,%s,%d", r->a.kernel, (unsigned long long)r->a.size,
                 r->a.series, r->a.model, r->a.workers);
-        put(f, 9, r->ta);
-        put(f, 9, r->tb);
-        put(f, 6, r->t);
-        put(f, 6, r->tlo);
-        put(f, 6, r->thi);
-        put(f, 6, r->sa);
-        put(f, 6, r->sb);
-        put(f, 6, r->s);
-        put(f, 6, r->slo);
-        put(f, 6, r->shi);
+        /* the medians with 9 decimals, the ratios and speedups with 6 */
+        const double fig[] = { r->ta, r->tb, r->t, r->tlo, r->thi,
+                               r->sa, r->sb, r->s, r->slo, r->shi };
+        for (size_t j = 0; j < sizeof fig / sizeof *fig; j++)
+            cb_put_fixed(f, j < 2 ? 9 : 6, fig[j]);
         fprintf(f, ",%s\n", verdict(r->tlo, r->thi));
     }
     fputs("\nkernel,size,models_p1,geomean_time_ratio_p1,geomean_lo,geomean_hi,time_verdict,"
@@ -376,7 +346,7 @@ int cb_stats_machines(int argc, char **argv, uint64_t seed, int resamples, FILE 
     goto out;
 nomem:
     rc = -ENOMEM;
-    seterr(err, errlen, "out of memory");
+    cb_format_line(err, errlen, "out of memory");
 out:
     if (f)
         fclose(f);

@@ -9,7 +9,7 @@
 #include "stats-verdicts.h"
 
 #include "harness.h"
-#include "output.h"
+#include "stats-tool.h"
 #include "summary.h"
 #include "verdict.h"
 
@@ -26,33 +26,13 @@ int cb_stats_verdicts(int nargs, char **args, const struct cb_verdict_opts *vo,
     if (nargs != 1)
         return usage("verdicts: expected one results folder (see --help)");
     const char *dir = args[0];
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return usage("%s: no such results folder", dir);
-    char raw[PATH_MAX], target[PATH_MAX], err[PATH_MAX + 256] = "";
-    if (snprintf(raw, sizeof raw, "%s/raw", dir) >= (int)sizeof raw ||
-        snprintf(target, sizeof target, "%s/verdicts.csv", dir) >= (int)sizeof target)
-        return usage("%s: path too long", dir);
-    if (stat(raw, &st) != 0 || !S_ISDIR(st.st_mode))
-        return usage("%s: no raw/ folder: not a results folder written by the sweep "
-                     "(cbench.sh sweep)", dir);
-    if (!output)
-        output = target;
-    int to_stdout = strcmp(output, "-") == 0;
-    if (!to_stdout && stat(output, &st) == 0 && S_ISDIR(st.st_mode))
-        return usage("--output '%s': is a folder", output);
-
+    char raw[PATH_MAX], target[PATH_MAX];
+    int rc = cb_tool_results_dir(dir, "verdicts.csv", &output, raw, target, usage);
+    if (rc >= 0)
+        return rc;
     struct cb_sumset *set;
-    if (cb_sumset_create(&set) < 0) {
-        fprintf(stderr, "bench-stats: out of memory\n");
-        return CB_EXIT_ERROR;
-    }
-    int rc = cb_sumset_add_dir(set, raw, err, sizeof err);
-    if (rc < 0) {
-        fprintf(stderr, "bench-stats: %s\n", err);
-        cb_sumset_free(set);
-        return rc == -ENOMEM || rc == -EIO ? CB_EXIT_ERROR : CB_EXIT_USAGE;
-    }
+    if ((rc = cb_tool_read_raw("bench-stats", raw, &set)) >= 0)
+        return rc;
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
@@ -67,17 +47,8 @@ int cb_stats_verdicts(int nargs, char **args, const struct cb_verdict_opts *vo,
         free(buf);
         return CB_EXIT_ERROR;
     }
-    if (to_stdout)
-        rc = cb_output_commit(NULL, buf, len) == 0 ? 0 : -EIO;
-    else
-        rc = cb_output_write_atomic(output, buf, len);
-    free(buf);
-    if (rc < 0 && to_stdout) /* its line comes at exit (cb_close_stdout_at_exit) */
-        return CB_EXIT_ERROR;
-    if (rc < 0) {
-        fprintf(stderr, "bench-stats: cannot write %s: %s\n", output, strerror(-rc));
-        return CB_EXIT_ERROR;
-    }
+    if ((rc = cb_tool_write("bench-stats", output, buf, len)) >= 0)
+        return rc;
     if (cnt.no_seq)
         fprintf(stderr, "bench-stats: verdicts: no bench-seq baseline in %s for %s%s: no "
                 "scaling rows there\n", dir, cnt.no_seq_names,

@@ -6,10 +6,8 @@
 #ifndef CB_STATS_VERDICTS_H
 #define CB_STATS_VERDICTS_H
 
+#include "stats-tool.h"
 #include "verdict.h"
-
-/* bench-stats' refusal of a command line: its one line on stderr; returns the exit status */
-typedef int (*cb_stats_usage_fn)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The subcommand, its options parsed by bench-stats' loop: args[0] the results folder,
  * output NULL for RUN_DIR/verdicts.csv. Returns the exit status. */

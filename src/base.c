@@ -4,6 +4,8 @@
 #include "base.h"
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void cb_clean_line(char *s)
@@ -11,6 +13,31 @@ void cb_clean_line(char *s)
     for (unsigned char *p = (unsigned char *)s; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
             *p = '?';
+}
+
+void cb_vformat_line(char *buf, size_t len, const char *fmt, va_list ap)
+{
+    vsnprintf(buf, len, fmt, ap);
+    cb_clean_line(buf);
+}
+
+void cb_format_line(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cb_vformat_line(buf, len, fmt, ap);
+    va_end(ap);
+}
+
+void *cb_grow(void *p, size_t *cap, size_t n, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return p;
+    size_t ncap = *cap ? 2 * *cap : first;
+    void *np = realloc(p, ncap * elem);
+    if (np)
+        *cap = ncap;
+    return np;
 }
 
 void cb_termination_signals(sigset_t *set)

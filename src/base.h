@@ -8,6 +8,8 @@
 #define CB_BASE_H
 
 #include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
 
 /* Exit statuses of every binary (documented in the README). */
 enum {
@@ -41,6 +43,18 @@ enum cb_worker_exit {
 /* Replace every control character of s (a line break, an escape, a tab) by '?', in place:
  * an error message quotes what it was given and must stay one line on a terminal. */
 void cb_clean_line(char *s);
+
+/* Format an error message into buf (len bytes, truncated to fit), then clean it as
+ * cb_clean_line does: the one line of a refusal, whatever the bytes it quotes. */
+void cb_format_line(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void cb_vformat_line(char *buf, size_t len, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* Room for element n of a growing array p of elements of elem bytes with *cap of them:
+ * p itself while n < *cap, else p reallocated to twice *cap elements (first when *cap is
+ * 0) and *cap updated. NULL when out of memory, p and *cap then unchanged. */
+void *cb_grow(void *p, size_t *cap, size_t n, size_t elem, size_t first);
 
 /* Tables of names indexed by an enum's values (bind policies, schedules): the name of
  * value v among n names, or `other` for a value out of the table; and the value whose name

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "csvread.h"
 
+#include "base.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -44,14 +46,10 @@ void cb_csv_close(struct cb_csv *c)
 
 static int push_field(struct cb_csv *c, char *start)
 {
-    if (c->nfield == c->fieldcap) {
-        size_t cap = c->fieldcap ? 2 * c->fieldcap : 64;
-        char **f = realloc(c->field, cap * sizeof *f);
-        if (!f)
-            return -ENOMEM;
-        c->field = f;
-        c->fieldcap = cap;
-    }
+    char **f = cb_grow(c->field, &c->fieldcap, c->nfield, sizeof *f, 64);
+    if (!f)
+        return -ENOMEM;
+    c->field = f;
     c->field[c->nfield++] = start;
     return 0;
 }
@@ -190,15 +188,12 @@ int cb_csv_list(const char *dir, char ***paths, size_t *n)
         size_t l = strlen(de->d_name);
         if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".csv") != 0)
             continue;
-        if (cnt == cap) {
-            cap = cap ? 2 * cap : 64;
-            char **nl = realloc(list, cap * sizeof *nl);
-            if (!nl) {
-                rc = -ENOMEM;
-                break;
-            }
-            list = nl;
+        char **nl = cb_grow(list, &cap, cnt, sizeof *nl, 64);
+        if (!nl) {
+            rc = -ENOMEM;
+            break;
         }
+        list = nl;
         if (asprintf(&list[cnt], "%s/%s", dir, de->d_name) < 0) {
             rc = -ENOMEM;
             break;

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "noise.h"
 
+#include "base.h"
 #include "stats.h"
 #include "topo.h"
 
@@ -82,14 +83,10 @@ struct pids {
 
 static void pids_push(struct pids *l, pid_t pid)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        pid_t *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return; /* short of memory: that process is not counted */
-        l->v = v;
-        l->cap = cap;
-    }
+    pid_t *v = cb_grow(l->v, &l->cap, l->n, sizeof *v, 64);
+    if (!v)
+        return; /* short of memory: that process is not counted */
+    l->v = v;
     l->v[l->n++] = pid;
 }
 
@@ -528,23 +525,15 @@ void cb_noise_summarize(const struct cb_noise *rep, const double *wall, const do
     free(scratch);
 }
 
-/* A comma and v with `decimals` decimals, nothing for NAN. */
-static void put(FILE *f, int decimals, double v)
-{
-    fputc(',', f);
-    if (!isnan(v))
-        fprintf(f, "%.*f", decimals, v);
-}
-
 void cb_noise_csv(FILE *f, const struct cb_noise *v, double foreign_pu, const char *causes)
 {
-    put(f, 3, v->foreign_s);
-    put(f, 4, foreign_pu);
-    put(f, 3, v->steal_s);
-    put(f, 0, v->freq_mhz);
-    put(f, 0, v->vcsw);
-    put(f, 0, v->ivcsw);
-    put(f, 0, v->minflt);
-    put(f, 0, v->majflt);
+    cb_put_fixed(f, 3, v->foreign_s);
+    cb_put_fixed(f, 4, foreign_pu);
+    cb_put_fixed(f, 3, v->steal_s);
+    cb_put_fixed(f, 0, v->freq_mhz);
+    cb_put_fixed(f, 0, v->vcsw);
+    cb_put_fixed(f, 0, v->ivcsw);
+    cb_put_fixed(f, 0, v->minflt);
+    cb_put_fixed(f, 0, v->majflt);
     fprintf(f, ",%s", causes ? causes : "");
 }

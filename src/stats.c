@@ -10,6 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+void cb_put_fixed(FILE *f, int decimals, double v)
+{
+    fputc(',', f);
+    if (isfinite(v))
+        fprintf(f, "%.*f", decimals, v);
+}
+
+uint64_t cb_stream_key(uint64_t seed, const char *const *parts, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < n; i++) {
+        for (const char *s = parts[i]; *s; s++)
+            h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+        h = (h ^ 0xff) * UINT64_C(0x100000001b3);
+    }
+    return cb_rng_key(seed, h);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

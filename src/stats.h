@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct cb_summary {
     size_t n;
@@ -70,5 +71,14 @@ int cb_boot_ratio_level(const double *num, size_t nn, const double *den, size_t 
                         int resamples, uint64_t key, double alpha, double *ratio, double *lo,
                         double *hi);
 
+
+/* A CSV field of a figure: a comma and v with `decimals` decimals, the comma alone for a
+ * missing one (NaN, or an infinity: a ratio with nothing to divide by). */
+void cb_put_fixed(FILE *f, int decimals, double v);
+
+/* The key of a bootstrap stream named by n strings: FNV-1a over each string and a 0xff
+ * separator after each, then cb_rng_key(seed, hash), so that an interval depends only on
+ * its own data and names, never on what else the files hold. */
+uint64_t cb_stream_key(uint64_t seed, const char *const *parts, size_t n);
 
 #endif

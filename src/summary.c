@@ -26,7 +26,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,17 +109,6 @@ void cb_sumset_free(struct cb_sumset *set)
     free(set);
 }
 
-static void seterr(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    cb_clean_line(err); /* messages quote the file's bytes */
-}
-
 /* The hash of a configuration, for the index only (the bootstrap streams use group_hash). */
 static uint64_t key_hash(char *const *s, uint64_t size, int workers)
 {
@@ -181,14 +169,10 @@ static struct group *group_get(struct cb_sumset *set, char *const *s, uint64_t s
     size_t i = find_slot(set, s, size, workers);
     if (set->slot[i])
         return &set->g[set->slot[i] - 1];
-    if (set->n == set->cap) {
-        size_t cap = set->cap ? 2 * set->cap : 64;
-        struct group *ng = realloc(set->g, cap * sizeof *ng);
-        if (!ng)
-            return NULL;
-        set->g = ng;
-        set->cap = cap;
-    }
+    struct group *ng = cb_grow(set->g, &set->cap, set->n, sizeof *ng, 64);
+    if (!ng)
+        return NULL;
+    set->g = ng;
     struct group *g = &set->g[set->n];
     memset(g, 0, sizeof *g);
     for (int f = 0; f < F_NSTR; f++)
@@ -346,8 +330,8 @@ static int same_header(struct cb_sumset *set, const char *path, char **hdr, size
     free(joined);
     if (same)
         return 0;
-    seterr(err, errlen, "%s: other columns than %s (another schema version): not pooled", path,
-           set->header_path);
+    cb_format_line(err, errlen, "%s: other columns than %s (another schema version): not pooled",
+                   path, set->header_path);
     return -EINVAL;
 }
 
@@ -362,14 +346,14 @@ static int same_context(struct cb_sumset *set, const char *path, const char *sch
         return set->schema && set->context && set->context_path ? 0 : -ENOMEM;
     }
     if (strcmp(set->schema, schema) != 0) {
-        seterr(err, errlen, "%s: schema version %s, not %s as in %s: not pooled", path, schema,
-               set->schema, set->context_path);
+        cb_format_line(err, errlen, "%s: schema version %s, not %s as in %s: not pooled", path,
+                       schema, set->schema, set->context_path);
         return -EINVAL;
     }
     if (strcmp(set->context, context) != 0) {
-        seterr(err, errlen, "%s: measured in another context (context id %s, not %s as in %s: "
-               "another build, machine, CPU set or environment): not pooled", path, context,
-               set->context, set->context_path);
+        cb_format_line(err, errlen, "%s: measured in another context (context id %s, not %s as "
+                       "in %s: another build, machine, CPU set or environment): not pooled", path,
+                       context, set->context, set->context_path);
         return -EINVAL;
     }
     return 0;
@@ -378,7 +362,7 @@ static int same_context(struct cb_sumset *set, const char *path, const char *sch
 /* Out of memory while reading `path`: the message, and rc returned. */
 static int no_memory(const char *path, int rc, char *err, size_t errlen)
 {
-    seterr(err, errlen, "%s: out of memory", path);
+    cb_format_line(err, errlen, "%s: out of memory", path);
     return rc;
 }
 
@@ -387,15 +371,15 @@ static int read_error(const struct cb_csv *c, const char *path, int rc, char *er
                       size_t errlen)
 {
     if (rc == -EINVAL)
-        seterr(err, errlen, "%s:%zu: malformed CSV line (unbalanced quote or binary data)",
-               path, c->lineno);
+        cb_format_line(err, errlen, "%s:%zu: malformed CSV line (unbalanced quote or binary data)",
+                       path, c->lineno);
     else if (rc == -E2BIG)
-        seterr(err, errlen, "%s:%zu: line longer than %u bytes: not a result file", path,
-               c->lineno, CB_CSV_MAX_LINE);
+        cb_format_line(err, errlen, "%s:%zu: line longer than %u bytes: not a result file", path,
+                       c->lineno, CB_CSV_MAX_LINE);
     else if (rc == -ENOMEM)
         return no_memory(path, rc, err, errlen);
     else
-        seterr(err, errlen, "%s: read error: %s", path, strerror(-rc));
+        cb_format_line(err, errlen, "%s: read error: %s", path, strerror(-rc));
     return rc;
 }
 
@@ -407,7 +391,7 @@ static int read_header(struct cb_csv *c, const char *path, char ***hdr, size_t *
 {
     int rc = cb_csv_read(c);
     if (rc == 0) {
-        seterr(err, errlen, "%s: empty file", path);
+        cb_format_line(err, errlen, "%s: empty file", path);
         return -EINVAL;
     }
     if (rc < 0)
@@ -471,43 +455,43 @@ static int check_row(const struct cb_csv *c, const struct columns *col, const ch
     const char *row = c->field[col->row];
     key->is_raw = strcmp(row, "raw") == 0;
     if (!key->is_raw && strcmp(row, "summary") != 0) {
-        seterr(err, errlen, "%s:%zu: row kind '%s' (expected summary or raw)", path,
-               c->lineno, row);
+        cb_format_line(err, errlen, "%s:%zu: row kind '%s' (expected summary or raw)", path,
+                       c->lineno, row);
         return -EINVAL;
     }
     if (parse_u64_strict(c->field[col->size], &key->size) < 0 || key->size == 0) {
-        seterr(err, errlen, "%s:%zu: size '%s' is not a positive integer", path, c->lineno,
-               c->field[col->size]);
+        cb_format_line(err, errlen, "%s:%zu: size '%s' is not a positive integer", path, c->lineno,
+                       c->field[col->size]);
         return -EINVAL;
     }
     if (parse_u64_strict(c->field[col->workers], &key->workers) < 0 || key->workers == 0 ||
         key->workers > 1000000) {
-        seterr(err, errlen, "%s:%zu: workers '%s' is not a positive count", path, c->lineno,
-               c->field[col->workers]);
+        cb_format_line(err, errlen, "%s:%zu: workers '%s' is not a positive count", path, c->lineno,
+                       c->field[col->workers]);
         return -EINVAL;
     }
     const char *verified = c->field[col->verified];
     if (strcmp(verified, "yes") != 0 && strcmp(verified, "no") != 0) {
-        seterr(err, errlen, "%s:%zu: verified '%s' (expected yes or no)", path, c->lineno,
-               verified);
+        cb_format_line(err, errlen, "%s:%zu: verified '%s' (expected yes or no)", path, c->lineno,
+                       verified);
         return -EINVAL;
     }
     for (int f = 0; f < F_NSTR; f++)
         key->s[f] = c->field[col->str[f]];
     if (!*key->s[F_MODEL] || !*key->s[F_KERNEL]) {
-        seterr(err, errlen, "%s:%zu: empty model or kernel", path, c->lineno);
+        cb_format_line(err, errlen, "%s:%zu: empty model or kernel", path, c->lineno);
         return -EINVAL;
     }
     for (int f = 0; f < F_NSTR; f++)
         if (!plain_text(key->s[f], NAME_LEN, 0)) {
-            seterr(err, errlen, "%s:%zu: %s '%s' is not a name (at most %d printable "
-                   "characters, no comma, quote or semicolon)", path, c->lineno,
-                   str_cols[f], key->s[f], NAME_LEN);
+            cb_format_line(err, errlen, "%s:%zu: %s '%s' is not a name (at most %d printable "
+                           "characters, no comma, quote or semicolon)", path, c->lineno,
+                           str_cols[f], key->s[f], NAME_LEN);
             return -EINVAL;
         }
     if (!plain_text(c->field[col->warn], WARN_LEN, 1)) {
-        seterr(err, errlen, "%s:%zu: warnings '%s' is not a list of names", path,
-               c->lineno, c->field[col->warn]);
+        cb_format_line(err, errlen, "%s:%zu: warnings '%s' is not a list of names", path,
+                       c->lineno, c->field[col->warn]);
         return -EINVAL;
     }
     return 0;
@@ -523,8 +507,8 @@ static int add_row(struct cb_sumset *set, struct group *g, const struct cb_csv *
         double wall, util = NAN;
         if (parse_double_strict(c->field[col->wall], &wall) < 0 || !(wall > 0) ||
             wall > WALL_MAX) {
-            seterr(err, errlen, "%s:%zu: wall_s '%s' is not a positive number of seconds",
-                   path, c->lineno, c->field[col->wall]);
+            cb_format_line(err, errlen, "%s:%zu: wall_s '%s' is not a positive number of seconds",
+                           path, c->lineno, c->field[col->wall]);
             return -EINVAL;
         }
         if (col->util >= 0 && parse_double_strict(c->field[col->util], &util) < 0)
@@ -553,8 +537,8 @@ static int read_rows(struct cb_sumset *set, struct cb_csv *c, const struct colum
     int rc;
     while ((rc = cb_csv_read(c)) == 1) {
         if (c->nfield != nhdr) {
-            seterr(err, errlen, "%s:%zu: %zu fields, the header has %zu", path, c->lineno,
-                   c->nfield, nhdr);
+            cb_format_line(err, errlen, "%s:%zu: %zu fields, the header has %zu", path, c->lineno,
+                           c->nfield, nhdr);
             return -EINVAL;
         }
         if (col->schema >= 0 && col->context >= 0 &&
@@ -582,7 +566,7 @@ static int check_complete(const struct cb_sumset *set, const char *path, size_t 
                           char *err, size_t errlen)
 {
     if (raws == 0) {
-        seterr(err, errlen, "%s: no raw rows (row=raw): was it written with --raw?", path);
+        cb_format_line(err, errlen, "%s: no raw rows (row=raw): was it written with --raw?", path);
         return -EINVAL;
     }
     /* a binary writes a configuration's raw rows beside its summary row: a summary row
@@ -590,9 +574,9 @@ static int check_complete(const struct cb_sumset *set, const char *path, size_t 
     for (size_t i = 0; i < set->n; i++)
         if (set->g[i].n == 0) {
             const struct group *g = &set->g[i];
-            seterr(err, errlen, "%s: %s %s size %llu p=%d has a summary row but no raw rows",
-                   path, g->s[F_MODEL], g->s[F_KERNEL], (unsigned long long)g->size,
-                   g->workers);
+            cb_format_line(err, errlen, "%s: %s %s size %llu p=%d has a summary row but no raw "
+                           "rows", path, g->s[F_MODEL], g->s[F_KERNEL], (unsigned long long)g->size,
+                           g->workers);
             return -EINVAL;
         }
     return 0;
@@ -603,12 +587,12 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
     struct cb_csv c;
     int rc = cb_csv_open(&c, path);
     if (rc == -EISDIR || rc == -ENODEV) {
-        seterr(err, errlen, "%s: %s, not a CSV file", path,
-               rc == -EISDIR ? "a folder" : "not a regular file");
+        cb_format_line(err, errlen, "%s: %s, not a CSV file", path,
+                       rc == -EISDIR ? "a folder" : "not a regular file");
         return rc;
     }
     if (rc < 0) {
-        seterr(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
+        cb_format_line(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
         return rc;
     }
     char **hdr = NULL;
@@ -618,8 +602,8 @@ int cb_sumset_add_file(struct cb_sumset *set, const char *path, char *err, size_
     if ((rc = read_header(&c, path, &hdr, &nhdr, err, errlen)) < 0)
         goto out;
     if ((missing = find_columns(hdr, nhdr, &col)) != NULL) {
-        seterr(err, errlen, "%s:1: not a benchmark CSV (no column '%s' in the header)", path,
-               missing);
+        cb_format_line(err, errlen, "%s:1: not a benchmark CSV (no column '%s' in the header)",
+                       path, missing);
         rc = -EINVAL;
         goto out;
     }
@@ -645,15 +629,15 @@ int cb_sumset_add_dir(struct cb_sumset *set, const char *dir, char *err, size_t 
     size_t n;
     int rc = cb_csv_list(dir, &paths, &n);
     if (rc == -ENOMEM) {
-        seterr(err, errlen, "%s: out of memory", dir);
+        cb_format_line(err, errlen, "%s: out of memory", dir);
         return rc;
     }
     if (rc < 0) {
-        seterr(err, errlen, "%s: %s", dir, strerror(-rc));
+        cb_format_line(err, errlen, "%s: %s", dir, strerror(-rc));
         return rc == -ENOTDIR ? -ENOENT : rc;
     }
     if (n == 0) {
-        seterr(err, errlen, "%s: no CSV files", dir);
+        cb_format_line(err, errlen, "%s: no CSV files", dir);
         rc = -ENOENT;
     }
     for (size_t i = 0; rc == 0 && i < n; i++)
@@ -808,13 +792,6 @@ static const struct group *find_p1(const struct cb_sumset *set, const struct gro
     return NULL;
 }
 
-static void put_num(FILE *f, int decimals, double v)
-{
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, "%.*f", decimals, v);
-}
-
 static const char *const header =
     "kernel,size,size_name,model,series,bind,schedule,chunk,start,channel,workers,n,runs,"
     "median_s,ci_low_s,ci_high_s,min_s,max_s,mean_s,stddev_s,cv,outliers,util,gflops,"
@@ -953,25 +930,25 @@ static void write_point(FILE *f, const struct group *g, const struct group *sq,
             (unsigned long long)g->size, size_name, g->s[F_MODEL], g->series, g->s[F_BIND],
             g->s[F_SCHEDULE], g->s[F_CHUNK], g->s[F_START], g->s[F_CHANNEL], p, st->n,
             g->runs);
-    put_num(f, 9, st->median);
-    put_num(f, 9, st->ci_valid ? st->ci_low : NAN);
-    put_num(f, 9, st->ci_valid ? st->ci_high : NAN);
-    put_num(f, 9, st->min);
-    put_num(f, 9, st->max);
-    put_num(f, 9, st->mean);
-    put_num(f, 9, st->stddev);
-    put_num(f, 6, st->cv);
+    cb_put_fixed(f, 9, st->median);
+    cb_put_fixed(f, 9, st->ci_valid ? st->ci_low : NAN);
+    cb_put_fixed(f, 9, st->ci_valid ? st->ci_high : NAN);
+    cb_put_fixed(f, 9, st->min);
+    cb_put_fixed(f, 9, st->max);
+    cb_put_fixed(f, 9, st->mean);
+    cb_put_fixed(f, 9, st->stddev);
+    cb_put_fixed(f, 6, st->cv);
     fprintf(f, ",%zu", st->outliers);
-    put_num(f, 4, g->util_med);
-    put_num(f, 3, gflops);
-    put_num(f, 9, sq ? sq->st.median : NAN);
-    put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_low : NAN);
-    put_num(f, 9, sq && sq->st.ci_valid ? sq->st.ci_high : NAN);
-    put_num(f, 9, p1 ? p1->st.median : NAN);
+    cb_put_fixed(f, 4, g->util_med);
+    cb_put_fixed(f, 3, gflops);
+    cb_put_fixed(f, 9, sq ? sq->st.median : NAN);
+    cb_put_fixed(f, 9, sq && sq->st.ci_valid ? sq->st.ci_low : NAN);
+    cb_put_fixed(f, 9, sq && sq->st.ci_valid ? sq->st.ci_high : NAN);
+    cb_put_fixed(f, 9, p1 ? p1->st.median : NAN);
     const double ratios[] = { r->S, r->Slo, r->Shi, r->R, r->Rlo, r->Rhi,
                               E, Elo, Ehi, e, elo, ehi };
     for (size_t j = 0; j < sizeof ratios / sizeof ratios[0]; j++)
-        put_num(f, 6, ratios[j]);
+        cb_put_fixed(f, 6, ratios[j]);
     fprintf(f, ",%s,%s,%d,%llu", g->unverified ? "no" : "yes", warn, resamples,
             (unsigned long long)seed);
     /* (files before schema 3 recorded none of the causes: no verdict on them) */

@@ -10,7 +10,6 @@
 #define _GNU_SOURCE
 #include "verdict.h"
 
-#include "rng.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -56,13 +55,7 @@ static uint64_t comparison_key(uint64_t seed, const struct vp *x, const struct v
     char num[64];
     snprintf(num, sizeof num, "%llu/%d", (unsigned long long)x->p.size, x->p.workers);
     const char *parts[] = { "verdict-rank", x->p.kernel, num, x->p.series, fastest->p.series };
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
-        for (const char *s = parts[i]; *s; s++)
-            h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-        h = (h ^ 0xff) * UINT64_C(0x100000001b3);
-    }
-    return cb_rng_key(seed, h);
+    return cb_stream_key(seed, parts, sizeof parts / sizeof *parts);
 }
 
 /* ",value" with %.6g, or "," alone for a missing one. */
