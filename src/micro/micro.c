@@ -85,16 +85,26 @@ static int parse_size(const char *s, uint64_t *out)
     return cb_parse_u64(s, out);
 }
 
+/* A list option's argument, checked and copied into buf (for strtok_r): 0, or a usage
+ * error when it is empty, has an empty item or does not fit. */
+static int list_copy(const char *opt, const char *arg, char *buf, size_t size)
+{
+    if (!*arg)
+        return usage_error("%s: the list is empty", opt);
+    if (cb_list_has_empty(arg))
+        return usage_error("%s '%s': an empty item in the list", opt, arg);
+    if (strlen(arg) >= size)
+        return usage_error("%s: list too long", opt);
+    strcpy(buf, arg);
+    return 0;
+}
+
 static int parse_sizes(const char *arg, struct cb_mopts *o)
 {
     char buf[512];
-    if (!*arg)
-        return usage_error("--sizes: the list is empty");
-    if (cb_list_has_empty(arg))
-        return usage_error("--sizes '%s': an empty item in the list", arg);
-    if (strlen(arg) >= sizeof buf)
-        return usage_error("--sizes: list too long");
-    strcpy(buf, arg);
+    int rc = list_copy("--sizes", arg, buf, sizeof buf);
+    if (rc != 0)
+        return rc;
     o->nsizes = 0;
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -114,13 +124,9 @@ static int parse_sizes(const char *arg, struct cb_mopts *o)
 static int parse_only(const char *arg, const struct cb_mspec *spec, struct cb_mopts *o)
 {
     char buf[512];
-    if (!*arg)
-        return usage_error("--only: the list is empty");
-    if (cb_list_has_empty(arg))
-        return usage_error("--only '%s': an empty item in the list", arg);
-    if (strlen(arg) >= sizeof buf)
-        return usage_error("--only: list too long");
-    strcpy(buf, arg);
+    int rc = list_copy("--only", arg, buf, sizeof buf);
+    if (rc != 0)
+        return rc;
     o->only = 0;
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
