@@ -56,7 +56,6 @@ static const char *const names[] = { "pipe", "mqueue", "socket", "shm", NULL };
 
 #define SHM_RING_BYTES 65536 /* what a pipe buffers: a ring holds at least this much ... */
 #define SHM_MIN_SLOTS 4      /* ... and at least this many messages */
-#define TICK_NS 50000000L
 #define MAX_PAYLOAD (UINT64_C(1) << 30)
 
 enum { MODE_ECHO, MODE_SINK, MODE_STOP };
@@ -97,19 +96,6 @@ struct chan {
 
 /* ---- the channel ------------------------------------------------------------------- */
 
-/* A deadline for a timed wait, TICK_NS from now on the given clock. */
-static struct timespec tick_from_now(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    ts.tv_nsec += TICK_NS;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 /* Between ticks of a blocked wait: has the peer died, or has the wait lasted too long? */
 static int stalled(struct chan *c, double since, char *err, size_t errlen)
 {
@@ -124,6 +110,21 @@ static int stalled(struct chan *c, double since, char *err, size_t errlen)
         return CB_EXIT_WORKER;
     }
     return 0;
+}
+
+/* A timed wait (`what`, the call) came back without its object, errno saying why: a tick
+ * went by or a signal came (0: wait again, unless the peer died or hung), or the call
+ * failed (CB_EXIT_ERROR). *since is when the waiting began, set at its first tick. */
+static int wait_again(struct chan *c, const char *what, double *since, char *err,
+                      size_t errlen)
+{
+    if (errno != ETIMEDOUT && errno != EINTR) {
+        snprintf(err, errlen, "%s: %s", what, strerror(errno));
+        return CB_EXIT_ERROR;
+    }
+    if (*since == 0)
+        *since = cb_now();
+    return stalled(c, *since, err, errlen);
 }
 
 static int write_all(int fd, const char *buf, size_t len, int sock, char *err, size_t errlen)
@@ -164,16 +165,10 @@ static int sem_wait_peer(struct chan *c, sem_t *s, char *err, size_t errlen)
     double since = 0;
     for (;;) {
         /* sem_timedwait: ThreadSanitizer knows it as an acquire (not sem_clockwait) */
-        struct timespec ts = tick_from_now(CLOCK_REALTIME);
+        struct timespec ts = cb_tick_deadline();
         if (sem_timedwait(s, &ts) == 0)
             return 0;
-        if (errno != ETIMEDOUT && errno != EINTR) {
-            snprintf(err, errlen, "sem_timedwait: %s", strerror(errno));
-            return CB_EXIT_ERROR;
-        }
-        if (since == 0)
-            since = cb_now();
-        int rc = stalled(c, since, err, errlen);
+        int rc = wait_again(c, "sem_timedwait", &since, err, errlen);
         if (rc)
             return rc;
     }
@@ -193,16 +188,10 @@ static int ch_send(struct chan *c, int side, const char *buf, size_t len, char *
             size_t n = len - off < (size_t)c->mq_msgsize ? len - off : (size_t)c->mq_msgsize;
             double since = 0;
             for (;;) {
-                struct timespec ts = tick_from_now(CLOCK_REALTIME);
+                struct timespec ts = cb_tick_deadline();
                 if (mq_timedsend(c->mq[d], buf + off, n, 0, &ts) == 0)
                     break;
-                if (errno != ETIMEDOUT && errno != EINTR) {
-                    snprintf(err, errlen, "mq_send: %s", strerror(errno));
-                    return CB_EXIT_ERROR;
-                }
-                if (since == 0)
-                    since = cb_now();
-                int rc = stalled(c, since, err, errlen);
+                int rc = wait_again(c, "mq_send", &since, err, errlen);
                 if (rc)
                     return rc;
             }
@@ -245,17 +234,11 @@ static int ch_recv(struct chan *c, int side, char *buf, size_t len, char *scratc
             ssize_t n;
             double since = 0;
             for (;;) {
-                struct timespec ts = tick_from_now(CLOCK_REALTIME);
+                struct timespec ts = cb_tick_deadline();
                 n = mq_timedreceive(c->mq[d], to, (size_t)c->mq_msgsize, NULL, &ts);
                 if (n >= 0)
                     break;
-                if (errno != ETIMEDOUT && errno != EINTR) {
-                    snprintf(err, errlen, "mq_receive: %s", strerror(errno));
-                    return CB_EXIT_ERROR;
-                }
-                if (since == 0)
-                    since = cb_now();
-                int rc = stalled(c, since, err, errlen);
+                int rc = wait_again(c, "mq_receive", &since, err, errlen);
                 if (rc)
                     return rc;
             }

@@ -653,6 +653,18 @@ static int team_tick(struct cb_team *t, double start, char *err, size_t errlen)
     return 0;
 }
 
+struct timespec cb_tick_deadline(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += TICK_NS;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 int cb_team_sem_wait(struct cb_team *t, sem_t *s, char *err, size_t errlen)
 {
     double start = cb_now();
@@ -660,13 +672,7 @@ int cb_team_sem_wait(struct cb_team *t, sem_t *s, char *err, size_t errlen)
         /* sem_timedwait, not sem_clockwait: ThreadSanitizer knows the former as a
          * synchronisation (an acquire), not the latter. The realtime clock only sets the
          * tick; the timeout is measured on the monotonic clock. */
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += TICK_NS;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        struct timespec ts = cb_tick_deadline();
         if (sem_timedwait(s, &ts) == 0)
             return 0;
         int e = errno;

@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define CB_MICRO_MAX_SIZES 16
 #define CB_MICRO_MAX_NAMES 16
@@ -228,6 +229,11 @@ int cb_team_start(struct cb_team *t, int processes, int n, cb_team_fn fn, void *
 int cb_team_start_placed(struct cb_team *t, int processes, int n, const int *plan,
                          cb_team_fn fn, void *arg, double timeout, char *err,
                          size_t errlen);
+
+/* The deadline of one tick of a blocked wait on workers (50 ms from now), on the realtime
+ * clock that sem_timedwait, mq_timedsend and mq_timedreceive take: between ticks the
+ * waiter checks its peers. Only the tick is realtime; a timeout is measured by cb_now. */
+struct timespec cb_tick_deadline(void);
 
 /* Wait on a semaphore the team's workers post, in short ticks: between ticks a dead child
  * is detected (its end described in err, every worker killed: CB_EXIT_WORKER), and after
