@@ -635,14 +635,11 @@ int main(int argc, char **argv)
                       "per message\n(8 KiB by default): a larger payload travels in chunks.\n",
     };
     struct cb_mopts o;
-    int rc = cb_micro_parse(argc, argv, &spec, &o);
-    if (rc != 0)
-        return rc < 0 ? CB_EXIT_OK : rc;
-    cb_micro_signals();
-    signal(SIGPIPE, SIG_IGN); /* a dead peer is an error return, not a signal */
     struct cb_mout *out;
-    if ((rc = cb_mout_open(&out, &o, spec.prog)) != 0)
+    int rc = cb_micro_start(argc, argv, &spec, &o, &out);
+    if (!out)
         return rc;
+    signal(SIGPIPE, SIG_IGN); /* a dead peer is an error return, not a signal */
     double *vals = malloc((size_t)o.reps * sizeof *vals);
     char err[512] = "";
     if (!vals) {
@@ -668,10 +665,8 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (rc != 0)
-        fprintf(stderr, "bench-ipc: %s\n", err[0] ? err : "failed");
-    int crc = cb_mout_close(out, rc == 0);
+    rc = cb_micro_finish(out, rc, err);
     cb_where_free(x.where, 2);
     free(vals);
-    return rc != 0 ? rc : crc;
+    return rc;
 }

@@ -344,6 +344,16 @@ static int measure_size(struct mem *m, struct cb_mout *out, size_t si, int *idx,
     return rc;
 }
 
+/* Every figure comes from /proc/PID/smaps_rollup: without it, nothing can be measured. */
+static int smaps_readable(const char *prog)
+{
+    if (access("/proc/self/smaps_rollup", R_OK) == 0)
+        return 0;
+    fprintf(stderr, "%s: /proc/self/smaps_rollup cannot be read (Linux 4.14 or later has "
+            "it): %s\n", prog, strerror(errno));
+    return CB_EXIT_ERROR;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "--cb-child") == 0)
@@ -362,25 +372,15 @@ int main(int argc, char **argv)
         .sizes_meaning = "matrix orders n of the matmul input (3 n^2 doubles)",
         .size_min = 1,
         .size_max = 16384,
+        .check = smaps_readable,
     };
     struct cb_mopts o;
-    int rc = cb_micro_parse(argc, argv, &spec, &o);
-    if (rc != 0)
-        return rc < 0 ? CB_EXIT_OK : rc;
-    if (access("/proc/self/smaps_rollup", R_OK) != 0) {
-        fprintf(stderr, "bench-memory: /proc/self/smaps_rollup cannot be read (Linux 4.14 or "
-                "later has it): %s\n", strerror(errno));
-        return CB_EXIT_ERROR;
-    }
-    cb_micro_signals();
     struct cb_mout *out;
-    if ((rc = cb_mout_open(&out, &o, spec.prog)) != 0)
+    int rc = cb_micro_start(argc, argv, &spec, &o, &out);
+    if (!out)
         return rc;
     struct mem m = { .o = &o, .seed = o.seed, .ctl_fd = -1 };
-    int maxp = 1;
-    for (size_t i = 0; i < o.nworkers; i++)
-        if (o.workers[i] > maxp)
-            maxp = o.workers[i];
+    int maxp = cb_micro_maxp(&o);
     m.ctl_bytes = ctl_size(maxp);
     m.plan = malloc((size_t)maxp * sizeof *m.plan);
     size_t total = (size_t)o.reps + 1;
@@ -405,9 +405,7 @@ int main(int argc, char **argv)
     }
     for (size_t si = 0; si < o.nsizes && rc == 0; si++)
         rc = measure_size(&m, out, si, idx, rss, pss, err, sizeof err);
-    if (rc != 0)
-        fprintf(stderr, "bench-memory: %s\n", err[0] ? err : "failed");
-    int crc = cb_mout_close(out, rc == 0);
+    rc = cb_micro_finish(out, rc, err);
     if (m.ctl) {
         sem_destroy(&m.ctl->ready);
         sem_destroy(&m.ctl->release);
@@ -419,5 +417,5 @@ int main(int argc, char **argv)
     free(rss);
     free(pss);
     free(idx);
-    return rc != 0 ? rc : crc;
+    return rc;
 }

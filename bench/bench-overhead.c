@@ -460,10 +460,7 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
 {
     const struct cb_mopts *o = v->o;
     int c = v->construct;
-    int n = (int)o->nworkers, maxp = 1;
-    for (int i = 0; i < n; i++)
-        if (o->workers[i] > maxp)
-            maxp = o->workers[i];
+    int n = (int)o->nworkers, maxp = cb_micro_maxp(o);
     cb_mop op = c == C_THREAD ? op_thread : c == C_FORK ? op_fork
               : c == C_SPAWN || c == C_SPAWN_SELF ? op_spawn
               : c == C_THREADPOOL ? op_threadpool : c == C_PROCPOOL ? op_procpool : NULL;
@@ -588,20 +585,14 @@ int main(int argc, char **argv)
         ,
     };
     struct cb_mopts o;
-    int rc = cb_micro_parse(argc, argv, &spec, &o);
-    if (rc != 0)
-        return rc < 0 ? CB_EXIT_OK : rc;
-    cb_micro_signals();
     struct cb_mout *out;
-    if ((rc = cb_mout_open(&out, &o, spec.prog)) != 0)
+    int rc = cb_micro_start(argc, argv, &spec, &o, &out);
+    if (!out)
         return rc;
 
     struct ov v = { .o = &o };
     v.iters = cb_delay_calibrate(o.delay_s);
-    int maxp = 1;
-    for (size_t i = 0; i < o.nworkers; i++)
-        if (o.workers[i] > maxp)
-            maxp = o.workers[i];
+    int maxp = cb_micro_maxp(&o);
     v.tids = malloc((size_t)maxp * sizeof *v.tids);
     v.pids = malloc((size_t)maxp * sizeof *v.pids);
     v.plan = malloc((size_t)maxp * sizeof *v.plan);
@@ -624,9 +615,7 @@ int main(int argc, char **argv)
         if (cb_micro_selected(&o, v.construct))
             rc = run_construct(&v, out, vals, refs, err, sizeof err);
     }
-    if (rc != 0)
-        fprintf(stderr, "bench-overhead: %s\n", err[0] ? err : "failed");
-    int crc = cb_mout_close(out, rc == 0);
+    rc = cb_micro_finish(out, rc, err);
     free(v.tids);
     free(v.pids);
     free(v.plan);
@@ -634,5 +623,5 @@ int main(int argc, char **argv)
     cb_where_free(v.where, maxp);
     free(vals);
     free(refs);
-    return rc != 0 ? rc : crc;
+    return rc;
 }

@@ -381,6 +381,36 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
     return 0;
 }
 
+int cb_micro_start(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o,
+                   struct cb_mout **out)
+{
+    *out = NULL;
+    int rc = cb_micro_parse(argc, argv, spec, o);
+    if (rc != 0)
+        return rc < 0 ? CB_EXIT_OK : rc;
+    if (spec->check && (rc = spec->check(spec->prog)) != 0)
+        return rc;
+    cb_micro_signals();
+    return cb_mout_open(out, o, spec->prog);
+}
+
+int cb_micro_finish(struct cb_mout *out, int rc, const char *err)
+{
+    if (rc != 0)
+        fprintf(stderr, "%s: %s\n", prog, err[0] ? err : "failed");
+    int crc = cb_mout_close(out, rc == 0);
+    return rc != 0 ? rc : crc;
+}
+
+int cb_micro_maxp(const struct cb_mopts *o)
+{
+    int maxp = 1;
+    for (size_t i = 0; i < o->nworkers; i++)
+        if (o->workers[i] > maxp)
+            maxp = o->workers[i];
+    return maxp;
+}
+
 int cb_micro_plan(const struct cb_mopts *o, int p, int *plan)
 {
     return cb_bind_plan(&o->topo, o->bind, p, plan);

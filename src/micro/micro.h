@@ -55,6 +55,9 @@ struct cb_mspec {
     const char *sizes_meaning;    /* "payload bytes" */
     uint64_t size_min, size_max; /* the sizes allowed */
     const char *help_extra;       /* printed after the options, or NULL */
+    /* what the binary needs of the machine, checked once the command line is parsed and
+     * before any output (NULL: nothing): 0, or an exit status after one line on stderr */
+    int (*check)(const char *prog);
 };
 
 struct cb_mopts {
@@ -84,6 +87,23 @@ struct cb_mopts {
 /* Parse the command line. Returns 0 to go on, -1 when --help or --version was answered
  * (exit 0), or CB_EXIT_USAGE after one line on stderr (nothing written). */
 int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o);
+
+/* main's prologue, the same in every micro-benchmark: parse the command line
+ * (cb_micro_parse), run spec->check, install the clean-up handlers (cb_micro_signals) and
+ * open the output (cb_mout_open). To go on: *out is the output (and the result 0).
+ * Otherwise *out is NULL and the result is the status main exits with at once: CB_EXIT_OK
+ * when --help or --version was answered, or an error's after its line on stderr. */
+struct cb_mout;
+int cb_micro_start(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o,
+                   struct cb_mout **out);
+
+/* main's epilogue: when rc != 0, one line "PROG: err" on stderr ("failed" for an empty
+ * err); then the output is closed, written only when rc == 0 (cb_mout_close). Returns the
+ * status main exits with: rc, else the close's. */
+int cb_micro_finish(struct cb_mout *out, int rc, const char *err);
+
+/* The largest of --workers' counts (at least 1): what a run's per-worker arrays hold. */
+int cb_micro_maxp(const struct cb_mopts *o);
 
 /* The --bind plan for p workers: plan[i] = the PU (os_index) of worker i, -1 for none.
  * The same plan as a model binary's for p (bind.c). 0 or -ENOMEM. */
@@ -283,8 +303,6 @@ struct cb_mrow {
     const struct cb_where *where;
     int nplan;
 };
-
-struct cb_mout;
 
 /* Open the output: a buffer, written at the end to stdout or atomically to --output (a
  * temporary file beside it, renamed into place; cb_micro_parse already created it, so an
