@@ -112,9 +112,9 @@ static int child_main(int argc, char **argv)
 {
     /* checked like any command line: it can be typed by hand */
     const struct cb_kernel *k = cb_kernel_find("matmul");
-    uint64_t n, seed, w, p, parent, pu = 0;
-    int unbound = argc == 8 && strcmp(argv[7], "-1") == 0;
-    if (argc != 8 || (!unbound && cb_parse_dec(argv[7], CPU_SETSIZE - 1, &pu) < 0) ||
+    uint64_t n, seed, w, p, parent;
+    int pu;
+    if (argc != 8 || cb_micro_child_pu(argv[7], &pu) < 0 ||
         cb_parse_dec(argv[2], k->max_size, &n) < 0 ||
         cb_parse_dec(argv[3], UINT64_MAX, &seed) < 0 ||
         cb_parse_dec(argv[4], CB_MAX_WORKERS - 1, &w) < 0 ||
@@ -124,15 +124,9 @@ static int child_main(int argc, char **argv)
         fprintf(stderr, "bench-memory: --cb-child N SEED W P PARENT PU: bad arguments\n");
         return CB_EXIT_USAGE;
     }
-    if (cb_proc_child_init((pid_t)parent) < 0)
-        return 70;
-    /* bound by itself, first: the PU is an os_index, the kernel's CPU number */
-    if (!unbound) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET((int)pu, &set);
-        sched_setaffinity(0, sizeof set, &set);
-    }
+    /* bound by itself, first */
+    if (cb_micro_child_init((pid_t)parent, pu) < 0)
+        return CB_WEXIT_INIT;
     size_t bytes = ctl_size((int)p);
     struct mctl *c = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, FD_CTL, 0);
     if (c == MAP_FAILED)
@@ -145,7 +139,7 @@ static int child_main(int argc, char **argv)
     int cpu0 = cb_current_cpu();
     volatile double sink = touch(&job, (int)w, (int)p);
     (void)sink;
-    cb_where_note(&c->where[w], unbound ? -1 : (int)pu, cpu0, cb_current_cpu());
+    cb_where_note(&c->where[w], pu, cpu0, cb_current_cpu());
     int rc = wait_release(c);
     cb_job_cleanup(&job);
     munmap(c, bytes);

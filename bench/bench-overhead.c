@@ -429,30 +429,23 @@ static int pools_close(struct ov *v, char *err, size_t errlen)
 static int child_main(int argc, char **argv)
 {
     /* a spawned worker: argv = --cb-child ITERS PARENT PU (PU -1: unbound) */
-    uint64_t iters, parent, pu = 0;
-    int unbound = argc == 5 && strcmp(argv[4], "-1") == 0;
+    uint64_t iters, parent;
+    int pu;
     if (argc != 5 || cb_parse_dec(argv[2], UINT64_MAX, &iters) < 0 ||
         cb_parse_dec(argv[3], 0x7fffffff, &parent) < 0 || parent == 0 ||
-        (!unbound && cb_parse_dec(argv[4], CPU_SETSIZE - 1, &pu) < 0)) {
+        cb_micro_child_pu(argv[4], &pu) < 0) {
         fprintf(stderr, "bench-overhead: --cb-child ITERS PARENT PU: bad arguments\n");
         return CB_EXIT_USAGE;
     }
-    if (cb_proc_child_init((pid_t)parent) < 0)
-        return 70;
-    /* bound by itself, before its work: the PU is an os_index, the kernel's CPU number
-     * (loading the topology here would cost far more than what is measured) */
-    if (!unbound) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET((int)pu, &set);
-        sched_setaffinity(0, sizeof set, &set);
-    }
+    /* bound by itself, before its work */
+    if (cb_micro_child_init((pid_t)parent, pu) < 0)
+        return CB_WEXIT_INIT;
     int cpu0 = cb_current_cpu();
     cb_delay(iters);
     int cpu1 = cb_current_cpu();
     if (cpu0 < 0 || cpu1 < 0)
         return CHILD_UNKNOWN;
-    return !unbound && (cpu0 != (int)pu || cpu1 != (int)pu) ? CHILD_OFF : 0;
+    return pu >= 0 && (cpu0 != pu || cpu1 != pu) ? CHILD_OFF : 0;
 }
 
 static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double *refs,

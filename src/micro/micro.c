@@ -465,6 +465,32 @@ void cb_caller_unpin(struct cb_pin *pin)
     pin->saved = NULL;
 }
 
+int cb_micro_child_pu(const char *arg, int *pu)
+{
+    uint64_t v;
+    if (strcmp(arg, "-1") == 0) {
+        *pu = -1;
+        return 0;
+    }
+    if (cb_parse_dec(arg, CPU_SETSIZE - 1, &v) < 0)
+        return -EINVAL;
+    *pu = (int)v;
+    return 0;
+}
+
+int cb_micro_child_init(pid_t parent, int pu)
+{
+    if (cb_proc_child_init(parent) < 0)
+        return -1;
+    if (pu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(pu, &set);
+        sched_setaffinity(0, sizeof set, &set);
+    }
+    return 0;
+}
+
 /* ---- the calibrated work --------------------------------------------------------------- */
 
 __attribute__((noinline)) void cb_delay(uint64_t iters)

@@ -175,6 +175,17 @@ struct cb_pin {
 int cb_caller_pin(struct cb_pin *pin, int pu);
 void cb_caller_unpin(struct cb_pin *pin);
 
+/* A spawned worker of this binary (its --cb-child entry, argv typed like any command line):
+ * its PU argument, an os_index below CPU_SETSIZE or "-1" for none, into *pu (-1 for none).
+ * 0, or -EINVAL. */
+int cb_micro_child_pu(const char *arg, int *pu);
+
+/* The spawned worker's set-up before its work: cb_proc_child_init for `parent`, then bound
+ * by itself to `pu` (< 0: left where it is). The PU is an os_index, the kernel's CPU number,
+ * so the topology is not loaded (that would cost far more than what is measured). 0, or -1
+ * when the set-up failed (the worker exits with CB_WEXIT_INIT). */
+int cb_micro_child_init(pid_t parent, int pu);
+
 /* Is names[i] selected by --only (all are by default)? */
 static inline int cb_micro_selected(const struct cb_mopts *o, int i)
 {
