@@ -85,87 +85,112 @@ static int parse_size(const char *s, uint64_t *out)
     return cb_parse_u64(s, out);
 }
 
-/* A list option's argument, checked and copied into buf (for strtok_r): 0, or a usage
- * error when it is empty, has an empty item or does not fit. */
-static int list_copy(const char *opt, const char *arg, char *buf, size_t size)
+/* Each item of a list option's argument, in order: item(arg, t, ctx) for every item t, up
+ * to the first one it refuses (its usage error is returned). The argument is refused first
+ * when it is empty, has an empty item or is too long. */
+typedef int (*list_item_fn)(const char *arg, const char *t, void *ctx);
+
+static int list_each(const char *opt, const char *arg, list_item_fn item, void *ctx)
 {
+    char buf[512];
     if (!*arg)
         return usage_error("%s: the list is empty", opt);
     if (cb_list_has_empty(arg))
         return usage_error("%s '%s': an empty item in the list", opt, arg);
-    if (strlen(arg) >= size)
+    if (strlen(arg) >= sizeof buf)
         return usage_error("%s: list too long", opt);
     strcpy(buf, arg);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int rc = item(arg, t, ctx);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int size_item(const char *arg, const char *t, void *ctx)
+{
+    struct cb_mopts *o = ctx;
+    uint64_t v;
+    if (parse_size(t, &v) < 0 || v == 0)
+        return usage_error("--sizes '%s': '%s' is not a positive size (digits, with Ki/Mi "
+                           "or k/M)", arg, t);
+    if (o->nsizes >= CB_MICRO_MAX_SIZES)
+        return usage_error("--sizes '%s': more than %d sizes", arg, CB_MICRO_MAX_SIZES);
+    o->sizes[o->nsizes++] = v;
     return 0;
 }
 
 static int parse_sizes(const char *arg, struct cb_mopts *o)
 {
-    char buf[512];
-    int rc = list_copy("--sizes", arg, buf, sizeof buf);
+    o->nsizes = 0;
+    int rc = list_each("--sizes", arg, size_item, o);
     if (rc != 0)
         return rc;
-    o->nsizes = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        uint64_t v;
-        if (parse_size(t, &v) < 0 || v == 0)
-            return usage_error("--sizes '%s': '%s' is not a positive size (digits, with Ki/Mi "
-                               "or k/M)", arg, t);
-        if (o->nsizes >= CB_MICRO_MAX_SIZES)
-            return usage_error("--sizes '%s': more than %d sizes", arg, CB_MICRO_MAX_SIZES);
-        o->sizes[o->nsizes++] = v;
-    }
     if (o->nsizes == 0)
         return usage_error("--sizes '%s': no size given", arg);
     return 0;
 }
 
+struct only_ctx {
+    const struct cb_mspec *spec;
+    struct cb_mopts *o;
+};
+
+static int only_item(const char *arg, const char *t, void *ctx)
+{
+    const struct only_ctx *x = ctx;
+    const char *const *names = x->spec->names;
+    int hit = -1;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], t) == 0)
+            hit = i;
+    if (hit < 0) {
+        char all[256] = "";
+        for (int i = 0; names[i]; i++) {
+            size_t used = strlen(all);
+            snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", names[i]);
+        }
+        return usage_error("--only '%s': unknown name '%s' (%s)", arg, t, all);
+    }
+    x->o->only |= 1u << hit;
+    return 0;
+}
+
 static int parse_only(const char *arg, const struct cb_mspec *spec, struct cb_mopts *o)
 {
-    char buf[512];
-    int rc = list_copy("--only", arg, buf, sizeof buf);
+    struct only_ctx x = { spec, o };
+    o->only = 0;
+    int rc = list_each("--only", arg, only_item, &x);
     if (rc != 0)
         return rc;
-    o->only = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        int hit = -1;
-        for (int i = 0; spec->names[i]; i++)
-            if (strcmp(spec->names[i], t) == 0)
-                hit = i;
-        if (hit < 0) {
-            char names[256] = "";
-            for (int i = 0; spec->names[i]; i++) {
-                size_t used = strlen(names);
-                snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-                         spec->names[i]);
-            }
-            return usage_error("--only '%s': unknown name '%s' (%s)", arg, t, names);
-        }
-        o->only |= 1u << hit;
-    }
     if (!o->only)
         return usage_error("--only '%s': nothing selected", arg);
     return 0;
 }
 
+static int between_item(const char *arg, const char *t, void *ctx)
+{
+    struct cb_mopts *o = ctx;
+    if (strcmp(t, "threads") == 0)
+        o->between |= CB_BETWEEN_THREADS;
+    else if (strcmp(t, "processes") == 0)
+        o->between |= CB_BETWEEN_PROCESSES;
+    else
+        return usage_error("--between '%s': unknown '%s' (threads, processes)", arg, t);
+    return 0;
+}
+
 static int parse_between(const char *arg, struct cb_mopts *o)
 {
-    char buf[128];
-    if (!*arg || strlen(arg) >= sizeof buf || cb_list_has_empty(arg))
+    /* one refusal for every malformed list: there are only two names to give */
+    if (!*arg || strlen(arg) >= 128 || cb_list_has_empty(arg))
         return usage_error("--between '%s': use threads, processes or both", arg);
-    strcpy(buf, arg);
     o->between = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (strcmp(t, "threads") == 0)
-            o->between |= CB_BETWEEN_THREADS;
-        else if (strcmp(t, "processes") == 0)
-            o->between |= CB_BETWEEN_PROCESSES;
-        else
-            return usage_error("--between '%s': unknown '%s' (threads, processes)", arg, t);
-    }
+    int rc = list_each("--between", arg, between_item, o);
+    if (rc != 0)
+        return rc;
     if (!o->between)
         return usage_error("--between '%s': nothing selected", arg);
     return 0;
