@@ -174,6 +174,32 @@ static int sem_wait_peer(struct chan *c, sem_t *s, char *err, size_t errlen)
     }
 }
 
+/* A payload through direction d of the shared-memory ring, a slot at a time, by `side`:
+ * sent from `from` when `to` is NULL (wait for an empty slot, fill it at the side's head,
+ * post it full), else received into `to` (wait for a full slot, empty it at the side's
+ * tail, post it empty). */
+static int shm_pass(struct chan *c, int side, int d, const char *from, char *to, size_t len,
+                    char *err, size_t errlen)
+{
+    struct shm_dir *dir = &c->ctl->dir[d];
+    unsigned *pos = to ? &c->pos[side].tail : &c->pos[side].head;
+    for (size_t off = 0; off < len;) {
+        size_t n = len - off < c->cap ? len - off : c->cap;
+        int rc = sem_wait_peer(c, to ? &dir->full : &dir->empty, err, errlen);
+        if (rc)
+            return rc;
+        char *slot = c->slots + ((size_t)d * c->nslots + *pos) * c->cap;
+        if (to)
+            memcpy(to + off, slot, n);
+        else
+            memcpy(slot, from + off, n);
+        *pos = (*pos + 1) % c->nslots;
+        sem_post(to ? &dir->empty : &dir->full);
+        off += n;
+    }
+    return 0;
+}
+
 static int ch_send(struct chan *c, int side, const char *buf, size_t len, char *err,
                    size_t errlen)
 {
@@ -199,18 +225,7 @@ static int ch_send(struct chan *c, int side, const char *buf, size_t len, char *
         }
         return 0;
     case CH_SHM:
-        for (size_t off = 0; off < len;) {
-            size_t n = len - off < c->cap ? len - off : c->cap;
-            int rc = sem_wait_peer(c, &c->ctl->dir[d].empty, err, errlen);
-            if (rc)
-                return rc;
-            unsigned *head = &c->pos[side].head;
-            memcpy(c->slots + ((size_t)d * c->nslots + *head) * c->cap, buf + off, n);
-            *head = (*head + 1) % c->nslots;
-            sem_post(&c->ctl->dir[d].full);
-            off += n;
-        }
-        return 0;
+        return shm_pass(c, side, d, buf, NULL, len, err, errlen);
     default:
         return CB_EXIT_ERROR;
     }
@@ -253,18 +268,7 @@ static int ch_recv(struct chan *c, int side, char *buf, size_t len, char *scratc
         }
         return 0;
     case CH_SHM:
-        for (size_t off = 0; off < len;) {
-            size_t n = len - off < c->cap ? len - off : c->cap;
-            int rc = sem_wait_peer(c, &c->ctl->dir[d].full, err, errlen);
-            if (rc)
-                return rc;
-            unsigned *tail = &c->pos[side].tail;
-            memcpy(buf + off, c->slots + ((size_t)d * c->nslots + *tail) * c->cap, n);
-            *tail = (*tail + 1) % c->nslots;
-            sem_post(&c->ctl->dir[d].empty);
-            off += n;
-        }
-        return 0;
+        return shm_pass(c, side, d, NULL, buf, len, err, errlen);
     default:
         return CB_EXIT_ERROR;
     }
