@@ -350,8 +350,6 @@ static int smaps_readable(const char *prog)
 
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "--cb-child") == 0)
-        return child_main(argc, argv);
     static const struct cb_mspec spec = {
         .prog = "bench-memory",
         .purpose = "The total resident (RSS) and proportional (PSS) memory of a program and "
@@ -367,6 +365,7 @@ int main(int argc, char **argv)
         .size_min = 1,
         .size_max = 16384,
         .check = smaps_readable,
+        .child = child_main,
     };
     struct cb_mopts o;
     struct cb_mout *out;

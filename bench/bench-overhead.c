@@ -559,9 +559,6 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
 
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "--cb-child") == 0)
-        return child_main(argc, argv);
-
     static const struct cb_mspec spec = {
         .prog = "bench-overhead",
         .purpose = "What creating workers (thread, fork, spawn) and dispatching work to them "
@@ -570,6 +567,7 @@ int main(int argc, char **argv)
         .names = names,
         .flags = CB_MOPT_WORKERS | CB_MOPT_DELAY,
         .default_workers = "1-2xall",
+        .child = child_main,
         .help_extra = "spawn runs /bin/true (no work; the reference is the empty loop);\n"
                       "spawn-self runs this binary, which does the work and exits.\n"
 #ifndef CB_MICRO_OPENMP

@@ -410,6 +410,8 @@ int cb_micro_start(int argc, char **argv, const struct cb_mspec *spec, struct cb
                    struct cb_mout **out)
 {
     *out = NULL;
+    if (spec->child && argc >= 2 && strcmp(argv[1], "--cb-child") == 0)
+        return spec->child(argc, argv);
     int rc = cb_micro_parse(argc, argv, spec, o);
     if (rc != 0)
         return rc < 0 ? CB_EXIT_OK : rc;

@@ -58,6 +58,9 @@ struct cb_mspec {
     /* what the binary needs of the machine, checked once the command line is parsed and
      * before any output (NULL: nothing): 0, or an exit status after one line on stderr */
     int (*check)(const char *prog);
+    /* the entry of a spawned worker of this binary (NULL: none): run instead of the
+     * benchmark when argv[1] is --cb-child, its result the exit status */
+    int (*child)(int argc, char **argv);
 };
 
 struct cb_mopts {
@@ -88,11 +91,12 @@ struct cb_mopts {
  * (exit 0), or CB_EXIT_USAGE after one line on stderr (nothing written). */
 int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o);
 
-/* main's prologue, the same in every micro-benchmark: parse the command line
- * (cb_micro_parse), run spec->check, install the clean-up handlers (cb_micro_signals) and
+/* main's prologue, the same in every micro-benchmark: answer --cb-child (spec->child), parse
+ * the command line (cb_micro_parse), run spec->check, install the clean-up handlers (cb_micro_signals) and
  * open the output (cb_mout_open). To go on: *out is the output (and the result 0).
  * Otherwise *out is NULL and the result is the status main exits with at once: CB_EXIT_OK
- * when --help or --version was answered, or an error's after its line on stderr. */
+ * when --help or --version was answered, a spawned worker's own, or an error's after its
+ * line on stderr. */
 struct cb_mout;
 int cb_micro_start(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o,
                    struct cb_mout **out);
