@@ -448,6 +448,40 @@ static int child_main(int argc, char **argv)
     return pu >= 0 && (cpu0 != pu || cpu1 != pu) ? CHILD_OFF : 0;
 }
 
+/* What a row of construct v->construct at p workers times, for its note; the pools' also
+ * say how their wait policy resolves at this p, so that a reader (and tests/micro.sh) sees
+ * whether a pass polled or slept. */
+static void construct_note(const struct ov *v, int p, char *note, size_t size)
+{
+    static const char *const notes[C_N] = {
+        [C_THREAD] = "p x pthread_create then p x pthread_join; each thread does the work",
+        [C_FORK] = "p x fork then p x waitpid; child: PDEATHSIG set-up + work + _exit",
+        [C_SPAWN] = "p x posix_spawn(/bin/true) then p x waitpid; no work in the child",
+        [C_SPAWN_SELF] = "p x posix_spawn(this binary --cb-child) then p x waitpid; "
+                         "child: PDEATHSIG set-up + work",
+        [C_THREADPOOL] = "one pass of src/pool.h over p threads created once (untimed), "
+                         "the caller as worker 0",
+        [C_PROCPOOL] = "one pass over p processes forked once (untimed): a shared "
+                       "cb_wake each + a counter and one cb_wake back",
+        [C_OPENMP] = "one #pragma omp parallel num_threads(p) region",
+    };
+    int c = v->construct;
+    snprintf(note, size, "%s", notes[c]);
+    if (c == C_THREADPOOL)
+        snprintf(note, size, "%s (wait auto: %s)", notes[c],
+                 cb_wait_how_name(cb_pool_how(v->tpool, p)));
+    if (c == C_PROCPOOL)
+        snprintf(note, size, "%s (wait auto: %s)", notes[c],
+                 cb_wait_how_name(cb_wait_how(CB_WAIT_AUTO, p, 1, v->pus)));
+#ifdef CB_MICRO_OPENMP
+    if (c == C_OPENMP) {
+        const char *wp = getenv("OMP_WAIT_POLICY");
+        snprintf(note, size, "%s; %s; OMP_WAIT_POLICY=%s", notes[c], cb_omp_version(),
+                 wp ? wp : "(unset)");
+    }
+#endif
+}
+
 static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double *refs,
                          char *err, size_t errlen)
 {
@@ -508,34 +542,7 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
         else
             snprintf(reference, sizeof reference, "work %.3g us x %d (ideal parallel time)",
                      delay_us, rounds);
-        const char *notes[C_N] = {
-            [C_THREAD] = "p x pthread_create then p x pthread_join; each thread does the work",
-            [C_FORK] = "p x fork then p x waitpid; child: PDEATHSIG set-up + work + _exit",
-            [C_SPAWN] = "p x posix_spawn(/bin/true) then p x waitpid; no work in the child",
-            [C_SPAWN_SELF] = "p x posix_spawn(this binary --cb-child) then p x waitpid; "
-                             "child: PDEATHSIG set-up + work",
-            [C_THREADPOOL] = "one pass of src/pool.h over p threads created once (untimed), "
-                             "the caller as worker 0",
-            [C_PROCPOOL] = "one pass over p processes forked once (untimed): a shared "
-                           "cb_wake each + a counter and one cb_wake back",
-            [C_OPENMP] = "one #pragma omp parallel num_threads(p) region",
-        };
-        snprintf(note, sizeof note, "%s", notes[c]);
-        /* the policy as this p resolves it, so that a reader (and tests/micro.sh) sees
-         * whether a pass polled or slept */
-        if (c == C_THREADPOOL)
-            snprintf(note, sizeof note, "%s (wait auto: %s)", notes[c],
-                     cb_wait_how_name(cb_pool_how(v->tpool, p)));
-        if (c == C_PROCPOOL)
-            snprintf(note, sizeof note, "%s (wait auto: %s)", notes[c],
-                     cb_wait_how_name(cb_wait_how(CB_WAIT_AUTO, p, 1, v->pus)));
-#ifdef CB_MICRO_OPENMP
-        if (c == C_OPENMP) {
-            const char *wp = getenv("OMP_WAIT_POLICY");
-            snprintf(note, sizeof note, "%s; %s; OMP_WAIT_POLICY=%s", notes[c],
-                     cb_omp_version(), wp ? wp : "(unset)");
-        }
-#endif
+        construct_note(v, p, note, sizeof note);
         const char *metric = c == C_THREAD ? "create+join" : c == C_FORK ? "fork+wait"
                            : creation ? "spawn+wait" : "dispatch";
         struct cb_mrow row = {
