@@ -56,7 +56,6 @@ static const char *const names[] = { "pipe", "mqueue", "socket", "shm", NULL };
 
 #define SHM_RING_BYTES 65536 /* what a pipe buffers: a ring holds at least this much ... */
 #define SHM_MIN_SLOTS 4      /* ... and at least this many messages */
-#define TICK_NS 50000000L
 #define MAX_PAYLOAD (UINT64_C(1) << 30)
 
 enum { MODE_ECHO, MODE_SINK, MODE_STOP };
@@ -97,19 +96,6 @@ struct chan {
 
 /* ---- the channel ------------------------------------------------------------------- */
 
-/* A deadline for a timed wait, TICK_NS from now on the given clock. */
-static struct timespec tick_from_now(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    ts.tv_nsec += TICK_NS;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 /* Between ticks of a blocked wait: has the peer died, or has the wait lasted too long? */
 static int stalled(struct chan *c, double since, char *err, size_t errlen)
 {
@@ -124,6 +110,21 @@ static int stalled(struct chan *c, double since, char *err, size_t errlen)
         return CB_EXIT_WORKER;
     }
     return 0;
+}
+
+/* A timed wait (`what`, the call) came back without its object, errno saying why: a tick
+ * went by or a signal came (0: wait again, unless the peer died or hung), or the call
+ * failed (CB_EXIT_ERROR). *since is when the waiting began, set at its first tick. */
+static int wait_again(struct chan *c, const char *what, double *since, char *err,
+                      size_t errlen)
+{
+    if (errno != ETIMEDOUT && errno != EINTR) {
+        snprintf(err, errlen, "%s: %s", what, strerror(errno));
+        return CB_EXIT_ERROR;
+    }
+    if (*since == 0)
+        *since = cb_now();
+    return stalled(c, *since, err, errlen);
 }
 
 static int write_all(int fd, const char *buf, size_t len, int sock, char *err, size_t errlen)
@@ -164,19 +165,39 @@ static int sem_wait_peer(struct chan *c, sem_t *s, char *err, size_t errlen)
     double since = 0;
     for (;;) {
         /* sem_timedwait: ThreadSanitizer knows it as an acquire (not sem_clockwait) */
-        struct timespec ts = tick_from_now(CLOCK_REALTIME);
+        struct timespec ts = cb_tick_deadline();
         if (sem_timedwait(s, &ts) == 0)
             return 0;
-        if (errno != ETIMEDOUT && errno != EINTR) {
-            snprintf(err, errlen, "sem_timedwait: %s", strerror(errno));
-            return CB_EXIT_ERROR;
-        }
-        if (since == 0)
-            since = cb_now();
-        int rc = stalled(c, since, err, errlen);
+        int rc = wait_again(c, "sem_timedwait", &since, err, errlen);
         if (rc)
             return rc;
     }
+}
+
+/* A payload through direction d of the shared-memory ring, a slot at a time, by `side`:
+ * sent from `from` when `to` is NULL (wait for an empty slot, fill it at the side's head,
+ * post it full), else received into `to` (wait for a full slot, empty it at the side's
+ * tail, post it empty). */
+static int shm_pass(struct chan *c, int side, int d, const char *from, char *to, size_t len,
+                    char *err, size_t errlen)
+{
+    struct shm_dir *dir = &c->ctl->dir[d];
+    unsigned *pos = to ? &c->pos[side].tail : &c->pos[side].head;
+    for (size_t off = 0; off < len;) {
+        size_t n = len - off < c->cap ? len - off : c->cap;
+        int rc = sem_wait_peer(c, to ? &dir->full : &dir->empty, err, errlen);
+        if (rc)
+            return rc;
+        char *slot = c->slots + ((size_t)d * c->nslots + *pos) * c->cap;
+        if (to)
+            memcpy(to + off, slot, n);
+        else
+            memcpy(slot, from + off, n);
+        *pos = (*pos + 1) % c->nslots;
+        sem_post(to ? &dir->empty : &dir->full);
+        off += n;
+    }
+    return 0;
 }
 
 static int ch_send(struct chan *c, int side, const char *buf, size_t len, char *err,
@@ -193,16 +214,10 @@ static int ch_send(struct chan *c, int side, const char *buf, size_t len, char *
             size_t n = len - off < (size_t)c->mq_msgsize ? len - off : (size_t)c->mq_msgsize;
             double since = 0;
             for (;;) {
-                struct timespec ts = tick_from_now(CLOCK_REALTIME);
+                struct timespec ts = cb_tick_deadline();
                 if (mq_timedsend(c->mq[d], buf + off, n, 0, &ts) == 0)
                     break;
-                if (errno != ETIMEDOUT && errno != EINTR) {
-                    snprintf(err, errlen, "mq_send: %s", strerror(errno));
-                    return CB_EXIT_ERROR;
-                }
-                if (since == 0)
-                    since = cb_now();
-                int rc = stalled(c, since, err, errlen);
+                int rc = wait_again(c, "mq_send", &since, err, errlen);
                 if (rc)
                     return rc;
             }
@@ -210,18 +225,7 @@ static int ch_send(struct chan *c, int side, const char *buf, size_t len, char *
         }
         return 0;
     case CH_SHM:
-        for (size_t off = 0; off < len;) {
-            size_t n = len - off < c->cap ? len - off : c->cap;
-            int rc = sem_wait_peer(c, &c->ctl->dir[d].empty, err, errlen);
-            if (rc)
-                return rc;
-            unsigned *head = &c->pos[side].head;
-            memcpy(c->slots + ((size_t)d * c->nslots + *head) * c->cap, buf + off, n);
-            *head = (*head + 1) % c->nslots;
-            sem_post(&c->ctl->dir[d].full);
-            off += n;
-        }
-        return 0;
+        return shm_pass(c, side, d, buf, NULL, len, err, errlen);
     default:
         return CB_EXIT_ERROR;
     }
@@ -245,17 +249,11 @@ static int ch_recv(struct chan *c, int side, char *buf, size_t len, char *scratc
             ssize_t n;
             double since = 0;
             for (;;) {
-                struct timespec ts = tick_from_now(CLOCK_REALTIME);
+                struct timespec ts = cb_tick_deadline();
                 n = mq_timedreceive(c->mq[d], to, (size_t)c->mq_msgsize, NULL, &ts);
                 if (n >= 0)
                     break;
-                if (errno != ETIMEDOUT && errno != EINTR) {
-                    snprintf(err, errlen, "mq_receive: %s", strerror(errno));
-                    return CB_EXIT_ERROR;
-                }
-                if (since == 0)
-                    since = cb_now();
-                int rc = stalled(c, since, err, errlen);
+                int rc = wait_again(c, "mq_receive", &since, err, errlen);
                 if (rc)
                     return rc;
             }
@@ -270,18 +268,7 @@ static int ch_recv(struct chan *c, int side, char *buf, size_t len, char *scratc
         }
         return 0;
     case CH_SHM:
-        for (size_t off = 0; off < len;) {
-            size_t n = len - off < c->cap ? len - off : c->cap;
-            int rc = sem_wait_peer(c, &c->ctl->dir[d].full, err, errlen);
-            if (rc)
-                return rc;
-            unsigned *tail = &c->pos[side].tail;
-            memcpy(buf + off, c->slots + ((size_t)d * c->nslots + *tail) * c->cap, n);
-            *tail = (*tail + 1) % c->nslots;
-            sem_post(&c->ctl->dir[d].empty);
-            off += n;
-        }
-        return 0;
+        return shm_pass(c, side, d, NULL, buf, len, err, errlen);
     default:
         return CB_EXIT_ERROR;
     }
@@ -652,14 +639,11 @@ int main(int argc, char **argv)
                       "per message\n(8 KiB by default): a larger payload travels in chunks.\n",
     };
     struct cb_mopts o;
-    int rc = cb_micro_parse(argc, argv, &spec, &o);
-    if (rc != 0)
-        return rc < 0 ? CB_EXIT_OK : rc;
-    cb_micro_signals();
-    signal(SIGPIPE, SIG_IGN); /* a dead peer is an error return, not a signal */
     struct cb_mout *out;
-    if ((rc = cb_mout_open(&out, &o, spec.prog)) != 0)
+    int rc = cb_micro_start(argc, argv, &spec, &o, &out);
+    if (!out)
         return rc;
+    signal(SIGPIPE, SIG_IGN); /* a dead peer is an error return, not a signal */
     double *vals = malloc((size_t)o.reps * sizeof *vals);
     char err[512] = "";
     if (!vals) {
@@ -685,10 +669,8 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (rc != 0)
-        fprintf(stderr, "bench-ipc: %s\n", err[0] ? err : "failed");
-    int crc = cb_mout_close(out, rc == 0);
+    rc = cb_micro_finish(out, rc, err);
     cb_where_free(x.where, 2);
     free(vals);
-    return rc != 0 ? rc : crc;
+    return rc;
 }

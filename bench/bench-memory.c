@@ -112,9 +112,9 @@ static int child_main(int argc, char **argv)
 {
     /* checked like any command line: it can be typed by hand */
     const struct cb_kernel *k = cb_kernel_find("matmul");
-    uint64_t n, seed, w, p, parent, pu = 0;
-    int unbound = argc == 8 && strcmp(argv[7], "-1") == 0;
-    if (argc != 8 || (!unbound && cb_parse_dec(argv[7], CPU_SETSIZE - 1, &pu) < 0) ||
+    uint64_t n, seed, w, p, parent;
+    int pu;
+    if (argc != 8 || cb_micro_child_pu(argv[7], &pu) < 0 ||
         cb_parse_dec(argv[2], k->max_size, &n) < 0 ||
         cb_parse_dec(argv[3], UINT64_MAX, &seed) < 0 ||
         cb_parse_dec(argv[4], CB_MAX_WORKERS - 1, &w) < 0 ||
@@ -124,15 +124,9 @@ static int child_main(int argc, char **argv)
         fprintf(stderr, "bench-memory: --cb-child N SEED W P PARENT PU: bad arguments\n");
         return CB_EXIT_USAGE;
     }
-    if (cb_proc_child_init((pid_t)parent) < 0)
-        return 70;
-    /* bound by itself, first: the PU is an os_index, the kernel's CPU number */
-    if (!unbound) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET((int)pu, &set);
-        sched_setaffinity(0, sizeof set, &set);
-    }
+    /* bound by itself, first */
+    if (cb_micro_child_init((pid_t)parent, pu) < 0)
+        return CB_WEXIT_INIT;
     size_t bytes = ctl_size((int)p);
     struct mctl *c = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, FD_CTL, 0);
     if (c == MAP_FAILED)
@@ -145,7 +139,7 @@ static int child_main(int argc, char **argv)
     int cpu0 = cb_current_cpu();
     volatile double sink = touch(&job, (int)w, (int)p);
     (void)sink;
-    cb_where_note(&c->where[w], unbound ? -1 : (int)pu, cpu0, cb_current_cpu());
+    cb_where_note(&c->where[w], pu, cpu0, cb_current_cpu());
     int rc = wait_release(c);
     cb_job_cleanup(&job);
     munmap(c, bytes);
@@ -344,10 +338,18 @@ static int measure_size(struct mem *m, struct cb_mout *out, size_t si, int *idx,
     return rc;
 }
 
+/* Every figure comes from /proc/PID/smaps_rollup: without it, nothing can be measured. */
+static int smaps_readable(const char *prog)
+{
+    if (access("/proc/self/smaps_rollup", R_OK) == 0)
+        return 0;
+    fprintf(stderr, "%s: /proc/self/smaps_rollup cannot be read (Linux 4.14 or later has "
+            "it): %s\n", prog, strerror(errno));
+    return CB_EXIT_ERROR;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "--cb-child") == 0)
-        return child_main(argc, argv);
     static const struct cb_mspec spec = {
         .prog = "bench-memory",
         .purpose = "The total resident (RSS) and proportional (PSS) memory of a program and "
@@ -362,25 +364,16 @@ int main(int argc, char **argv)
         .sizes_meaning = "matrix orders n of the matmul input (3 n^2 doubles)",
         .size_min = 1,
         .size_max = 16384,
+        .check = smaps_readable,
+        .child = child_main,
     };
     struct cb_mopts o;
-    int rc = cb_micro_parse(argc, argv, &spec, &o);
-    if (rc != 0)
-        return rc < 0 ? CB_EXIT_OK : rc;
-    if (access("/proc/self/smaps_rollup", R_OK) != 0) {
-        fprintf(stderr, "bench-memory: /proc/self/smaps_rollup cannot be read (Linux 4.14 or "
-                "later has it): %s\n", strerror(errno));
-        return CB_EXIT_ERROR;
-    }
-    cb_micro_signals();
     struct cb_mout *out;
-    if ((rc = cb_mout_open(&out, &o, spec.prog)) != 0)
+    int rc = cb_micro_start(argc, argv, &spec, &o, &out);
+    if (!out)
         return rc;
     struct mem m = { .o = &o, .seed = o.seed, .ctl_fd = -1 };
-    int maxp = 1;
-    for (size_t i = 0; i < o.nworkers; i++)
-        if (o.workers[i] > maxp)
-            maxp = o.workers[i];
+    int maxp = cb_micro_maxp(&o);
     m.ctl_bytes = ctl_size(maxp);
     m.plan = malloc((size_t)maxp * sizeof *m.plan);
     size_t total = (size_t)o.reps + 1;
@@ -405,9 +398,7 @@ int main(int argc, char **argv)
     }
     for (size_t si = 0; si < o.nsizes && rc == 0; si++)
         rc = measure_size(&m, out, si, idx, rss, pss, err, sizeof err);
-    if (rc != 0)
-        fprintf(stderr, "bench-memory: %s\n", err[0] ? err : "failed");
-    int crc = cb_mout_close(out, rc == 0);
+    rc = cb_micro_finish(out, rc, err);
     if (m.ctl) {
         sem_destroy(&m.ctl->ready);
         sem_destroy(&m.ctl->release);
@@ -419,5 +410,5 @@ int main(int argc, char **argv)
     free(rss);
     free(pss);
     free(idx);
-    return rc != 0 ? rc : crc;
+    return rc;
 }

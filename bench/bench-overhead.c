@@ -429,30 +429,57 @@ static int pools_close(struct ov *v, char *err, size_t errlen)
 static int child_main(int argc, char **argv)
 {
     /* a spawned worker: argv = --cb-child ITERS PARENT PU (PU -1: unbound) */
-    uint64_t iters, parent, pu = 0;
-    int unbound = argc == 5 && strcmp(argv[4], "-1") == 0;
+    uint64_t iters, parent;
+    int pu;
     if (argc != 5 || cb_parse_dec(argv[2], UINT64_MAX, &iters) < 0 ||
         cb_parse_dec(argv[3], 0x7fffffff, &parent) < 0 || parent == 0 ||
-        (!unbound && cb_parse_dec(argv[4], CPU_SETSIZE - 1, &pu) < 0)) {
+        cb_micro_child_pu(argv[4], &pu) < 0) {
         fprintf(stderr, "bench-overhead: --cb-child ITERS PARENT PU: bad arguments\n");
         return CB_EXIT_USAGE;
     }
-    if (cb_proc_child_init((pid_t)parent) < 0)
-        return 70;
-    /* bound by itself, before its work: the PU is an os_index, the kernel's CPU number
-     * (loading the topology here would cost far more than what is measured) */
-    if (!unbound) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET((int)pu, &set);
-        sched_setaffinity(0, sizeof set, &set);
-    }
+    /* bound by itself, before its work */
+    if (cb_micro_child_init((pid_t)parent, pu) < 0)
+        return CB_WEXIT_INIT;
     int cpu0 = cb_current_cpu();
     cb_delay(iters);
     int cpu1 = cb_current_cpu();
     if (cpu0 < 0 || cpu1 < 0)
         return CHILD_UNKNOWN;
-    return !unbound && (cpu0 != (int)pu || cpu1 != (int)pu) ? CHILD_OFF : 0;
+    return pu >= 0 && (cpu0 != pu || cpu1 != pu) ? CHILD_OFF : 0;
+}
+
+/* What a row of construct v->construct at p workers times, for its note; the pools' also
+ * say how their wait policy resolves at this p, so that a reader (and tests/micro.sh) sees
+ * whether a pass polled or slept. */
+static void construct_note(const struct ov *v, int p, char *note, size_t size)
+{
+    static const char *const notes[C_N] = {
+        [C_THREAD] = "p x pthread_create then p x pthread_join; each thread does the work",
+        [C_FORK] = "p x fork then p x waitpid; child: PDEATHSIG set-up + work + _exit",
+        [C_SPAWN] = "p x posix_spawn(/bin/true) then p x waitpid; no work in the child",
+        [C_SPAWN_SELF] = "p x posix_spawn(this binary --cb-child) then p x waitpid; "
+                         "child: PDEATHSIG set-up + work",
+        [C_THREADPOOL] = "one pass of src/pool.h over p threads created once (untimed), "
+                         "the caller as worker 0",
+        [C_PROCPOOL] = "one pass over p processes forked once (untimed): a shared "
+                       "cb_wake each + a counter and one cb_wake back",
+        [C_OPENMP] = "one #pragma omp parallel num_threads(p) region",
+    };
+    int c = v->construct;
+    snprintf(note, size, "%s", notes[c]);
+    if (c == C_THREADPOOL)
+        snprintf(note, size, "%s (wait auto: %s)", notes[c],
+                 cb_wait_how_name(cb_pool_how(v->tpool, p)));
+    if (c == C_PROCPOOL)
+        snprintf(note, size, "%s (wait auto: %s)", notes[c],
+                 cb_wait_how_name(cb_wait_how(CB_WAIT_AUTO, p, 1, v->pus)));
+#ifdef CB_MICRO_OPENMP
+    if (c == C_OPENMP) {
+        const char *wp = getenv("OMP_WAIT_POLICY");
+        snprintf(note, size, "%s; %s; OMP_WAIT_POLICY=%s", notes[c], cb_omp_version(),
+                 wp ? wp : "(unset)");
+    }
+#endif
 }
 
 static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double *refs,
@@ -460,10 +487,7 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
 {
     const struct cb_mopts *o = v->o;
     int c = v->construct;
-    int n = (int)o->nworkers, maxp = 1;
-    for (int i = 0; i < n; i++)
-        if (o->workers[i] > maxp)
-            maxp = o->workers[i];
+    int n = (int)o->nworkers, maxp = cb_micro_maxp(o);
     cb_mop op = c == C_THREAD ? op_thread : c == C_FORK ? op_fork
               : c == C_SPAWN || c == C_SPAWN_SELF ? op_spawn
               : c == C_THREADPOOL ? op_threadpool : c == C_PROCPOOL ? op_procpool : NULL;
@@ -518,34 +542,7 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
         else
             snprintf(reference, sizeof reference, "work %.3g us x %d (ideal parallel time)",
                      delay_us, rounds);
-        const char *notes[C_N] = {
-            [C_THREAD] = "p x pthread_create then p x pthread_join; each thread does the work",
-            [C_FORK] = "p x fork then p x waitpid; child: PDEATHSIG set-up + work + _exit",
-            [C_SPAWN] = "p x posix_spawn(/bin/true) then p x waitpid; no work in the child",
-            [C_SPAWN_SELF] = "p x posix_spawn(this binary --cb-child) then p x waitpid; "
-                             "child: PDEATHSIG set-up + work",
-            [C_THREADPOOL] = "one pass of src/pool.h over p threads created once (untimed), "
-                             "the caller as worker 0",
-            [C_PROCPOOL] = "one pass over p processes forked once (untimed): a shared "
-                           "cb_wake each + a counter and one cb_wake back",
-            [C_OPENMP] = "one #pragma omp parallel num_threads(p) region",
-        };
-        snprintf(note, sizeof note, "%s", notes[c]);
-        /* the policy as this p resolves it, so that a reader (and tests/micro.sh) sees
-         * whether a pass polled or slept */
-        if (c == C_THREADPOOL)
-            snprintf(note, sizeof note, "%s (wait auto: %s)", notes[c],
-                     cb_wait_how_name(cb_pool_how(v->tpool, p)));
-        if (c == C_PROCPOOL)
-            snprintf(note, sizeof note, "%s (wait auto: %s)", notes[c],
-                     cb_wait_how_name(cb_wait_how(CB_WAIT_AUTO, p, 1, v->pus)));
-#ifdef CB_MICRO_OPENMP
-        if (c == C_OPENMP) {
-            const char *wp = getenv("OMP_WAIT_POLICY");
-            snprintf(note, sizeof note, "%s; %s; OMP_WAIT_POLICY=%s", notes[c],
-                     cb_omp_version(), wp ? wp : "(unset)");
-        }
-#endif
+        construct_note(v, p, note, sizeof note);
         const char *metric = c == C_THREAD ? "create+join" : c == C_FORK ? "fork+wait"
                            : creation ? "spawn+wait" : "dispatch";
         struct cb_mrow row = {
@@ -569,9 +566,6 @@ static int run_construct(struct ov *v, struct cb_mout *out, double *vals, double
 
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "--cb-child") == 0)
-        return child_main(argc, argv);
-
     static const struct cb_mspec spec = {
         .prog = "bench-overhead",
         .purpose = "What creating workers (thread, fork, spawn) and dispatching work to them "
@@ -580,6 +574,7 @@ int main(int argc, char **argv)
         .names = names,
         .flags = CB_MOPT_WORKERS | CB_MOPT_DELAY,
         .default_workers = "1-2xall",
+        .child = child_main,
         .help_extra = "spawn runs /bin/true (no work; the reference is the empty loop);\n"
                       "spawn-self runs this binary, which does the work and exits.\n"
 #ifndef CB_MICRO_OPENMP
@@ -588,20 +583,14 @@ int main(int argc, char **argv)
         ,
     };
     struct cb_mopts o;
-    int rc = cb_micro_parse(argc, argv, &spec, &o);
-    if (rc != 0)
-        return rc < 0 ? CB_EXIT_OK : rc;
-    cb_micro_signals();
     struct cb_mout *out;
-    if ((rc = cb_mout_open(&out, &o, spec.prog)) != 0)
+    int rc = cb_micro_start(argc, argv, &spec, &o, &out);
+    if (!out)
         return rc;
 
     struct ov v = { .o = &o };
     v.iters = cb_delay_calibrate(o.delay_s);
-    int maxp = 1;
-    for (size_t i = 0; i < o.nworkers; i++)
-        if (o.workers[i] > maxp)
-            maxp = o.workers[i];
+    int maxp = cb_micro_maxp(&o);
     v.tids = malloc((size_t)maxp * sizeof *v.tids);
     v.pids = malloc((size_t)maxp * sizeof *v.pids);
     v.plan = malloc((size_t)maxp * sizeof *v.plan);
@@ -624,9 +613,7 @@ int main(int argc, char **argv)
         if (cb_micro_selected(&o, v.construct))
             rc = run_construct(&v, out, vals, refs, err, sizeof err);
     }
-    if (rc != 0)
-        fprintf(stderr, "bench-overhead: %s\n", err[0] ? err : "failed");
-    int crc = cb_mout_close(out, rc == 0);
+    rc = cb_micro_finish(out, rc, err);
     free(v.tids);
     free(v.pids);
     free(v.plan);
@@ -634,5 +621,5 @@ int main(int argc, char **argv)
     cb_where_free(v.where, maxp);
     free(vals);
     free(refs);
-    return rc != 0 ? rc : crc;
+    return rc;
 }

@@ -295,12 +295,9 @@ int main(int argc, char **argv)
         .default_workers = "1-2xall",
     };
     struct cb_mopts o;
-    int rc = cb_micro_parse(argc, argv, &spec, &o);
-    if (rc != 0)
-        return rc < 0 ? CB_EXIT_OK : rc;
-    cb_micro_signals();
     struct cb_mout *out;
-    if ((rc = cb_mout_open(&out, &o, spec.prog)) != 0)
+    int rc = cb_micro_start(argc, argv, &spec, &o, &out);
+    if (!out)
         return rc;
     double *vals = malloc((size_t)o.reps * sizeof *vals);
     double *refs = malloc((size_t)o.reps * sizeof *refs);
@@ -327,11 +324,9 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (rc != 0)
-        fprintf(stderr, "bench-sync: %s\n", err[0] ? err : "failed");
-    int crc = cb_mout_close(out, rc == 0);
+    rc = cb_micro_finish(out, rc, err);
     free(vals);
     free(refs);
     free(idx);
-    return rc != 0 ? rc : crc;
+    return rc;
 }

@@ -1,10 +1,11 @@
 /*
  * test-micro.c - the micro-benchmarks' shared machinery (src/micro/micro.h) on known
  * data: the command line (sizes with binary suffixes, --only, --between, --quick
- * defaults), the reference subtraction (a difference whose interval reaches zero is written
- * as `within noise` and never below zero; a clear one as `significant`), the CSV's shape,
- * and paired measurement (inner calibrated, every sample filled). Nothing here asserts a
- * wall-clock time.
+ * defaults, the largest worker count, a spawned worker's PU argument), the reference
+ * subtraction (a difference whose interval reaches zero is written as `within noise` and
+ * never below zero; a clear one as `significant`), the CSV's shape, and paired
+ * measurement (inner calibrated, every sample filled). Nothing here asserts a wall-clock
+ * time.
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -12,6 +13,8 @@
 #include "micro.h"
 #include "timer.h"
 
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,6 +55,24 @@ static void test_parse(void)
     CHECK_EQ_U64(o.nworkers, 2);
     CHECK_EQ_U64(o.workers[1], 3);
     CHECK(o.quick && o.reps == 6 && o.min_time < 0.01);
+    CHECK_EQ_U64(cb_micro_maxp(&o), 3);
+
+    char *a3[] = { "t", "--between", "threads,processes", "--only", "beta", NULL };
+    CHECK_EQ_U64(parse(&o, 5, a3), 0);
+    CHECK_EQ_U64(o.between, CB_BETWEEN_THREADS | CB_BETWEEN_PROCESSES);
+    CHECK_EQ_U64(o.only, 2);
+
+    /* a spawned worker's PU argument: an os_index, or -1 for none */
+    int pu = 7;
+    CHECK(cb_micro_child_pu("-1", &pu) == 0 && pu == -1);
+    CHECK(cb_micro_child_pu("0", &pu) == 0 && pu == 0);
+    CHECK(cb_micro_child_pu("3", &pu) == 0 && pu == 3);
+    CHECK(cb_micro_child_pu("-2", &pu) < 0);
+    CHECK(cb_micro_child_pu("x", &pu) < 0);
+    CHECK(cb_micro_child_pu("", &pu) < 0);
+    char big[16];
+    snprintf(big, sizeof big, "%d", CPU_SETSIZE);
+    CHECK(cb_micro_child_pu(big, &pu) < 0);
 
     char *a2[] = { "t", NULL };
     CHECK_EQ_U64(parse(&o, 1, a2), 0);

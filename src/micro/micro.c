@@ -85,81 +85,112 @@ static int parse_size(const char *s, uint64_t *out)
     return cb_parse_u64(s, out);
 }
 
-static int parse_sizes(const char *arg, struct cb_mopts *o)
+/* Each item of a list option's argument, in order: item(arg, t, ctx) for every item t, up
+ * to the first one it refuses (its usage error is returned). The argument is refused first
+ * when it is empty, has an empty item or is too long. */
+typedef int (*list_item_fn)(const char *arg, const char *t, void *ctx);
+
+static int list_each(const char *opt, const char *arg, list_item_fn item, void *ctx)
 {
     char buf[512];
     if (!*arg)
-        return usage_error("--sizes: the list is empty");
+        return usage_error("%s: the list is empty", opt);
     if (cb_list_has_empty(arg))
-        return usage_error("--sizes '%s': an empty item in the list", arg);
+        return usage_error("%s '%s': an empty item in the list", opt, arg);
     if (strlen(arg) >= sizeof buf)
-        return usage_error("--sizes: list too long");
+        return usage_error("%s: list too long", opt);
     strcpy(buf, arg);
-    o->nsizes = 0;
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        uint64_t v;
-        if (parse_size(t, &v) < 0 || v == 0)
-            return usage_error("--sizes '%s': '%s' is not a positive size (digits, with Ki/Mi "
-                               "or k/M)", arg, t);
-        if (o->nsizes >= CB_MICRO_MAX_SIZES)
-            return usage_error("--sizes '%s': more than %d sizes", arg, CB_MICRO_MAX_SIZES);
-        o->sizes[o->nsizes++] = v;
+        int rc = item(arg, t, ctx);
+        if (rc != 0)
+            return rc;
     }
+    return 0;
+}
+
+static int size_item(const char *arg, const char *t, void *ctx)
+{
+    struct cb_mopts *o = ctx;
+    uint64_t v;
+    if (parse_size(t, &v) < 0 || v == 0)
+        return usage_error("--sizes '%s': '%s' is not a positive size (digits, with Ki/Mi "
+                           "or k/M)", arg, t);
+    if (o->nsizes >= CB_MICRO_MAX_SIZES)
+        return usage_error("--sizes '%s': more than %d sizes", arg, CB_MICRO_MAX_SIZES);
+    o->sizes[o->nsizes++] = v;
+    return 0;
+}
+
+static int parse_sizes(const char *arg, struct cb_mopts *o)
+{
+    o->nsizes = 0;
+    int rc = list_each("--sizes", arg, size_item, o);
+    if (rc != 0)
+        return rc;
     if (o->nsizes == 0)
         return usage_error("--sizes '%s': no size given", arg);
     return 0;
 }
 
+struct only_ctx {
+    const struct cb_mspec *spec;
+    struct cb_mopts *o;
+};
+
+static int only_item(const char *arg, const char *t, void *ctx)
+{
+    const struct only_ctx *x = ctx;
+    const char *const *names = x->spec->names;
+    int hit = -1;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], t) == 0)
+            hit = i;
+    if (hit < 0) {
+        char all[256] = "";
+        for (int i = 0; names[i]; i++) {
+            size_t used = strlen(all);
+            snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", names[i]);
+        }
+        return usage_error("--only '%s': unknown name '%s' (%s)", arg, t, all);
+    }
+    x->o->only |= 1u << hit;
+    return 0;
+}
+
 static int parse_only(const char *arg, const struct cb_mspec *spec, struct cb_mopts *o)
 {
-    char buf[512];
-    if (!*arg)
-        return usage_error("--only: the list is empty");
-    if (cb_list_has_empty(arg))
-        return usage_error("--only '%s': an empty item in the list", arg);
-    if (strlen(arg) >= sizeof buf)
-        return usage_error("--only: list too long");
-    strcpy(buf, arg);
+    struct only_ctx x = { spec, o };
     o->only = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        int hit = -1;
-        for (int i = 0; spec->names[i]; i++)
-            if (strcmp(spec->names[i], t) == 0)
-                hit = i;
-        if (hit < 0) {
-            char names[256] = "";
-            for (int i = 0; spec->names[i]; i++) {
-                size_t used = strlen(names);
-                snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-                         spec->names[i]);
-            }
-            return usage_error("--only '%s': unknown name '%s' (%s)", arg, t, names);
-        }
-        o->only |= 1u << hit;
-    }
+    int rc = list_each("--only", arg, only_item, &x);
+    if (rc != 0)
+        return rc;
     if (!o->only)
         return usage_error("--only '%s': nothing selected", arg);
     return 0;
 }
 
+static int between_item(const char *arg, const char *t, void *ctx)
+{
+    struct cb_mopts *o = ctx;
+    if (strcmp(t, "threads") == 0)
+        o->between |= CB_BETWEEN_THREADS;
+    else if (strcmp(t, "processes") == 0)
+        o->between |= CB_BETWEEN_PROCESSES;
+    else
+        return usage_error("--between '%s': unknown '%s' (threads, processes)", arg, t);
+    return 0;
+}
+
 static int parse_between(const char *arg, struct cb_mopts *o)
 {
-    char buf[128];
-    if (!*arg || strlen(arg) >= sizeof buf || cb_list_has_empty(arg))
+    /* one refusal for every malformed list: there are only two names to give */
+    if (!*arg || strlen(arg) >= 128 || cb_list_has_empty(arg))
         return usage_error("--between '%s': use threads, processes or both", arg);
-    strcpy(buf, arg);
     o->between = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (strcmp(t, "threads") == 0)
-            o->between |= CB_BETWEEN_THREADS;
-        else if (strcmp(t, "processes") == 0)
-            o->between |= CB_BETWEEN_PROCESSES;
-        else
-            return usage_error("--between '%s': unknown '%s' (threads, processes)", arg, t);
-    }
+    int rc = list_each("--between", arg, between_item, o);
+    if (rc != 0)
+        return rc;
     if (!o->between)
         return usage_error("--between '%s': nothing selected", arg);
     return 0;
@@ -375,6 +406,38 @@ int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb
     return 0;
 }
 
+int cb_micro_start(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o,
+                   struct cb_mout **out)
+{
+    *out = NULL;
+    if (spec->child && argc >= 2 && strcmp(argv[1], "--cb-child") == 0)
+        return spec->child(argc, argv);
+    int rc = cb_micro_parse(argc, argv, spec, o);
+    if (rc != 0)
+        return rc < 0 ? CB_EXIT_OK : rc;
+    if (spec->check && (rc = spec->check(spec->prog)) != 0)
+        return rc;
+    cb_micro_signals();
+    return cb_mout_open(out, o, spec->prog);
+}
+
+int cb_micro_finish(struct cb_mout *out, int rc, const char *err)
+{
+    if (rc != 0)
+        fprintf(stderr, "%s: %s\n", prog, err[0] ? err : "failed");
+    int crc = cb_mout_close(out, rc == 0);
+    return rc != 0 ? rc : crc;
+}
+
+int cb_micro_maxp(const struct cb_mopts *o)
+{
+    int maxp = 1;
+    for (size_t i = 0; i < o->nworkers; i++)
+        if (o->workers[i] > maxp)
+            maxp = o->workers[i];
+    return maxp;
+}
+
 int cb_micro_plan(const struct cb_mopts *o, int p, int *plan)
 {
     return cb_bind_plan(&o->topo, o->bind, p, plan);
@@ -427,6 +490,32 @@ void cb_caller_unpin(struct cb_pin *pin)
     pthread_setaffinity_np(pthread_self(), sizeof(cpu_set_t), pin->saved);
     free(pin->saved);
     pin->saved = NULL;
+}
+
+int cb_micro_child_pu(const char *arg, int *pu)
+{
+    uint64_t v;
+    if (strcmp(arg, "-1") == 0) {
+        *pu = -1;
+        return 0;
+    }
+    if (cb_parse_dec(arg, CPU_SETSIZE - 1, &v) < 0)
+        return -EINVAL;
+    *pu = (int)v;
+    return 0;
+}
+
+int cb_micro_child_init(pid_t parent, int pu)
+{
+    if (cb_proc_child_init(parent) < 0)
+        return -1;
+    if (pu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(pu, &set);
+        sched_setaffinity(0, sizeof set, &set);
+    }
+    return 0;
 }
 
 /* ---- the calibrated work --------------------------------------------------------------- */
@@ -647,6 +736,18 @@ static int team_tick(struct cb_team *t, double start, char *err, size_t errlen)
     return 0;
 }
 
+struct timespec cb_tick_deadline(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += TICK_NS;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 int cb_team_sem_wait(struct cb_team *t, sem_t *s, char *err, size_t errlen)
 {
     double start = cb_now();
@@ -654,13 +755,7 @@ int cb_team_sem_wait(struct cb_team *t, sem_t *s, char *err, size_t errlen)
         /* sem_timedwait, not sem_clockwait: ThreadSanitizer knows the former as a
          * synchronisation (an acquire), not the latter. The realtime clock only sets the
          * tick; the timeout is measured on the monotonic clock. */
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += TICK_NS;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        struct timespec ts = cb_tick_deadline();
         if (sem_timedwait(s, &ts) == 0)
             return 0;
         int e = errno;

@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define CB_MICRO_MAX_SIZES 16
 #define CB_MICRO_MAX_NAMES 16
@@ -54,6 +55,12 @@ struct cb_mspec {
     const char *sizes_meaning;    /* "payload bytes" */
     uint64_t size_min, size_max; /* the sizes allowed */
     const char *help_extra;       /* printed after the options, or NULL */
+    /* what the binary needs of the machine, checked once the command line is parsed and
+     * before any output (NULL: nothing): 0, or an exit status after one line on stderr */
+    int (*check)(const char *prog);
+    /* the entry of a spawned worker of this binary (NULL: none): run instead of the
+     * benchmark when argv[1] is --cb-child, its result the exit status */
+    int (*child)(int argc, char **argv);
 };
 
 struct cb_mopts {
@@ -83,6 +90,24 @@ struct cb_mopts {
 /* Parse the command line. Returns 0 to go on, -1 when --help or --version was answered
  * (exit 0), or CB_EXIT_USAGE after one line on stderr (nothing written). */
 int cb_micro_parse(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o);
+
+/* main's prologue, the same in every micro-benchmark: answer --cb-child (spec->child), parse
+ * the command line (cb_micro_parse), run spec->check, install the clean-up handlers (cb_micro_signals) and
+ * open the output (cb_mout_open). To go on: *out is the output (and the result 0).
+ * Otherwise *out is NULL and the result is the status main exits with at once: CB_EXIT_OK
+ * when --help or --version was answered, a spawned worker's own, or an error's after its
+ * line on stderr. */
+struct cb_mout;
+int cb_micro_start(int argc, char **argv, const struct cb_mspec *spec, struct cb_mopts *o,
+                   struct cb_mout **out);
+
+/* main's epilogue: when rc != 0, one line "PROG: err" on stderr ("failed" for an empty
+ * err); then the output is closed, written only when rc == 0 (cb_mout_close). Returns the
+ * status main exits with: rc, else the close's. */
+int cb_micro_finish(struct cb_mout *out, int rc, const char *err);
+
+/* The largest of --workers' counts (at least 1): what a run's per-worker arrays hold. */
+int cb_micro_maxp(const struct cb_mopts *o);
 
 /* The --bind plan for p workers: plan[i] = the PU (os_index) of worker i, -1 for none.
  * The same plan as a model binary's for p (bind.c). 0 or -ENOMEM. */
@@ -153,6 +178,17 @@ struct cb_pin {
 };
 int cb_caller_pin(struct cb_pin *pin, int pu);
 void cb_caller_unpin(struct cb_pin *pin);
+
+/* A spawned worker of this binary (its --cb-child entry, argv typed like any command line):
+ * its PU argument, an os_index below CPU_SETSIZE or "-1" for none, into *pu (-1 for none).
+ * 0, or -EINVAL. */
+int cb_micro_child_pu(const char *arg, int *pu);
+
+/* The spawned worker's set-up before its work: cb_proc_child_init for `parent`, then bound
+ * by itself to `pu` (< 0: left where it is). The PU is an os_index, the kernel's CPU number,
+ * so the topology is not loaded (that would cost far more than what is measured). 0, or -1
+ * when the set-up failed (the worker exits with CB_WEXIT_INIT). */
+int cb_micro_child_init(pid_t parent, int pu);
 
 /* Is names[i] selected by --only (all are by default)? */
 static inline int cb_micro_selected(const struct cb_mopts *o, int i)
@@ -229,6 +265,11 @@ int cb_team_start_placed(struct cb_team *t, int processes, int n, const int *pla
                          cb_team_fn fn, void *arg, double timeout, char *err,
                          size_t errlen);
 
+/* The deadline of one tick of a blocked wait on workers (50 ms from now), on the realtime
+ * clock that sem_timedwait, mq_timedsend and mq_timedreceive take: between ticks the
+ * waiter checks its peers. Only the tick is realtime; a timeout is measured by cb_now. */
+struct timespec cb_tick_deadline(void);
+
 /* Wait on a semaphore the team's workers post, in short ticks: between ticks a dead child
  * is detected (its end described in err, every worker killed: CB_EXIT_WORKER), and after
  * t->timeout seconds the wait fails (CB_EXIT_WORKER: hung). 0 on success. */
@@ -277,8 +318,6 @@ struct cb_mrow {
     const struct cb_where *where;
     int nplan;
 };
-
-struct cb_mout;
 
 /* Open the output: a buffer, written at the end to stdout or atomically to --output (a
  * temporary file beside it, renamed into place; cb_micro_parse already created it, so an
