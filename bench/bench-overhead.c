@@ -322,12 +322,19 @@ static int ppool_worker(int w, void *arg)
     }
 }
 
+/* How the process pool's parent, which waits without working, and its workers wait in a
+ * pass of p: the one decision that op_procpool applies and its rows' note reports. */
+static enum cb_wait_how procpool_how(const struct ov *v, int p)
+{
+    return cb_wait_how(CB_WAIT_AUTO, p, 1, v->pus);
+}
+
 static int op_procpool(void *ctx, uint64_t inner, double *seconds, char *err, size_t errlen)
 {
     struct ov *v = ctx;
     struct ppool_ctl *c = v->pctl;
     /* the parent waits without working, as the procpool model's does */
-    enum cb_wait_how how = cb_wait_how(CB_WAIT_AUTO, v->p, 1, v->pus);
+    enum cb_wait_how how = procpool_how(v, v->p);
     double spun = 0;
     double t0 = cb_now();
     for (uint64_t i = 0; i < inner; i++) {
@@ -472,7 +479,7 @@ static void construct_note(const struct ov *v, int p, char *note, size_t size)
                  cb_wait_how_name(cb_pool_how(v->tpool, p)));
     if (c == C_PROCPOOL)
         snprintf(note, size, "%s (wait auto: %s)", notes[c],
-                 cb_wait_how_name(cb_wait_how(CB_WAIT_AUTO, p, 1, v->pus)));
+                 cb_wait_how_name(procpool_how(v, p)));
 #ifdef CB_MICRO_OPENMP
     if (c == C_OPENMP) {
         const char *wp = getenv("OMP_WAIT_POLICY");
